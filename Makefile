@@ -1,0 +1,50 @@
+# The two commands in README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.dev-installed
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+# Installs, migrates the embedded SQLite database, seeds what is missing, and serves.
+# The local server speaks plain HTTP, so cookies can't be marked Secure here.
+run: install instance/secret_key
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check forum tests bench wsgi.py
+	$(BIN)/bandit -q -c pyproject.toml -r forum
+
+test: install-dev
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest
+
+bench: install-dev
+	$(BIN)/python bench/bench_crisis.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

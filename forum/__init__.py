@@ -1,0 +1,126 @@
+"""The forum's application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from forum.config import DEV_SECRET_KEY, PROJECT_ROOT, Config
+
+
+def create_app(overrides: Mapping | None = None, config_class: type = Config) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI. No schema changes, no network."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    _check_secret_key(app)
+    _configure_logging(app)
+
+    from forum import extensions
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    _configure_login(app)
+    _import_models()
+    _configure_database(app)
+
+    from forum.accounts.routes import bp as accounts_bp
+    from forum.boards.routes import bp as boards_bp
+    from forum.crisis.routes import bp as crisis_bp
+    from forum.moderation.routes import bp as moderation_bp
+
+    for blueprint in (accounts_bp, boards_bp, crisis_bp, moderation_bp):
+        app.register_blueprint(blueprint)
+
+    from forum.cli import register_cli
+    from forum.errors import register_error_handlers
+    from forum.web import register_web_hooks
+
+    register_error_handlers(app)
+    register_web_hooks(app)
+    register_cli(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEV_SECRET_KEY:
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+            "value (for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
+            "or run `make run`, which writes one to instance/secret_key."
+        )
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        level = os.environ.get("LOG_LEVEL", "INFO")
+        logging.basicConfig(
+            level=level,
+            format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","message":"%(message)s"}',
+        )
+        # Werkzeug's access log writes client addresses; the forum keeps none by default.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def _configure_login(app: Flask) -> None:
+    from forum.extensions import db, login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from forum.accounts.models import User
+
+        raw_id, _, version = user_id.partition(":")
+        if not raw_id.isdigit():
+            return None
+        user = db.session.get(User, int(raw_id))
+        if user is None or str(user.session_version) != version or user.is_banned:
+            return None
+        return user
+
+
+def _import_models() -> None:
+    # Every domain's models, so that Alembic sees the whole schema.
+    from forum.accounts import models as _accounts  # noqa: F401
+    from forum.boards import models as _boards  # noqa: F401
+    from forum.crisis import models as _crisis  # noqa: F401
+    from forum.moderation import models as _moderation  # noqa: F401
+
+
+def _configure_database(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from forum.extensions import db
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers and one writer work at once; the timeout waits out a busy writer.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,44 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from forum.accounts.services import MIN_PASSWORD_LENGTH
+
+
+class RegisterForm(FlaskForm):
+    pseudonym = StringField(
+        "Pseudonym",
+        validators=[DataRequired(message="Choose a pseudonym."), Length(min=3, max=30)],
+        description="3 to 30 letters, digits, - or _. Not your real name, email or phone number.",
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Choose a password."), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    agree = BooleanField("I have read the community guidelines and agree to them")
+
+
+class LoginForm(FlaskForm):
+    pseudonym = StringField("Pseudonym", validators=[DataRequired(), Length(max=30)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField("Remember me on this device")
+
+
+class RecoverForm(FlaskForm):
+    pseudonym = StringField("Pseudonym", validators=[DataRequired(), Length(max=30)])
+    code = StringField("Recovery code", validators=[DataRequired(), Length(max=40)])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+
+
+class RegionForm(FlaskForm):
+    region = SelectField("Where are you?", choices=[])
+
+
+class ActionForm(FlaskForm):
+    """A one-button action: only the CSRF token."""

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.permissions import Role
+
+
+def utcnow() -> datetime:
+    # Stored naive in UTC, so SQLite and PostgreSQL compare the same way.
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_anonymous_handle() -> str:
+    return secrets.token_hex(3)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(30))
+    # Lower-cased pseudonym: uniqueness ignores case.
+    pseudonym_key: Mapped[str] = mapped_column(String(30), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    region: Mapped[str | None] = mapped_column(String(8))
+    # Shown to moderators as "Anonymous #<handle>" for all of this member's anonymous posts.
+    anonymous_handle: Mapped[str] = mapped_column(String(12), unique=True, default=new_anonymous_handle)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
+    is_banned: Mapped[bool] = mapped_column(default=False)
+    restriction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Bumped on password change so remember-me cookies and sessions from before stop working.
+    session_version: Mapped[int] = mapped_column(default=0)
+
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.is_banned or self.is_suspended
+
+    @property
+    def anonymous_label(self) -> str:
+        return f"Anonymous #{self.anonymous_handle}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.pseudonym}>"
+
+
+class RecoveryCode(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")

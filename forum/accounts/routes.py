@@ -1,0 +1,152 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.accounts import services
+from forum.accounts.forms import ActionForm, ChangePasswordForm, LoginForm, RecoverForm, RegionForm, RegisterForm
+from forum.crisis.hotlines import REGIONS
+from forum.errors import InvalidAction
+from forum.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    # Only same-site paths: "//host" and "/\host" would leave the forum.
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default
+
+
+def _form_error(form, error: InvalidAction) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("boards.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user, codes = services.register_member(
+                form.pseudonym.data, form.password.data, agreed_to_guidelines=form.agree.data
+            )
+        except InvalidAction as error:
+            _form_error(form, error)
+        else:
+            login_user(user)
+            return render_template("accounts/recovery_codes.html", codes=codes, new_account=True)
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("boards.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.pseudonym.data, form.password.data)
+        except InvalidAction as error:
+            form.form_errors.append(error.message)
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(url_for("boards.index")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if ActionForm().validate_on_submit():
+        logout_user()
+        flash("You have signed out. Take care.", "info")
+    return redirect(url_for("boards.index"))
+
+
+@bp.route("/recover", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def recover():
+    form = RecoverForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password_with_code(form.pseudonym.data, form.code.data, form.new_password.data)
+        except InvalidAction as error:
+            _form_error(form, error)
+        else:
+            login_user(user)
+            left = services.unused_code_count(user)
+            flash(f"Your password is changed. You have {left} recovery codes left.", "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/recover.html", form=form)
+
+
+def _settings_forms():
+    region = RegionForm(prefix="region", region=current_user.region or current_app.config["DEFAULT_REGION"])
+    region.region.choices = list(REGIONS.items())
+    return ChangePasswordForm(prefix="pw"), region, ActionForm(prefix="codes")
+
+
+@bp.route("/account")
+@login_required
+def settings():
+    password_form, region_form, codes_form = _settings_forms()
+    return render_template(
+        "accounts/settings.html",
+        password_form=password_form,
+        region_form=region_form,
+        codes_form=codes_form,
+        codes_left=services.unused_code_count(current_user),
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    password_form, region_form, codes_form = _settings_forms()
+    if password_form.validate_on_submit():
+        try:
+            services.change_password(current_user, password_form.current_password.data, password_form.new_password.data)
+        except InvalidAction as error:
+            _form_error(password_form, error)
+        else:
+            login_user(current_user._get_current_object())
+            flash("Your password is changed.", "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template(
+        "accounts/settings.html",
+        password_form=password_form,
+        region_form=region_form,
+        codes_form=codes_form,
+        codes_left=services.unused_code_count(current_user),
+    ), 400
+
+
+@bp.route("/account/region", methods=["POST"])
+@login_required
+def change_region():
+    _, region_form, _ = _settings_forms()
+    if region_form.validate_on_submit():
+        services.set_region(current_user, region_form.region.data)
+        flash("Saved. The support lines shown to you now match that region.", "success")
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/account/recovery-codes", methods=["POST"])
+@login_required
+def regenerate_codes():
+    if not ActionForm(prefix="codes").validate_on_submit():
+        return redirect(url_for("accounts.settings"))
+    codes = services.regenerate_recovery_codes(current_user)
+    return render_template("accounts/recovery_codes.html", codes=codes, new_account=False)
+
+
+@bp.route("/guidelines")
+def guidelines():
+    return render_template("accounts/guidelines.html")

@@ -1,0 +1,201 @@
+"""Accounts: registration, sign-in, passwords and recovery codes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.accounts.models import RecoveryCode, User, utcnow
+from forum.errors import InvalidAction
+from forum.extensions import db
+from forum.permissions import Role
+
+PSEUDONYM_RE = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
+MIN_PASSWORD_LENGTH = 10
+RECOVERY_CODE_COUNT = 8
+# Failed sign-ins allowed before the account starts to wait between attempts.
+FREE_LOGIN_ATTEMPTS = 5
+# The wait doubles with each further failure, up to this cap.
+MAX_LOCK_MINUTES = 60
+SIGN_IN_FAILED = "That pseudonym and password don't match. Please try again."
+# Checked against when the pseudonym is unknown, so both failures take about as long.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    text = resources.files("forum.accounts").joinpath("common_passwords.txt").read_text()
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def pseudonym_problem(pseudonym: str) -> str | None:
+    """Why a pseudonym can't be used, or None when it is fine."""
+    if "@" in pseudonym or re.search(r"\.(com|net|org|co|uk|io|me)\b", pseudonym, re.I):
+        return (
+            "That looks like an email address. To keep you anonymous here, "
+            "please choose a name that isn't linked to you elsewhere."
+        )
+    digits = sum(ch.isdigit() for ch in pseudonym)
+    if re.search(r"\d{7,}", pseudonym) or (digits >= 7 and digits * 2 >= len(pseudonym)):
+        return "That looks like a phone number. To keep you anonymous here, please choose a name without one."
+    if not PSEUDONYM_RE.match(pseudonym):
+        return "Use 3 to 30 letters, digits, hyphens or underscores, with no spaces."
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is too weak, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if password.lower() in _common_passwords():
+        return "That password is one of the most common ones. Please choose something less guessable."
+    return None
+
+
+def find_user(pseudonym: str) -> User | None:
+    """The user with this pseudonym, ignoring case."""
+    return db.session.scalar(select(User).where(User.pseudonym_key == pseudonym.strip().lower()))
+
+
+def _hash_code(code: str) -> str:
+    # Recovery codes are long random strings, so a fast hash cannot be brute-forced.
+    normalised = code.replace("-", "").replace(" ", "").lower()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _new_codes(user: User) -> list[str]:
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
+    user.recovery_codes.clear()
+    user.recovery_codes.extend(RecoveryCode(code_hash=_hash_code(c)) for c in codes)
+    return codes
+
+
+def create_user(pseudonym: str, password: str, role: Role = Role.MEMBER) -> tuple[User, list[str]]:
+    """Create an account and its recovery codes; raises InvalidAction on a bad name or password."""
+    pseudonym = pseudonym.strip()
+    problem = pseudonym_problem(pseudonym)
+    if problem:
+        raise InvalidAction(problem, field="pseudonym")
+    if find_user(pseudonym):
+        raise InvalidAction("That pseudonym is taken. Please choose another.", field="pseudonym")
+    problem = password_problem(password)
+    if problem:
+        raise InvalidAction(problem, field="password")
+    user = User(
+        pseudonym=pseudonym,
+        pseudonym_key=pseudonym.lower(),
+        password_hash=generate_password_hash(password),
+        role=Role(role).value,
+    )
+    db.session.add(user)
+    codes = _new_codes(user)
+    db.session.commit()
+    return user, codes
+
+
+def register_member(pseudonym: str, password: str, *, agreed_to_guidelines: bool) -> tuple[User, list[str]]:
+    """Register a member who has agreed to the guidelines; returns the user and recovery codes."""
+    if not agreed_to_guidelines:
+        raise InvalidAction("Please read and agree to the community guidelines.", field="agree")
+    return create_user(pseudonym, password)
+
+
+def authenticate(pseudonym: str, password: str, *, now: datetime | None = None) -> User:
+    """The user for these credentials; raises InvalidAction with one message for every failure."""
+    now = now or utcnow()
+    user = find_user(pseudonym)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise InvalidAction(SIGN_IN_FAILED)
+    if user.locked_until and user.locked_until > now:
+        check_password_hash(_DUMMY_HASH, password)
+        raise InvalidAction("Too many attempts for this account. Please wait a few minutes and try again.")
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        extra = user.failed_logins - FREE_LOGIN_ATTEMPTS
+        if extra >= 0:
+            user.locked_until = now + timedelta(minutes=min(2**extra, MAX_LOCK_MINUTES))
+        db.session.commit()
+        raise InvalidAction(SIGN_IN_FAILED)
+    if user.is_banned:
+        raise InvalidAction("This account has been closed by the moderators.")
+    if user.failed_logins or user.locked_until:
+        user.failed_logins = 0
+        user.locked_until = None
+        db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise InvalidAction("Your current password isn't right.", field="current_password")
+    _set_password(user, new)
+
+
+def _set_password(user: User, new: str) -> None:
+    problem = password_problem(new)
+    if problem:
+        raise InvalidAction(problem, field="new_password")
+    user.password_hash = generate_password_hash(new)
+    user.session_version += 1
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+
+
+def regenerate_recovery_codes(user: User) -> list[str]:
+    """Replace all of a member's recovery codes with new ones."""
+    codes = _new_codes(user)
+    db.session.commit()
+    return codes
+
+
+def reset_password_with_code(pseudonym: str, code: str, new_password: str) -> User:
+    """Spend one recovery code to set a new password."""
+    failed = InvalidAction("That pseudonym and recovery code don't match an unused code.", field="code")
+    user = find_user(pseudonym)
+    if user is None:
+        raise failed
+    digest = _hash_code(code)
+    match = next(
+        (c for c in user.recovery_codes if c.used_at is None and hmac.compare_digest(c.code_hash, digest)),
+        None,
+    )
+    if match is None:
+        raise failed
+    problem = password_problem(new_password)
+    if problem:
+        raise InvalidAction(problem, field="new_password")
+    match.used_at = utcnow()
+    _set_password(user, new_password)
+    return user
+
+
+def unused_code_count(user: User) -> int:
+    """How many recovery codes the member has left."""
+    return sum(1 for c in user.recovery_codes if c.used_at is None)
+
+
+def set_role(pseudonym: str, role: Role) -> User:
+    """Give a user a role."""
+    user = find_user(pseudonym)
+    if user is None:
+        raise InvalidAction(f"No user called {pseudonym}.")
+    user.role = Role(role).value
+    db.session.commit()
+    return user
+
+
+def set_region(user: User, region: str) -> None:
+    """Remember which crisis lines to show this member first."""
+    user.region = region
+    db.session.commit()

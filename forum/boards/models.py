@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+
+from forum.accounts.models import User, utcnow
+from forum.extensions import db
+
+
+class PostStatus(enum.StrEnum):
+    VISIBLE = "visible"
+    # Waiting for a moderator: only the author and moderators see it.
+    HELD = "held"
+    # Hidden by a moderator: the author still sees their text and the reason.
+    HIDDEN = "hidden"
+    # Removed by its author: others see a placeholder.
+    REMOVED = "removed"
+
+
+# Statuses that everyone sees in a thread (a removed post leaves a placeholder).
+PUBLIC_STATUSES = (PostStatus.VISIBLE.value, PostStatus.REMOVED.value)
+
+
+class Board(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    topic_count: Mapped[int] = mapped_column(default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_activity_at: Mapped[datetime | None]
+    # No foreign key: posts point at topics that point at boards, and this only caches.
+    last_post_id: Mapped[int | None]
+
+    last_post: Mapped[Post | None] = relationship(
+        primaryjoin=lambda: foreign(Board.last_post_id) == Post.id, viewonly=True
+    )
+
+
+class Topic(db.Model):
+    __table_args__ = (Index("ix_topic_board_listing", "board_id", "is_pinned", "last_activity_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    title: Mapped[str] = mapped_column(String(150))
+    status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_post_id: Mapped[int | None]
+    post_count: Mapped[int] = mapped_column(default=0)
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    is_announcement: Mapped[bool] = mapped_column(default=False)
+    is_locked: Mapped[bool] = mapped_column(default=False)
+
+    board: Mapped[Board] = relationship()
+    author: Mapped[User | None] = relationship()
+    last_post: Mapped[Post | None] = relationship(
+        primaryjoin=lambda: foreign(Topic.last_post_id) == Post.id, viewonly=True
+    )
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+
+class Post(db.Model):
+    __table_args__ = (Index("ix_post_topic_listing", "topic_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text)
+    content_note: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    # Shown to the author when a moderator hides the post: which guideline and why.
+    moderator_note: Mapped[str | None] = mapped_column(String(500))
+
+    topic: Mapped[Topic] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_removed_by_author(self) -> bool:
+        return self.status == PostStatus.REMOVED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == PostStatus.HELD
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.status == PostStatus.HIDDEN

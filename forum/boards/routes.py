@@ -1,0 +1,186 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from forum import permissions
+from forum.boards import services
+from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
+from forum.crisis.services import latest_flag
+from forum.errors import InvalidAction
+from forum.text import quote_markdown
+
+bp = Blueprint("boards", __name__)
+
+# Ids beyond this cannot exist; larger ones answer 404 rather than overflowing a database integer.
+MAX_ID = 2**31 - 1
+
+
+def _page_arg() -> int:
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+
+
+def _add_error(form, error: InvalidAction) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _after_posting(post) -> str:
+    """Remember to show support after a risky post, and say where the post went."""
+    if latest_flag(post) is not None:
+        session["show_support"] = True
+    if post.is_held:
+        flash("Thanks for posting. A moderator will look at it soon; until then only you can see it.", "info")
+    return url_for("boards.show_post", post_id=post.id)
+
+
+@bp.route("/")
+def index():
+    return render_template("boards/index.html", boards=services.list_boards())
+
+
+@bp.route("/boards/<slug>")
+def show_board(slug: str):
+    board = services.get_board(slug)
+    page = services.board_topics(board, current_user, _page_arg())
+    return render_template("boards/board.html", board=board, page=page)
+
+
+@bp.route("/boards/<slug>/topics/new", methods=["GET", "POST"])
+@login_required
+def new_topic(slug: str):
+    board = services.get_board(slug)
+    form = TopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = services.create_topic(
+                board,
+                current_user,
+                title=form.title.data,
+                body=form.body.data,
+                anonymous=form.anonymous.data,
+                content_note=form.content_note.data,
+            )
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            return redirect(_after_posting(topic.last_post or _first_post(topic)))
+    status = 400 if request.method == "POST" else 200
+    return render_template("boards/new_topic.html", board=board, form=form), status
+
+
+def _first_post(topic):
+    return services.topic_posts(topic, current_user, 1).items[0]
+
+
+@bp.route("/boards/<slug>/topics/<int:topic_id>")
+def show_topic(slug: str, topic_id: int):
+    if topic_id > MAX_ID:
+        abort(404)
+    topic = services.get_topic(topic_id, current_user)
+    if topic.board.slug != slug:
+        return redirect(url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id), 301)
+    page = services.topic_posts(topic, current_user, _page_arg())
+    form = ReplyForm()
+    quote_id = request.args.get("quote", type=int)
+    if quote_id and quote_id <= MAX_ID and not form.body.data:
+        try:
+            quoted = services.get_post(quote_id, current_user)
+        except Exception:  # noqa: BLE001 - an unknown quote id just means no quote
+            quoted = None
+        if quoted is not None and quoted.topic_id == topic.id and not quoted.is_removed_by_author:
+            form.body.data = quote_markdown(services.author_label(quoted, current_user), quoted.body)
+    return render_template("boards/topic.html", topic=topic, page=page, form=form)
+
+
+@bp.route("/boards/<slug>/topics/<int:topic_id>/reply", methods=["POST"])
+@login_required
+def reply(slug: str, topic_id: int):
+    if topic_id > MAX_ID:
+        abort(404)
+    topic = services.get_topic(topic_id, current_user)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            post = services.create_reply(
+                topic,
+                current_user,
+                body=form.body.data,
+                anonymous=form.anonymous.data,
+                content_note=form.content_note.data,
+            )
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            return redirect(_after_posting(post))
+    page = services.topic_posts(topic, current_user, 10**6)
+    return render_template("boards/topic.html", topic=topic, page=page, form=form), 400
+
+
+@bp.route("/posts/<int:post_id>")
+def show_post(post_id: int):
+    if post_id > MAX_ID:
+        abort(404)
+    post = services.get_post(post_id, current_user)
+    page = services.post_page(post, current_user)
+    url = url_for("boards.show_topic", slug=post.topic.board.slug, topic_id=post.topic_id, page=page)
+    return redirect(f"{url}#post-{post.id}")
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    if post_id > MAX_ID:
+        abort(404)
+    post = services.get_post(post_id, current_user)
+    if not permissions.can_edit_post(current_user, post):
+        abort(403)
+    first = services.is_first_post(post)
+    form = EditPostForm(obj=None if request.method == "POST" else post)
+    if request.method == "GET" and first:
+        form.title.data = post.topic.title
+    if form.validate_on_submit():
+        try:
+            services.edit_post(
+                post,
+                current_user,
+                body=form.body.data,
+                title=form.title.data if first else None,
+                content_note=form.content_note.data,
+                reason=form.reason.data,
+            )
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            if latest_flag(post) is not None and permissions.is_author(current_user, post):
+                session["show_support"] = True
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("boards.show_post", post_id=post.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("boards/edit_post.html", post=post, form=form, first=first), status
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete_post(post_id: int):
+    if post_id > MAX_ID:
+        abort(404)
+    post = services.get_post(post_id, current_user)
+    from forum.accounts.forms import ActionForm
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.delete_own_post(post, current_user)
+    flash("Your post was removed.", "info")
+    return redirect(url_for("boards.show_post", post_id=post.id))
+
+
+@bp.route("/members/<pseudonym>")
+def show_member(pseudonym: str):
+    from forum.accounts.services import find_user
+
+    member = find_user(pseudonym)
+    if member is None:
+        abort(404)
+    return render_template("boards/member.html", member=member, posts=services.member_posts(member, current_user))

@@ -1,0 +1,417 @@
+"""Boards, topics and posts: the posting workflow and the reads behind each page."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from forum import permissions
+from forum.accounts.models import User, utcnow
+from forum.boards.models import PUBLIC_STATUSES, Board, Post, PostStatus, Topic
+from forum.errors import InvalidAction, NotAllowed, NotFound
+from forum.extensions import db
+
+MAX_TITLE = 150
+MAX_BODY = 20_000
+MAX_CONTENT_NOTE = 100
+ANONYMOUS_LABEL = "Anonymous member"
+FORMER_MEMBER_LABEL = "Former member"
+
+DEFAULT_BOARDS = (
+    ("dual-diagnosis", "Dual diagnosis", "Living with a mental-health condition and a substance-use disorder at once."),
+    ("stigma", "Stigma", "Shame, labels and being judged: what we've met and how we push back."),
+    ("relapse-prevention", "Relapse prevention", "Warning signs, triggers, plans and what helps us stay on track."),
+    ("introductions", "Introductions", "New here? Say hello and share as much or as little as you like."),
+    (
+        "coping-skills-wins",
+        "Coping skills & wins",
+        "What helps on hard days, and the wins worth celebrating, big or small.",
+    ),
+    (
+        "family-friends",
+        "Family & friends",
+        "For those who love someone with a dual diagnosis, and for talking about them.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    pages: int
+    total: int
+
+
+def author_label(item: Post | Topic, viewer: User | None) -> str:
+    """The name shown for an item's author to this viewer; never reveals an anonymous author."""
+    if item.author_id is None:
+        return FORMER_MEMBER_LABEL
+    if not item.is_anonymous:
+        return item.author.pseudonym
+    if permissions.is_author(viewer, item):
+        return f"{ANONYMOUS_LABEL} (you)"
+    if permissions.can_see_anonymous_handle(viewer):
+        return item.author.anonymous_label
+    return ANONYMOUS_LABEL
+
+
+def _clean_text(text: str | None) -> str:
+    # NUL and other control characters (but not newlines and tabs) have no place in a post.
+    text = "".join(ch for ch in (text or "") if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return text.replace("\r\n", "\n").strip()
+
+
+def _check_text(title: str | None, body: str, content_note: str | None) -> None:
+    if title is not None:
+        if not title:
+            raise InvalidAction("Please give your topic a title.", field="title")
+        if len(title) > MAX_TITLE:
+            raise InvalidAction(f"Titles can be up to {MAX_TITLE} characters.", field="title")
+    if not body:
+        raise InvalidAction("Please write a message.", field="body")
+    if len(body) > MAX_BODY:
+        raise InvalidAction(f"Messages can be up to {MAX_BODY:,} characters; this one has {len(body):,}.", field="body")
+    if content_note and len(content_note) > MAX_CONTENT_NOTE:
+        raise InvalidAction(f"Content notes can be up to {MAX_CONTENT_NOTE} characters.", field="content_note")
+
+
+def _require_poster(user: User) -> None:
+    if not permissions.can_post(user):
+        if user.is_banned:
+            raise InvalidAction("Your account has been closed by the moderators, so you can't post.")
+        if user.is_suspended:
+            until = user.suspended_until.strftime("%d %B %Y, %H:%M UTC")
+            reason = f" Reason: {user.restriction_reason}." if user.restriction_reason else ""
+            raise InvalidAction(f"Your account is suspended until {until}, so you can't post yet.{reason}")
+        raise NotAllowed()
+
+
+def _screen_new_post(post: Post) -> None:
+    """Hold or flag the post as moderation and the crisis flagger decide."""
+    from forum.crisis.services import screen_post
+    from forum.moderation.services import hold_if_new_author
+
+    hold_if_new_author(post)
+    screen_post(post)
+
+
+def create_topic(
+    board: Board, author: User, *, title: str, body: str, anonymous: bool = False, content_note: str | None = None
+) -> Topic:
+    """Start a topic with its first post; raises InvalidAction on bad input or a restricted author."""
+    title, body, content_note = _clean_text(title), _clean_text(body), _clean_text(content_note) or None
+    _require_poster(author)
+    _check_text(title, body, content_note)
+    now = utcnow()
+    topic = Topic(board=board, author=author, is_anonymous=anonymous, title=title, created_at=now, last_activity_at=now)
+    post = Post(
+        topic=topic, author=author, is_anonymous=anonymous, body=body, content_note=content_note, created_at=now
+    )
+    db.session.add_all([topic, post])
+    db.session.flush()
+    _screen_new_post(post)
+    topic.status = post.status
+    refresh_topic_stats(topic)
+    refresh_board_stats(board)
+    db.session.commit()
+    return topic
+
+
+def create_reply(
+    topic: Topic, author: User, *, body: str, anonymous: bool = False, content_note: str | None = None
+) -> Post:
+    """Reply to a topic; raises InvalidAction on bad input, a locked topic or a restricted author."""
+    body, content_note = _clean_text(body), _clean_text(content_note) or None
+    _require_poster(author)
+    if topic.status != PostStatus.VISIBLE and not permissions.is_author(author, topic):
+        raise InvalidAction("This topic is no longer open for replies.")
+    if not permissions.can_reply(author, topic):
+        raise InvalidAction("This topic is locked, so new replies can't be added.")
+    _check_text(None, body, content_note)
+    post = Post(topic=topic, author=author, is_anonymous=anonymous, body=body, content_note=content_note)
+    db.session.add(post)
+    db.session.flush()
+    _screen_new_post(post)
+    refresh_topic_stats(topic)
+    refresh_board_stats(topic.board)
+    db.session.commit()
+    return post
+
+
+def edit_post(
+    post: Post,
+    by: User,
+    *,
+    body: str,
+    title: str | None = None,
+    content_note: str | None = None,
+    reason: str | None = None,
+) -> Post:
+    """Edit a post (and its topic's title for a first post); moderators must give a reason."""
+    body, content_note = _clean_text(body), _clean_text(content_note) or None
+    title = _clean_text(title) if title is not None else None
+    if not permissions.can_edit_post(by, post):
+        raise NotAllowed()
+    is_moderator_edit = not permissions.is_author(by, post)
+    if is_moderator_edit and not (reason or "").strip():
+        raise InvalidAction("Please give a reason for editing someone else's post.", field="reason")
+    _check_text(title, body, content_note)
+    post.body = body
+    post.content_note = content_note
+    post.edited_at = utcnow()
+    if title is not None and is_first_post(post):
+        post.topic.title = title
+    if is_moderator_edit:
+        from forum.moderation.services import log_action
+
+        log_action(by, "edit_post", post=post, note=reason.strip())
+    else:
+        from forum.crisis.services import screen_post
+
+        screen_post(post, edited=True)
+        if is_first_post(post):
+            post.topic.status = post.status
+        refresh_topic_stats(post.topic)
+        refresh_board_stats(post.topic.board)
+    db.session.commit()
+    return post
+
+
+def delete_own_post(post: Post, by: User) -> None:
+    """Remove one's own post, leaving a placeholder in the thread."""
+    if not permissions.can_delete_post(by, post):
+        raise NotAllowed()
+    post.status = PostStatus.REMOVED.value
+    refresh_topic_stats(post.topic)
+    refresh_board_stats(post.topic.board)
+    db.session.commit()
+
+
+def is_first_post(post: Post) -> bool:
+    """True for the post that opened its topic."""
+    first_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id))
+    return first_id == post.id
+
+
+def refresh_topic_stats(topic: Topic) -> None:
+    """Recount a topic's visible posts and its last activity from the posts themselves."""
+    db.session.flush()
+    count, last_id = db.session.execute(
+        select(func.count(Post.id), func.max(Post.id)).where(
+            Post.topic_id == topic.id, Post.status == PostStatus.VISIBLE
+        )
+    ).one()
+    topic.post_count = count
+    topic.last_post_id = last_id
+    if last_id is not None:
+        topic.last_activity_at = db.session.get(Post, last_id).created_at
+
+
+def refresh_board_stats(board: Board) -> None:
+    """Recount a board's visible topics and posts from its topics."""
+    db.session.flush()
+    visible = (Topic.board_id == board.id) & (Topic.status == PostStatus.VISIBLE)
+    count, posts = db.session.execute(
+        select(func.count(Topic.id), func.coalesce(func.sum(Topic.post_count), 0)).where(visible)
+    ).one()
+    board.topic_count, board.post_count = count, posts
+    latest = db.session.execute(
+        select(Topic.last_activity_at, Topic.last_post_id)
+        .where(visible)
+        .order_by(Topic.last_activity_at.desc())
+        .limit(1)
+    ).first()
+    board.last_activity_at, board.last_post_id = latest if latest else (None, None)
+
+
+# Reads behind the pages --------------------------------------------------------------
+
+
+def _page_number(page: int, total: int, per_page: int) -> tuple[int, int]:
+    pages = max((total + per_page - 1) // per_page, 1)
+    return min(max(page, 1), pages), pages
+
+
+def list_boards() -> list[Board]:
+    """Every board in order, with its last post and that post's author loaded."""
+    return list(
+        db.session.scalars(
+            select(Board)
+            .options(
+                joinedload(Board.last_post).joinedload(Post.author), joinedload(Board.last_post).joinedload(Post.topic)
+            )
+            .order_by(Board.position, Board.id)
+        ).unique()
+    )
+
+
+def get_board(slug: str) -> Board:
+    """The board with this slug; raises NotFound."""
+    board = db.session.scalar(select(Board).where(Board.slug == slug))
+    if board is None:
+        raise NotFound()
+    return board
+
+
+def _visible_topic_clause(viewer: User | None):
+    if permissions.can_review_queue(viewer):
+        return True
+    clause = Topic.status.in_(PUBLIC_STATUSES)
+    if viewer is not None and viewer.is_authenticated:
+        clause = or_(clause, Topic.author_id == viewer.id)
+    return clause
+
+
+def _visible_post_clause(viewer: User | None):
+    if permissions.can_review_queue(viewer):
+        return True
+    clause = Post.status.in_(PUBLIC_STATUSES)
+    if viewer is not None and viewer.is_authenticated:
+        clause = or_(clause, Post.author_id == viewer.id)
+    return clause
+
+
+def board_topics(board: Board, viewer: User | None, page: int) -> Page:
+    """One page of a board's topics: pinned first, then by last activity."""
+    per_page = current_app.config["TOPICS_PER_PAGE"]
+    where = (Topic.board_id == board.id) & _visible_topic_clause(viewer)
+    total = db.session.scalar(select(func.count(Topic.id)).where(where))
+    page, pages = _page_number(page, total, per_page)
+    topics = db.session.scalars(
+        select(Topic)
+        .where(where)
+        .options(joinedload(Topic.author), joinedload(Topic.last_post).joinedload(Post.author))
+        .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).unique()
+    return Page(list(topics), page, pages, total)
+
+
+def get_topic(topic_id: int, viewer: User | None) -> Topic:
+    """The topic if this viewer may see it; raises NotFound."""
+    topic = db.session.scalar(
+        select(Topic).options(joinedload(Topic.board), joinedload(Topic.author)).where(Topic.id == topic_id)
+    )
+    if topic is None:
+        raise NotFound()
+    visible = (
+        topic.status in PUBLIC_STATUSES or permissions.can_review_queue(viewer) or permissions.is_author(viewer, topic)
+    )
+    if not visible:
+        raise NotFound()
+    return topic
+
+
+def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
+    """One page of a topic's posts, oldest first, as this viewer may see them."""
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    where = (Post.topic_id == topic.id) & _visible_post_clause(viewer)
+    total = db.session.scalar(select(func.count(Post.id)).where(where))
+    page, pages = _page_number(page, total, per_page)
+    posts = db.session.scalars(
+        select(Post)
+        .where(where)
+        .options(joinedload(Post.author))
+        .order_by(Post.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).unique()
+    return Page(list(posts), page, pages, total)
+
+
+def get_post(post_id: int, viewer: User | None) -> Post:
+    """The post if this viewer may see it; raises NotFound."""
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound()
+    get_topic(post.topic_id, viewer)
+    if post.status not in PUBLIC_STATUSES and not (
+        permissions.is_author(viewer, post) or permissions.can_review_queue(viewer)
+    ):
+        raise NotFound()
+    return post
+
+
+def post_page(post: Post, viewer: User | None) -> int:
+    """Which page of its topic a post falls on, for this viewer."""
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    before = db.session.scalar(
+        select(func.count(Post.id)).where(
+            Post.topic_id == post.topic_id, Post.id < post.id, _visible_post_clause(viewer)
+        )
+    )
+    return before // per_page + 1
+
+
+def member_posts(member: User, viewer: User | None, limit: int = 20) -> list[Post]:
+    """A member's recent public posts under their pseudonym; anonymous ones never appear."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .join(Topic)
+            .options(joinedload(Post.topic))
+            .where(Post.author_id == member.id, Post.is_anonymous.is_(False), Post.status == PostStatus.VISIBLE)
+            .where(Topic.status == PostStatus.VISIBLE)
+            .order_by(Post.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def slugify(name: str) -> str:
+    """A URL slug for a board name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+    return slug.strip("-")[:60] or "board"
+
+
+def add_board(name: str, description: str = "") -> Board:
+    """Add a board at the end of the list; raises InvalidAction when the name is taken."""
+    slug = slugify(name)
+    if db.session.scalar(select(Board).where(Board.slug == slug)):
+        raise InvalidAction(f"A board called {name} already exists.")
+    position = (db.session.scalar(select(func.max(Board.position))) or 0) + 1
+    board = Board(slug=slug, name=name, description=description, position=position)
+    db.session.add(board)
+    db.session.commit()
+    return board
+
+
+def rename_board(slug: str, name: str, description: str | None = None) -> Board:
+    """Rename a board (its address stays the same)."""
+    board = get_board(slug)
+    board.name = name
+    if description is not None:
+        board.description = description
+    db.session.commit()
+    return board
+
+
+def reorder_boards(slugs: list[str]) -> None:
+    """Put the named boards first, in this order; the rest keep their order after them."""
+    boards = {b.slug: b for b in db.session.scalars(select(Board).order_by(Board.position, Board.id))}
+    unknown = [s for s in slugs if s not in boards]
+    if unknown:
+        raise InvalidAction(f"No board with slug {', '.join(unknown)}.")
+    ordered = [boards[s] for s in slugs] + [b for s, b in boards.items() if s not in slugs]
+    for position, board in enumerate(ordered, start=1):
+        board.position = position
+    db.session.commit()
+
+
+def seed_default_boards() -> int:
+    """Create any of the default boards that are missing; returns how many were added."""
+    existing = set(db.session.scalars(select(Board.slug)))
+    added = 0
+    for position, (slug, name, description) in enumerate(DEFAULT_BOARDS, start=1):
+        if slug not in existing:
+            db.session.add(Board(slug=slug, name=name, description=description, position=position))
+            added += 1
+    db.session.commit()
+    return added

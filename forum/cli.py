@@ -1,0 +1,134 @@
+"""Command-line groups: thin wrappers around services."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask
+
+from forum.errors import InvalidAction
+from forum.permissions import Role
+
+users = click.Group("users", help="Create accounts and set roles.")
+boards = click.Group("boards", help="Add, rename and reorder boards.")
+alerts = click.Group("alerts", help="Deliver moderator alerts from the outbox.")
+
+
+def _fail(error: InvalidAction) -> None:
+    raise click.ClickException(error.message)
+
+
+@users.command("create")
+@click.argument("pseudonym")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+def create_user(pseudonym: str, role: str) -> None:
+    """Create an account; the password is read from standard input."""
+    from forum.accounts.services import create_user as create
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user, codes = create(pseudonym, password, Role(role))
+    except InvalidAction as error:
+        _fail(error)
+    click.echo(f"Created {user.pseudonym} ({user.role}). Recovery codes, shown once:")
+    for code in codes:
+        click.echo(f"  {code}")
+
+
+@users.command("set-role")
+@click.argument("pseudonym")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role(pseudonym: str, role: str) -> None:
+    """Give an existing account a role."""
+    from forum.accounts.services import set_role as assign
+
+    try:
+        user = assign(pseudonym, Role(role))
+    except InvalidAction as error:
+        _fail(error)
+    click.echo(f"{user.pseudonym} is now {user.role}.")
+
+
+@boards.command("add")
+@click.argument("name")
+@click.option("--description", default="")
+def add_board(name: str, description: str) -> None:
+    """Add a board at the end of the list."""
+    from forum.boards.services import add_board as add
+
+    try:
+        board = add(name, description)
+    except InvalidAction as error:
+        _fail(error)
+    click.echo(f"Added {board.name} at /boards/{board.slug}.")
+
+
+@boards.command("rename")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--description", default=None)
+def rename_board(slug: str, name: str, description: str | None) -> None:
+    """Rename a board; its address stays the same."""
+    from forum.boards.services import rename_board as rename
+    from forum.errors import NotFound
+
+    try:
+        rename(slug, name, description)
+    except NotFound:
+        raise click.ClickException(f"No board with slug {slug}.") from None
+    click.echo(f"Renamed {slug} to {name}.")
+
+
+@boards.command("reorder")
+@click.argument("slugs", nargs=-1, required=True)
+def reorder_boards(slugs: tuple[str, ...]) -> None:
+    """Put the named boards first, in this order."""
+    from forum.boards.services import reorder_boards as reorder
+
+    try:
+        reorder(list(slugs))
+    except InvalidAction as error:
+        _fail(error)
+    click.echo("Boards reordered.")
+
+
+@boards.command("list")
+def list_boards() -> None:
+    """Show the boards in order."""
+    from forum.boards.services import list_boards as boards_in_order
+
+    for board in boards_in_order():
+        click.echo(f"{board.position:3}  {board.slug:24} {board.name}")
+
+
+@click.command("seed")
+def seed() -> None:
+    """Add the default boards and crisis lines where missing; safe to run again."""
+    from forum.boards.services import seed_default_boards
+    from forum.crisis.services import seed_hotlines
+
+    click.echo(f"Boards added: {seed_default_boards()}; crisis lines added: {seed_hotlines()}.")
+
+
+@alerts.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep delivering every few seconds.")
+def deliver(loop: bool) -> None:
+    """Send alerts that are due (once, or in a loop)."""
+    from forum.crisis.alerts import POLL_SECONDS, deliver_due
+
+    while True:
+        sent = deliver_due()
+        if not loop:
+            click.echo(f"Delivered {sent} alert(s).")
+            return
+        time.sleep(POLL_SECONDS)
+
+
+def register_cli(app: Flask) -> None:
+    for command in (users, boards, alerts, seed):
+        app.cli.add_command(command)

@@ -1,0 +1,91 @@
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+# Placeholder that create_app refuses outside debug mode.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the value create_app refuses
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = INSTANCE_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    return DEV_SECRET_KEY
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'forum.db'}")
+    # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Whole request bodies: a 20,000-character message is far below this.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    MEMBERS_ONLY = _flag("MEMBERS_ONLY", False)
+    TOPICS_PER_PAGE = 25
+    POSTS_PER_PAGE = 20
+    # How many of a new account's first posts wait for a moderator.
+    HOLD_FIRST_POSTS = int(os.environ.get("HOLD_FIRST_POSTS", "1"))
+    CRISIS_HOLD_URGENT = _flag("CRISIS_HOLD_URGENT", True)
+    CRISIS_HOLD_CONCERN = _flag("CRISIS_HOLD_CONCERN", False)
+    DEFAULT_REGION = os.environ.get("DEFAULT_REGION", "US")
+
+    # Alerts to moderators (see docs/deploy.md). Email needs SMTP_HOST and ALERT_EMAIL_TO.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_SENDER = os.environ.get("SMTP_SENDER", "forum-alerts@localhost")
+    SMTP_TLS = os.environ.get("SMTP_TLS", "none")  # none, starttls or ssl
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    ALERT_EMAIL_TO = [a.strip() for a in os.environ.get("ALERT_EMAIL_TO", "").split(",") if a.strip()]
+    ALERT_WEBHOOK_URL = os.environ.get("ALERT_WEBHOOK_URL", "")
+    # Links in alerts point here.
+    ALERT_BASE_URL = os.environ.get("ALERT_BASE_URL", "http://127.0.0.1:5000")
+    # Each web process delivers alerts in a background thread; turn off to use `flask alerts deliver`.
+    ALERT_WORKER = _flag("ALERT_WORKER", True)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    HOLD_FIRST_POSTS = 0
+    ALERT_WORKER = False
+    SMTP_HOST = ""
+    ALERT_EMAIL_TO: list[str] = []
+    ALERT_WEBHOOK_URL = ""

@@ -1,0 +1,198 @@
+"""Alerts to moderators through a durable outbox: email over SMTP and an optional webhook.
+
+A row is written in the same transaction as the flag that caused it, then delivered by
+`deliver_due`, which a background thread in each web process (or `flask alerts deliver`) runs.
+A failed delivery is retried with growing waits until it succeeds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import ssl
+import threading
+import urllib.request
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import Flask, current_app
+from sqlalchemy import or_, select, update
+
+from forum.accounts.models import utcnow
+from forum.crisis.models import AlertOutbox
+from forum.extensions import db
+
+log = logging.getLogger(__name__)
+
+# A sender holds a row this long; long enough for a slow SMTP server, short enough to retry soon.
+CLAIM_SECONDS = 60
+# First retry after this many seconds, doubling each time up to MAX_BACKOFF_SECONDS.
+FIRST_BACKOFF_SECONDS = 5
+MAX_BACKOFF_SECONDS = 15 * 60
+SEND_TIMEOUT_SECONDS = 10
+
+LEVEL_WORDS = {"urgent": "URGENT", "concern": "Concern"}
+
+
+def _item_url(item_id: int) -> str:
+    base = current_app.config.get("ALERT_BASE_URL", "").rstrip("/")
+    return f"{base}/moderation/items/{item_id}"
+
+
+def queue_alert(
+    subject: str, body: str, *, emails: list[str] | None = None, payload: dict | None = None
+) -> list[AlertOutbox]:
+    """Write outbox rows for the configured channels, in the caller's transaction."""
+    config = current_app.config
+    rows = []
+    recipients = emails if emails is not None else config.get("ALERT_EMAIL_TO", [])
+    if recipients and config.get("SMTP_HOST"):
+        rows.append(AlertOutbox(channel="email", recipients=",".join(recipients), subject=subject, body=body))
+    if config.get("ALERT_WEBHOOK_URL"):
+        data = json.dumps(payload or {"subject": subject})
+        rows.append(AlertOutbox(channel="webhook", recipients=config["ALERT_WEBHOOK_URL"], subject=subject, body=data))
+    db.session.add_all(rows)
+    return rows
+
+
+def queue_crisis_alert(item, level: str, *, emails: list[str] | None = None) -> list[AlertOutbox]:
+    """Alert moderators that a queue item needs them; links to the item, never copies the post."""
+    db.session.flush()
+    url = _item_url(item.id)
+    subject = f"[{LEVEL_WORDS.get(level, level)}] A post needs a moderator (item #{item.id})"
+    body = (
+        f"The crisis flagger assessed a post as {level}.\n\n"
+        f"Please open the moderation queue to look at it:\n{url}\n\n"
+        "This message does not include the post or its author, to keep them private."
+    )
+    payload = {"event": "crisis_flag", "level": level, "item_id": item.id, "url": url}
+    wake_worker()
+    return queue_alert(subject, body, emails=emails, payload=payload)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
+
+
+def _send_email(row: AlertOutbox, config) -> None:
+    message = EmailMessage()
+    message["From"] = config["SMTP_SENDER"]
+    message["To"] = row.recipients
+    message["Subject"] = row.subject
+    message["Message-ID"] = f"<alert-{row.id}@{config['SMTP_SENDER'].rpartition('@')[2] or 'forum'}>"
+    message.set_content(row.body)
+    tls = config.get("SMTP_TLS", "none")
+    if tls == "ssl":
+        client = smtplib.SMTP_SSL(
+            config["SMTP_HOST"], config["SMTP_PORT"], timeout=SEND_TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    else:
+        client = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=SEND_TIMEOUT_SECONDS)
+    with client:
+        if tls == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if config.get("SMTP_USERNAME"):
+            client.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD", ""))
+        client.send_message(message)
+
+
+def _send_webhook(row: AlertOutbox) -> None:
+    if not row.recipients.startswith(("https://", "http://")):
+        raise ValueError("webhook URL must be http(s)")
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        row.recipients, data=row.body.encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as response:  # noqa: S310
+        if response.status >= 300:
+            raise OSError(f"webhook answered {response.status}")
+
+
+def _claim(row_id: int, now: datetime) -> bool:
+    claimed = db.session.execute(
+        update(AlertOutbox)
+        .where(AlertOutbox.id == row_id, AlertOutbox.delivered_at.is_(None))
+        .where(or_(AlertOutbox.claimed_until.is_(None), AlertOutbox.claimed_until < now))
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def deliver_due(now: datetime | None = None) -> int:
+    """Send every alert that is due; returns how many were delivered."""
+    now = now or utcnow()
+    config = current_app.config
+    due_ids = db.session.scalars(
+        select(AlertOutbox.id)
+        .where(AlertOutbox.delivered_at.is_(None), AlertOutbox.next_attempt_at <= now)
+        .order_by(AlertOutbox.id)
+        .limit(50)
+    ).all()
+    delivered = 0
+    for row_id in due_ids:
+        if not _claim(row_id, now):
+            continue
+        row = db.session.get(AlertOutbox, row_id)
+        try:
+            if row.channel == "email":
+                _send_email(row, config)
+            else:
+                _send_webhook(row)
+        except (OSError, smtplib.SMTPException, ValueError) as error:
+            row.attempts += 1
+            row.next_attempt_at = now + _backoff(row.attempts)
+            row.last_error = f"{type(error).__name__}: {error}"[:300]
+            log.warning("alert %s not delivered (attempt %s): %s", row.id, row.attempts, type(error).__name__)
+        else:
+            row.attempts += 1
+            row.delivered_at = utcnow()
+            delivered += 1
+        row.claimed_until = None
+        db.session.commit()
+    return delivered
+
+
+def backlog() -> int:
+    """How many alerts wait to be delivered."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(AlertOutbox.id)).where(AlertOutbox.delivered_at.is_(None)))
+
+
+# The in-process worker ---------------------------------------------------------------------
+
+_wake = threading.Event()
+_started = threading.Lock()
+_worker: threading.Thread | None = None
+# How often the worker looks for retries that have come due.
+POLL_SECONDS = 5
+
+
+def wake_worker() -> None:
+    """Ask the background worker to look at the outbox now (after the current commit)."""
+    _wake.set()
+
+
+def start_worker(app: Flask) -> None:
+    """Start this process's delivery thread once; later calls do nothing."""
+    global _worker
+    with _started:
+        if _worker is not None and _worker.is_alive():
+            return
+        _worker = threading.Thread(target=_run, args=(app,), name="alert-outbox", daemon=True)
+        _worker.start()
+
+
+def _run(app: Flask) -> None:
+    while True:
+        _wake.wait(POLL_SECONDS)
+        _wake.clear()
+        with app.app_context():
+            try:
+                deliver_due()
+            except Exception:  # the worker must outlive a database hiccup
+                log.exception("alert delivery failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()

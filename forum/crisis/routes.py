@@ -1,0 +1,87 @@
+from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user
+
+from forum.crisis import services
+from forum.crisis.forms import HotlineForm
+from forum.crisis.models import Hotline
+from forum.errors import InvalidAction
+from forum.extensions import db
+from forum.permissions import Capability, role_required
+
+bp = Blueprint("crisis", __name__)
+
+
+def _region() -> str | None:
+    return current_user.region if current_user.is_authenticated else None
+
+
+@bp.app_context_processor
+def support_panel():
+    """The calm support panel: shown once, on the page after a post that signals risk."""
+
+    def take_support_panel():
+        if not session.pop("show_support", False):
+            return None
+        first, rest = services.hotlines_for(_region())
+        return {"first": first, "rest": rest}
+
+    return {"take_support_panel": take_support_panel}
+
+
+@bp.route("/help")
+def get_help():
+    first, rest = services.hotlines_for(_region())
+    return render_template("crisis/get_help.html", first=first, rest=rest)
+
+
+@bp.route("/admin/hotlines")
+@role_required(Capability.MANAGE_HOTLINES)
+def list_hotlines():
+    lines = db.session.scalars(db.select(Hotline).order_by(Hotline.region, Hotline.position)).all()
+    return render_template("crisis/hotlines.html", lines=lines)
+
+
+@bp.route("/admin/hotlines/new", methods=["GET", "POST"], defaults={"hotline_id": None})
+@bp.route("/admin/hotlines/<int:hotline_id>", methods=["GET", "POST"])
+@role_required(Capability.MANAGE_HOTLINES)
+def edit_hotline(hotline_id: int | None):
+    hotline = db.session.get(Hotline, hotline_id) if hotline_id and hotline_id < 2**31 else None
+    if hotline_id and hotline is None:
+        abort(404)
+    form = HotlineForm(obj=hotline)
+    if form.validate_on_submit():
+        fields = {
+            name: form[name].data
+            for name in (
+                "region",
+                "name",
+                "description",
+                "phone",
+                "sms_number",
+                "sms_body",
+                "url",
+                "position",
+                "is_primary",
+                "last_checked",
+            )
+        }
+        fields = {k: ("" if v is None and k not in ("position", "last_checked") else v) for k, v in fields.items()}
+        fields["position"] = fields["position"] or 0
+        try:
+            services.save_hotline(hotline, current_user, **fields)
+        except InvalidAction as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("crisis.list_hotlines"))
+    return render_template("crisis/edit_hotline.html", form=form, hotline=hotline)
+
+
+@bp.route("/moderation/crisis-feedback.jsonl")
+@role_required(Capability.REVIEW_QUEUE)
+def export_feedback():
+    return Response(
+        "".join(services.export_feedback()),
+        mimetype="application/x-ndjson",
+        headers={"Content-Disposition": "attachment; filename=crisis-feedback.jsonl"},
+    )

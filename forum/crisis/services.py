@@ -1,0 +1,155 @@
+"""The crisis flow: assess a post, hold or flag it, queue it, and alert the moderators."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from flask import current_app
+from sqlalchemy import select
+
+from forum.accounts.models import User
+from forum.boards.models import Post, PostStatus
+from forum.crisis import alerts
+from forum.crisis.detector import Assessment, Level, assess
+from forum.crisis.hotlines import CHECKED, DEFAULT_HOTLINES, REGIONS
+from forum.crisis.models import CrisisFlag, Hotline
+from forum.errors import InvalidAction
+from forum.extensions import db
+from forum.moderation.models import ItemKind
+from forum.moderation.services import enqueue, log_action
+
+_KIND = {Level.URGENT: ItemKind.URGENT_CRISIS, Level.CONCERN: ItemKind.CONCERN_CRISIS}
+
+
+def _post_text(post: Post) -> str:
+    first = db.session.scalar(select(Post.id).where(Post.topic_id == post.topic_id).order_by(Post.id).limit(1))
+    if first == post.id:
+        return f"{post.topic.title}\n{post.body}"
+    return post.body
+
+
+def _should_hold(level: Level) -> bool:
+    config = current_app.config
+    return (level == Level.URGENT and config["CRISIS_HOLD_URGENT"]) or (
+        level == Level.CONCERN and config["CRISIS_HOLD_CONCERN"]
+    )
+
+
+def screen_post(post: Post, *, edited: bool = False) -> CrisisFlag | None:
+    """Assess a new or edited post; on risk, flag it, maybe hold it, queue it and alert. Caller commits."""
+    assessment = assess(_post_text(post))
+    if assessment.level == Level.NONE:
+        return None
+    return _record_flag(post, assessment, flagged_by=None)
+
+
+def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None) -> CrisisFlag:
+    level = Level(assessment.level)
+    flag = CrisisFlag(
+        post=post,
+        level=level.value,
+        matches_json=json.dumps([{"phrase": m.phrase, "category": m.category} for m in assessment.matches]),
+        reason=assessment.reason,
+        flagged_by=flagged_by,
+    )
+    db.session.add(flag)
+    if post.status == PostStatus.VISIBLE and _should_hold(level):
+        post.status = PostStatus.HELD.value
+    item = enqueue(post, _KIND[level])
+    alerts.queue_crisis_alert(item, level.value)
+    return flag
+
+
+def flag_missed_post(post: Post, by: User, *, level: str, note: str) -> CrisisFlag:
+    """A moderator flags a post the flagger missed; kept for tuning the lexicon."""
+    if level not in (Level.CONCERN, Level.URGENT):
+        raise InvalidAction("Choose concern or urgent.", field="level")
+    if not note.strip():
+        raise InvalidAction("Please say briefly what the flagger missed.", field="note")
+    assessment = Assessment(level=Level(level), matches=(), reason=f"Flagged by a moderator: {note.strip()}")
+    flag = _record_flag(post, assessment, flagged_by=by)
+    flag.feedback = "missed"
+    flag.feedback_by_id = by.id
+    log_action(by, "flag_missed", post=post, note=note.strip())
+    db.session.commit()
+    return flag
+
+
+FEEDBACK_CHOICES = {"confirmed": "Right call", "false_alarm": "False alarm", "missed": "Level too low (missed)"}
+
+
+def record_feedback(flag: CrisisFlag, by: User, verdict: str) -> None:
+    """A moderator's verdict on an assessment, kept for tuning."""
+    if verdict not in FEEDBACK_CHOICES:
+        raise InvalidAction("Choose one of the listed verdicts.")
+    flag.feedback = verdict
+    flag.feedback_by_id = by.id
+    log_action(by, f"crisis_{verdict}", post=flag.post, note=f"assessment #{flag.id}")
+    db.session.commit()
+
+
+def export_feedback() -> Iterator[str]:
+    """JSON lines of every reviewed assessment with the post's text, for tuning the lexicon."""
+    flags = db.session.scalars(select(CrisisFlag).where(CrisisFlag.feedback.is_not(None)).order_by(CrisisFlag.id))
+    for flag in flags:
+        yield (
+            json.dumps(
+                {
+                    "id": f"flag-{flag.id}",
+                    "text": _post_text(flag.post),
+                    "flagged_level": flag.level,
+                    "feedback": flag.feedback,
+                    "matches": flag.matches,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+
+
+def latest_flag(post: Post) -> CrisisFlag | None:
+    """The most recent assessment that found risk in this post."""
+    return db.session.scalar(
+        select(CrisisFlag).where(CrisisFlag.post_id == post.id).order_by(CrisisFlag.id.desc()).limit(1)
+    )
+
+
+def hotlines_for(region: str | None) -> tuple[list[Hotline], list[Hotline]]:
+    """The lines to show first for a region, and the rest folded under "more options"."""
+    region = region if region in REGIONS else current_app.config["DEFAULT_REGION"]
+    lines = list(db.session.scalars(select(Hotline).order_by(Hotline.region, Hotline.position, Hotline.id)))
+    first = [h for h in lines if h.region == region and h.is_primary]
+    rest = [h for h in lines if h not in first]
+    # Other regions come after the member's own, so the most useful extra lines are nearest.
+    rest.sort(key=lambda h: (h.region != region, h.region, h.position))
+    return first, rest
+
+
+def seed_hotlines() -> int:
+    """Add the default crisis lines when the table is empty; returns how many were added."""
+    if db.session.scalar(select(Hotline.id).limit(1)) is not None:
+        return 0
+    for data in DEFAULT_HOTLINES:
+        db.session.add(Hotline(**data, last_checked=CHECKED))
+    db.session.commit()
+    return len(DEFAULT_HOTLINES)
+
+
+def save_hotline(hotline: Hotline | None, by: User, **fields) -> Hotline:
+    """Create or update a crisis line (admins); recorded in the audit log."""
+    if not fields.get("name"):
+        raise InvalidAction("Every line needs a name.", field="name")
+    if not (fields.get("phone") or fields.get("sms_number") or fields.get("url")):
+        raise InvalidAction("Give a phone number, a text number or a web address.", field="phone")
+    if fields.get("region") not in REGIONS:
+        raise InvalidAction("Choose a region.", field="region")
+    if hotline is None:
+        hotline = Hotline()
+        db.session.add(hotline)
+    for key, value in fields.items():
+        setattr(hotline, key, value)
+    db.session.flush()
+    log_action(by, "save_hotline", note=f"{hotline.region}: {hotline.name}")
+    db.session.commit()
+    return hotline

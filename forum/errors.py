@@ -1,0 +1,48 @@
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+
+class NotAllowed(Exception):
+    """The acting user may not do this."""
+
+
+class InvalidAction(Exception):
+    """The request breaks a rule; the message is shown to the user."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(Exception):
+    """The thing asked for does not exist or is not visible to this user."""
+
+
+ERROR_PAGES = {
+    400: "That request could not be understood",
+    403: "You don't have access to this page",
+    404: "We couldn't find that page",
+    405: "That action isn't available here",
+    413: "That was too much to send at once",
+    429: "Slow down a little",
+    500: "Something went wrong on our side",
+}
+
+
+def _render_error(error: HTTPException):
+    code = error.code or 500
+    title = ERROR_PAGES.get(code, "Something went wrong")
+    return render_template("errors/error.html", code=code, title=title, error=error), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _render_error)
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(_error):
+        return render_template("errors/error.html", code=403, title=ERROR_PAGES[403]), 403
+
+    @app.errorhandler(NotFound)
+    def not_found(_error):
+        return render_template("errors/error.html", code=404, title=ERROR_PAGES[404]), 404

@@ -1,0 +1,180 @@
+"""Who may do what: the one place that answers it.
+
+Views, services and templates all ask these functions; nothing else compares roles.
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from flask import abort
+from flask_login import current_user
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
+    from forum.boards.models import Post, Topic
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class Capability(enum.StrEnum):
+    POST = "post"
+    PIN_TOPICS = "pin_topics"
+    MANAGE_RESOURCES = "manage_resources"
+    REVIEW_QUEUE = "review_queue"
+    SEE_ANONYMOUS_HANDLE = "see_anonymous_handle"
+    REVEAL_ANONYMOUS = "reveal_anonymous"
+    EDIT_ANY_POST = "edit_any_post"
+    MANAGE_MEMBERS = "manage_members"
+    READ_AUDIT_LOG = "read_audit_log"
+    MANAGE_BOARDS = "manage_boards"
+    MANAGE_HOTLINES = "manage_hotlines"
+
+
+_MEMBER = {Capability.POST}
+_FACILITATOR = _MEMBER | {Capability.PIN_TOPICS, Capability.MANAGE_RESOURCES}
+_MODERATOR = _MEMBER | {
+    Capability.REVIEW_QUEUE,
+    Capability.SEE_ANONYMOUS_HANDLE,
+    Capability.REVEAL_ANONYMOUS,
+    Capability.EDIT_ANY_POST,
+    Capability.MANAGE_MEMBERS,
+}
+
+# The table: each role and what it may do. Adding a capability needs no migration.
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.MEMBER: frozenset(_MEMBER),
+    Role.FACILITATOR: frozenset(_FACILITATOR),
+    Role.MODERATOR: frozenset(_MODERATOR),
+    Role.ADMIN: frozenset(Capability),
+}
+
+
+def has_capability(user: User | None, capability: Capability) -> bool:
+    """True when a signed-in, active user's role grants the capability."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return capability in ROLE_CAPABILITIES[Role(user.role)]
+
+
+def can_post(user: User | None) -> bool:
+    """Signed in, allowed to post and not suspended or banned."""
+    return has_capability(user, Capability.POST) and not user.is_restricted
+
+
+def can_review_queue(user: User | None) -> bool:
+    """Moderators and admins work the moderation queue."""
+    return has_capability(user, Capability.REVIEW_QUEUE)
+
+
+def can_see_anonymous_handle(user: User | None) -> bool:
+    """Moderators see a stable handle for anonymous authors instead of 'Anonymous member'."""
+    return has_capability(user, Capability.SEE_ANONYMOUS_HANDLE)
+
+
+def can_reveal_anonymous(user: User | None) -> bool:
+    """Moderators may reveal an anonymous author, with a written reason."""
+    return has_capability(user, Capability.REVEAL_ANONYMOUS)
+
+
+def can_pin_topics(user: User | None) -> bool:
+    """Facilitators and admins pin topics and mark announcements."""
+    return has_capability(user, Capability.PIN_TOPICS)
+
+
+def can_manage_resources(user: User | None) -> bool:
+    """Facilitators and admins curate the resource library."""
+    return has_capability(user, Capability.MANAGE_RESOURCES)
+
+
+def can_read_audit_log(user: User | None) -> bool:
+    """Admins read and filter the whole moderation log."""
+    return has_capability(user, Capability.READ_AUDIT_LOG)
+
+
+def can_manage_members(user: User | None) -> bool:
+    """Moderators and admins warn, suspend and ban members."""
+    return has_capability(user, Capability.MANAGE_MEMBERS)
+
+
+def can_manage_hotlines(user: User | None) -> bool:
+    """Admins edit the crisis lines shown to members."""
+    return has_capability(user, Capability.MANAGE_HOTLINES)
+
+
+def is_author(user: User | None, post: Post) -> bool:
+    """The user wrote this post (anonymously or not)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and post.author_id == user.id)
+
+
+def can_edit_post(user: User | None, post: Post) -> bool:
+    """Authors edit their own live posts; moderators edit any post (with a reason)."""
+    if post.is_removed_by_author:
+        return False
+    if is_author(user, post):
+        return can_post(user)
+    return has_capability(user, Capability.EDIT_ANY_POST)
+
+
+def can_delete_post(user: User | None, post: Post) -> bool:
+    """Authors remove their own posts."""
+    return is_author(user, post) and not post.is_removed_by_author and can_post(user)
+
+
+def can_reply(user: User | None, topic: Topic) -> bool:
+    """Members reply to open topics; moderators also to locked ones."""
+    if not can_post(user):
+        return False
+    return not topic.is_locked or can_review_queue(user)
+
+
+def can_report_post(user: User | None, post: Post) -> bool:
+    """Members report other people's posts."""
+    return can_post(user) and not is_author(user, post)
+
+
+def role_required(*capabilities: Capability):
+    """Decorate a view so that it answers 403 (or sends guests to sign in) without the capabilities."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from forum.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not all(has_capability(current_user, c) for c in capabilities):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+TEMPLATE_CHECKS = {
+    f.__name__: f
+    for f in (
+        can_post,
+        can_review_queue,
+        can_see_anonymous_handle,
+        can_reveal_anonymous,
+        can_pin_topics,
+        can_manage_resources,
+        can_read_audit_log,
+        can_manage_members,
+        can_manage_hotlines,
+        can_edit_post,
+        can_delete_post,
+        can_reply,
+        can_report_post,
+        is_author,
+    )
+}

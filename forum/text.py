@@ -1,0 +1,100 @@
+"""Member text to safe HTML: the only module that imports bleach.
+
+Markdown is rendered by markdown-it-py with raw HTML off, then cleaned by bleach against a
+small allowlist. Links carry rel="nofollow ugc noopener" and show their host; images are not
+rendered at all, since loading one from another host would reveal readers' addresses.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+import bleach
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "strong",
+        "em",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "code",
+        "pre",
+        "hr",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "span",
+        "del",
+        "s",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "rel"], "span": ["class"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel", "sms"})
+LINK_REL = "nofollow ugc noopener"
+
+
+def _host_of(href: str) -> str:
+    parts = urlsplit(href)
+    if parts.scheme in {"http", "https"}:
+        return parts.hostname or ""
+    return ""
+
+
+def _render_link_close(_renderer, tokens, idx, options, env):
+    host = env.get("link_hosts", []).pop() if env.get("link_hosts") else ""
+    suffix = f' <span class="link-host">({escape(host)})</span>' if host else ""
+    return "</a>" + suffix
+
+
+def _render_link_open(_renderer, tokens, idx, options, env):
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    env.setdefault("link_hosts", []).append(_host_of(href))
+    return f'<a href="{escape(href)}" rel="{LINK_REL}">'
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("strikethrough")
+    md.disable("image")
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
+    return md
+
+
+def _heading_level_cap(html: str) -> str:
+    # Headings are kept small so a post never outranks the page's own headings.
+    for level in (1, 2):
+        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    return html
+
+
+def render_markdown(text: str) -> Markup:
+    """Render a member's Markdown to cleaned HTML, safe to insert in a page."""
+    html = _markdown().render(text or "", {})
+    html = _heading_level_cap(html)
+    cleaned = bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+    return Markup(cleaned)  # noqa: S704 - cleaned by bleach above
+
+
+def quote_markdown(author_label: str, body: str) -> str:
+    """A Markdown block quoting another post, for the reply box."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in (body or "").splitlines())
+    return f"{author_label} wrote:\n\n{quoted}\n\n"

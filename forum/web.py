@@ -1,0 +1,75 @@
+"""Request hooks shared by every page: template helpers, security headers, members-only mode."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from forum import permissions
+
+
+def register_web_hooks(app: Flask) -> None:
+    from forum.accounts.forms import ActionForm
+    from forum.boards.services import author_label
+    from forum.text import render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["author_label"] = author_label
+
+    @app.context_processor
+    def template_helpers():
+        helpers = dict(permissions.TEMPLATE_CHECKS)
+        helpers["action_form"] = ActionForm
+        helpers["queue_counts"] = _queue_counts
+        return helpers
+
+    @app.before_request
+    def members_only_and_worker():
+        if current_app.config["ALERT_WORKER"]:
+            from forum.crisis.alerts import start_worker
+
+            start_worker(current_app._get_current_object())
+        if current_app.config["MEMBERS_ONLY"] and not current_user.is_authenticated:
+            open_endpoints = {
+                "accounts.login",
+                "accounts.register",
+                "accounts.recover",
+                "accounts.guidelines",
+                "crisis.get_help",
+                "static",
+                "healthz",
+            }
+            if request.endpoint not in open_endpoints:
+                from forum.extensions import login_manager
+
+                return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            "object-src 'none'; frame-ancestors 'none'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+        )
+        if current_user.is_authenticated:
+            # Pages for a signed-in member may hold private text; keep them out of shared caches.
+            headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+def _queue_counts() -> tuple[int, int]:
+    """Open moderation items and how many are urgent, for the moderators' header badge."""
+    if not permissions.can_review_queue(current_user):
+        return 0, 0
+    from forum.moderation.services import open_counts
+
+    return open_counts()

@@ -1,0 +1,76 @@
+"""An anonymous author's pseudonym must appear nowhere another member or a guest can look."""
+
+import pytest
+
+from forum.boards.models import Post, Topic
+from forum.extensions import db
+from tests.factories import PASSWORD, make_board, make_topic
+
+
+@pytest.fixture
+def anonymous_thread(client, login, app):
+    from tests.factories import make_user
+
+    author = make_user("Secret_Author_X")
+    board = make_board()
+    login(author)
+    client.post(
+        f"/boards/{board.slug}/topics/new", data={"title": "Hard week", "body": "I relapsed.", "anonymous": "y"}
+    )
+    topic = db.session.scalar(db.select(Topic))
+    public = make_topic(make_board(), author, title="Public topic", body="Under my name")
+    client.post(f"/boards/{public.board.slug}/topics/{public.id}/reply", data={"body": "anon reply", "anonymous": "y"})
+    client.post("/logout")
+    return author, board, topic, public
+
+
+def _pages(client, board, topic, public):
+    urls = ["/", f"/boards/{board.slug}", f"/boards/{board.slug}/topics/{topic.id}", "/help"]
+    for post in db.session.scalars(db.select(Post).where(Post.is_anonymous.is_(True), Post.topic_id == topic.id)):
+        urls.append(f"/posts/{post.id}")
+        urls.append(f"/boards/{board.slug}/topics/{topic.id}?quote={post.id}")
+    return urls
+
+
+def _assert_hidden(client, urls, secret):
+    for url in urls:
+        response = client.get(url, follow_redirects=True)
+        assert response.status_code == 200, url
+        assert secret.lower() not in response.text.lower(), url
+        assert secret.lower() not in str(response.headers).lower(), url
+
+
+def test_guest_never_sees_anonymous_author(client, anonymous_thread):
+    author, board, topic, public = anonymous_thread
+    _assert_hidden(client, _pages(client, board, topic, public), author.pseudonym)
+    page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+    assert "Anonymous member" in page
+
+
+def test_other_member_never_sees_anonymous_author(client, login, anonymous_thread):
+    from tests.factories import make_user
+
+    author, board, topic, public = anonymous_thread
+    login(make_user("curious"))
+    _assert_hidden(client, _pages(client, board, topic, public), author.pseudonym)
+    profile = client.get(f"/members/{author.pseudonym}").text
+    assert "Hard week" not in profile and "anon reply" not in profile
+    public_page = client.get(f"/boards/{public.board.slug}/topics/{public.id}").text
+    # The anonymous reply sits beside the same author's public post: it must not be linked to them.
+    assert public_page.count(f">{author.pseudonym}</a>") == 1
+    assert "anon reply" in public_page
+
+
+def test_author_sees_their_anonymous_post_is_theirs(client, anonymous_thread):
+    author, board, topic, _ = anonymous_thread
+    client.post("/login", data={"pseudonym": author.pseudonym, "password": PASSWORD})
+    page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+    assert "Anonymous member (you)" in page
+
+
+def test_moderator_sees_stable_handle_not_pseudonym(client, login, moderator, anonymous_thread):
+    author, board, topic, public = anonymous_thread
+    login(moderator)
+    page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+    assert f"Anonymous #{author.anonymous_handle}" in page
+    assert author.pseudonym not in page
