@@ -1,0 +1,94 @@
+from forum.crisis.services import seed_hotlines
+from forum.extensions import db
+from tests.crisis.test_services import CONCERN_TEXT, SAFE_TEXT, URGENT_TEXT
+from tests.factories import make_board, make_topic, make_user
+
+
+def _post_topic(client, board, body):
+    return client.post(f"/boards/{board.slug}/topics/new", data={"title": "checking in", "body": body})
+
+
+def test_crisis_post_shows_calm_support_panel_once(client, login, member):
+    seed_hotlines()
+    board = make_board()
+    login(member)
+    response = _post_topic(client, board, URGENT_TEXT)
+    page = client.get(response.headers["Location"], follow_redirects=True).text
+    assert "glad you reached out" in page
+    assert 'href="tel:988"' in page and 'href="sms:741741?&amp;body=HOME"' in page
+    assert "More options" in page
+    for alarming in ("flagged", "violat", "warning", "emergency detected"):
+        assert alarming not in page.lower().split("more options")[0]
+    assert "Waiting for a moderator" in page  # the author still sees their held post
+    assert URGENT_TEXT.split(",")[0] in page.replace("&#39;", "'")
+    assert "glad you reached out" not in client.get("/").text
+
+
+def test_concern_post_is_published_and_shows_panel(client, login, member, other_member):
+    seed_hotlines()
+    topic = make_topic()
+    login(member)
+    response = client.post(f"/boards/{topic.board.slug}/topics/{topic.id}/reply", data={"body": CONCERN_TEXT})
+    assert "glad you reached out" in client.get(response.headers["Location"], follow_redirects=True).text
+    client.post("/logout")
+    login(other_member)
+    assert "want to die lately" in client.get(f"/boards/{topic.board.slug}/topics/{topic.id}").text
+
+
+def test_held_post_is_invisible_to_others(client, login, member, other_member):
+    board = make_board()
+    login(member)
+    _post_topic(client, board, URGENT_TEXT)
+    client.post("/logout")
+    assert "checking in" not in client.get(f"/boards/{board.slug}").text
+    login(other_member)
+    assert "checking in" not in client.get(f"/boards/{board.slug}").text
+
+
+def test_safe_post_shows_no_panel(client, login, member):
+    seed_hotlines()
+    login(member)
+    response = _post_topic(client, make_board(), SAFE_TEXT)
+    assert "glad you reached out" not in client.get(response.headers["Location"], follow_redirects=True).text
+
+
+def test_get_help_page_for_guests_and_by_region(client, login, app):
+    seed_hotlines()
+    page = client.get("/help").text
+    assert 'href="tel:988"' in page and "Samaritans" in page.split("More options")[1]
+    uk = make_user("londoner", region="UK")
+    login(uk)
+    page = client.get("/help").text
+    assert 'href="tel:116123"' in page.split("More options")[0]
+
+
+def test_member_sets_region(client, login, member):
+    login(member)
+    client.post("/account/region", data={"region-region": "UK"})
+    assert db.session.get(type(member), member.id).region == "UK"
+
+
+def test_only_admins_manage_hotlines(client, login, member, moderator, admin):
+    seed_hotlines()
+    assert client.get("/admin/hotlines").status_code == 302
+    login(member)
+    assert client.get("/admin/hotlines").status_code == 403
+    client.post("/logout")
+    login(moderator)
+    assert client.get("/admin/hotlines").status_code == 403
+    client.post("/logout")
+    login(admin)
+    assert "Samaritans" in client.get("/admin/hotlines").text
+    response = client.post("/admin/hotlines/new", data={"region": "UK", "name": "Test line", "phone": "", "sms_number": "", "url": ""})
+    assert response.status_code == 200 and "Give a phone number" in response.text and 'value="Test line"' in response.text
+    response = client.post("/admin/hotlines/new", data={"region": "UK", "name": "Test line", "phone": "0800 000 000", "position": "9"})
+    assert response.status_code == 302
+
+
+def test_moderators_export_feedback(client, login, moderator, member):
+    login(moderator)
+    response = client.get("/moderation/crisis-feedback.jsonl")
+    assert response.status_code == 200 and response.mimetype == "application/x-ndjson"
+    client.post("/logout")
+    login(member)
+    assert client.get("/moderation/crisis-feedback.jsonl").status_code == 403
