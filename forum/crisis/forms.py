@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.crisis.hotlines import REGIONS
@@ -16,3 +16,12 @@ class HotlineForm(FlaskForm):
     position = IntegerField("Order", default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
     is_primary = BooleanField("Show first, as a button")
     last_checked = DateField("Last checked", validators=[Optional()])
+
+
+class FeedbackForm(FlaskForm):
+    verdict = SelectField("Was the flagger right?", choices=[])
+
+
+class FlagMissedForm(FlaskForm):
+    level = SelectField("Level", choices=[("concern", "Concern"), ("urgent", "Urgent")])
+    note = TextAreaField("What did the flagger miss?", validators=[DataRequired(), Length(max=500)])

@@ -2,8 +2,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from forum.crisis import services
-from forum.crisis.forms import HotlineForm
-from forum.crisis.models import Hotline
+from forum.crisis.forms import FeedbackForm, FlagMissedForm, HotlineForm
+from forum.crisis.models import CrisisFlag, Hotline
 from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.permissions import Capability, role_required
@@ -85,3 +85,45 @@ def export_feedback():
         mimetype="application/x-ndjson",
         headers={"Content-Disposition": "attachment; filename=crisis-feedback.jsonl"},
     )
+
+
+@bp.route("/moderation/flags/<int:flag_id>/feedback", methods=["POST"])
+@role_required(Capability.REVIEW_QUEUE)
+def flag_feedback(flag_id: int):
+    flag = db.session.get(CrisisFlag, flag_id) if flag_id < 2**31 else None
+    if flag is None:
+        abort(404)
+    form = FeedbackForm()
+    form.verdict.choices = list(services.FEEDBACK_CHOICES.items())
+    if form.validate_on_submit():
+        services.record_feedback(flag, current_user, form.verdict.data)
+        flash("Thanks: your verdict is saved for tuning the flagger.", "success")
+    return redirect(url_for("boards.show_post", post_id=flag.post_id))
+
+
+@bp.route("/posts/<int:post_id>/flag-missed", methods=["GET", "POST"])
+@role_required(Capability.REVIEW_QUEUE)
+def flag_missed(post_id: int):
+    from forum.boards.services import get_post
+
+    post = get_post(post_id, current_user) if post_id < 2**31 else abort(404)
+    form = FlagMissedForm()
+    if form.validate_on_submit():
+        try:
+            services.flag_missed_post(post, current_user, level=form.level.data, note=form.note.data)
+        except InvalidAction as error:
+            getattr(form, error.field or "note").errors.append(error.message)
+        else:
+            flash("Flagged. It is in the moderation queue now.", "success")
+            return redirect(url_for("boards.show_post", post_id=post.id))
+    return render_template("crisis/flag_missed.html", form=form, post=post)
+
+
+@bp.app_context_processor
+def crisis_feedback_helpers():
+    def feedback_form():
+        form = FeedbackForm()
+        form.verdict.choices = list(services.FEEDBACK_CHOICES.items())
+        return form
+
+    return {"crisis_feedback_form": feedback_form}

@@ -92,3 +92,27 @@ def test_moderators_export_feedback(client, login, moderator, member):
     client.post("/logout")
     login(member)
     assert client.get("/moderation/crisis-feedback.jsonl").status_code == 403
+
+
+def test_moderator_flags_missed_post_and_gives_verdicts(client, login, moderator, member):
+    from forum.crisis.models import CrisisFlag
+    from forum.moderation.models import QueueItem
+    from tests.factories import make_post
+
+    post = make_post(author=member, body="sorting out who gets my dog after this weekend")
+    login(moderator)
+    assert "Flag for crisis support" in client.get(f"/posts/{post.id}", follow_redirects=True).text
+    response = client.post(f"/posts/{post.id}/flag-missed", data={"level": "urgent", "note": ""})
+    assert response.status_code == 200 and "This field is required" in response.text
+    response = client.post(f"/posts/{post.id}/flag-missed", data={"level": "urgent", "note": "giving away a pet"})
+    assert response.status_code == 302
+    item = db.session.scalar(db.select(QueueItem))
+    flag = db.session.scalar(db.select(CrisisFlag))
+    assert flag.feedback == "missed" and item.post_id == post.id
+    assert "giving away a pet" in client.get(f"/moderation/items/{item.id}").text
+    client.post(f"/moderation/flags/{flag.id}/feedback", data={"verdict": "confirmed"})
+    assert db.session.get(CrisisFlag, flag.id).feedback == "confirmed"
+    client.post("/logout")
+    login(member)
+    assert client.post(f"/posts/{post.id}/flag-missed", data={"level": "urgent", "note": "x"}).status_code == 403
+    assert client.post(f"/moderation/flags/{flag.id}/feedback", data={"verdict": "false_alarm"}).status_code == 403
