@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
 
 from forum.accounts.models import utcnow
 from forum.crisis.models import AlertOutbox
@@ -53,6 +54,8 @@ def queue_alert(
         data = json.dumps(payload or {"subject": subject})
         rows.append(AlertOutbox(channel="webhook", recipients=config["ALERT_WEBHOOK_URL"], subject=subject, body=data))
     db.session.add_all(rows)
+    # Wake the worker once these rows are committed, not before: it could not see them yet.
+    db.session.info["wake_alert_worker"] = bool(rows) or db.session.info.get("wake_alert_worker", False)
     return rows
 
 
@@ -67,7 +70,6 @@ def queue_crisis_alert(item, level: str, *, emails: list[str] | None = None) -> 
         "This message does not include the post or its author, to keep them private."
     )
     payload = {"event": "crisis_flag", "level": level, "item_id": item.id, "url": url}
-    wake_worker()
     return queue_alert(subject, body, emails=emails, payload=payload)
 
 
@@ -163,15 +165,17 @@ def backlog() -> int:
 # The in-process worker ---------------------------------------------------------------------
 
 _wake = threading.Event()
+_stop = threading.Event()
 _started = threading.Lock()
 _worker: threading.Thread | None = None
 # How often the worker looks for retries that have come due.
 POLL_SECONDS = 5
 
 
-def wake_worker() -> None:
-    """Ask the background worker to look at the outbox now (after the current commit)."""
-    _wake.set()
+@event.listens_for(Session, "after_commit")
+def _wake_after_commit(session: Session) -> None:
+    if session.info.pop("wake_alert_worker", False):
+        _wake.set()
 
 
 def start_worker(app: Flask) -> None:
@@ -184,10 +188,24 @@ def start_worker(app: Flask) -> None:
         _worker.start()
 
 
+def stop_worker() -> None:
+    """Stop this process's delivery thread (tests, and clean shutdowns)."""
+    global _worker
+    with _started:
+        if _worker is not None:
+            _stop.set()
+            _wake.set()
+            _worker.join(timeout=SEND_TIMEOUT_SECONDS + 5)
+            _worker = None
+            _stop.clear()
+
+
 def _run(app: Flask) -> None:
-    while True:
+    while not _stop.is_set():
         _wake.wait(POLL_SECONDS)
         _wake.clear()
+        if _stop.is_set():
+            return
         with app.app_context():
             try:
                 deliver_due()

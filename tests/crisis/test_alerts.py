@@ -138,3 +138,36 @@ def test_webhook_receives_json(app, member):
         httpd.server_close()
     assert received[0]["event"] == "crisis_flag" and received[0]["level"] == "urgent"
     assert set(received[0]) == {"event", "level", "item_id", "url"}
+
+
+def test_background_worker_delivers_within_seconds_of_the_post(tmp_path, smtp_port):
+    import time
+
+    inbox = Inbox()
+    server = _start_smtp(inbox, smtp_port)
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'forum.db'}",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp_port,
+        "ALERT_EMAIL_TO": ["oncall@example.org"],
+        "ALERT_WORKER": True,
+    }
+    app = create_app(settings, config_class=TestConfig)
+    try:
+        with app.app_context():
+            db.create_all()
+            board = make_board()
+            make_user("struggling")
+            slug = board.slug
+        client = app.test_client()
+        client.post("/login", data={"pseudonym": "struggling", "password": "correct horse battery"})
+        client.post(f"/boards/{slug}/topics/new", data={"title": "tonight", "body": URGENT_TEXT})
+        deadline = time.monotonic() + 10
+        while not inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)  # waiting on another thread's delivery, bounded by the deadline
+        assert len(inbox.messages) == 1
+    finally:
+        alerts.stop_worker()
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
