@@ -45,8 +45,10 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
 
     from forum.cli import register_cli
     from forum.errors import register_error_handlers
+    from forum.health import register_health
     from forum.web import register_web_hooks
 
+    register_health(app)
     register_error_handlers(app)
     register_web_hooks(app)
     register_cli(app)
@@ -67,10 +69,11 @@ def _check_secret_key(app: Flask) -> None:
 def _configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         level = os.environ.get("LOG_LEVEL", "INFO")
-        logging.basicConfig(
-            level=level,
-            format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","message":"%(message)s"}',
-        )
+        from forum.logs import JsonFormatter
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        logging.basicConfig(level=level, handlers=[handler])
         # Werkzeug's access log writes client addresses; the forum keeps none by default.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 

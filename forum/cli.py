@@ -129,6 +129,19 @@ def deliver(loop: bool) -> None:
         time.sleep(POLL_SECONDS)
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup(path: str) -> None:
+    """Copy the SQLite database to PATH while the forum runs (see docs/backup.md)."""
+    from forum.backup import backup_database
+
+    try:
+        target = backup_database(path)
+    except InvalidAction as error:
+        _fail(error)
+    click.echo(f"Backed up the database to {target}; integrity check ok.")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (users, boards, alerts, seed):
+    for command in (users, boards, alerts, seed, backup):
         app.cli.add_command(command)

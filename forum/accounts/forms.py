@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from forum.accounts.services import MIN_PASSWORD_LENGTH
@@ -38,6 +38,18 @@ class ChangePasswordForm(FlaskForm):
 
 class RegionForm(FlaskForm):
     region = SelectField("Where are you?", choices=[])
+
+
+class DeleteAccountForm(FlaskForm):
+    posts = RadioField(
+        "What should happen to your posts?",
+        choices=[
+            ("keep", 'Leave them, shown as "Former member", with nothing linking them to you'),
+            ("remove", "Remove them: each leaves a placeholder and its text is erased"),
+        ],
+        validators=[DataRequired(message="Please choose what happens to your posts.")],
+    )
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
 
 
 class ActionForm(FlaskForm):

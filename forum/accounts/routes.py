@@ -1,8 +1,18 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import services
-from forum.accounts.forms import ActionForm, ChangePasswordForm, LoginForm, RecoverForm, RegionForm, RegisterForm
+from forum.accounts import privacy, services
+from forum.accounts.forms import (
+    ActionForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    LoginForm,
+    RecoverForm,
+    RegionForm,
+    RegisterForm,
+)
 from forum.crisis.hotlines import REGIONS
 from forum.errors import InvalidAction
 from forum.extensions import limiter
@@ -145,6 +155,37 @@ def regenerate_codes():
         return redirect(url_for("accounts.settings"))
     codes = services.regenerate_recovery_codes(current_user)
     return render_template("accounts/recovery_codes.html", codes=codes, new_account=False)
+
+
+@bp.route("/account/export")
+@login_required
+def export_data():
+    data = privacy.export_member_data(current_user)
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=my-forum-data.json"},
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(
+                current_user._get_current_object(), password=form.password.data, posts=form.posts.data
+            )
+        except InvalidAction as error:
+            _form_error(form, error)
+        else:
+            logout_user()
+            flash("Your account is deleted. Take good care of yourself.", "info")
+            return redirect(url_for("boards.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/delete_account.html", form=form), status
 
 
 @bp.route("/guidelines")

@@ -1,0 +1,125 @@
+"""A member's own data: downloading it and deleting the account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from werkzeug.security import check_password_hash
+
+from forum.accounts.models import User
+from forum.errors import InvalidAction
+from forum.extensions import db
+
+# What happens to a deleted member's posts.
+REMOVE_POSTS = "remove"
+KEEP_AS_FORMER_MEMBER = "keep"
+REMOVED_TOPIC_TITLE = "Removed by its author"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() + "Z" if value else None
+
+
+def _json_value(value):
+    return _iso(value) if isinstance(value, datetime) else value
+
+
+def _post_record(post) -> dict:
+    return {
+        "id": post.id,
+        "topic_id": post.topic_id,
+        "topic_title": post.topic.title,
+        "board": post.topic.board.slug,
+        "anonymous": post.is_anonymous,
+        "status": post.status,
+        "content_note": post.content_note,
+        "body": post.body,
+        "created_at": _iso(post.created_at),
+        "edited_at": _iso(post.edited_at),
+        "moderator_note": post.moderator_note,
+    }
+
+
+def _reports_by(user: User) -> list[dict]:
+    # Reports belong to the moderation domain, which may not define them in every version.
+    from forum.moderation import models as moderation_models
+
+    report = getattr(moderation_models, "Report", None)
+    reporter = getattr(report, "reporter_id", None)
+    if reporter is None:
+        return []
+    rows = db.session.scalars(select(report).where(reporter == user.id).order_by(report.id)).all()
+    columns = [c.key for c in report.__table__.columns]
+    return [{c: _json_value(getattr(row, c)) for c in columns} for row in rows]
+
+
+def export_member_data(user: User) -> dict:
+    """Everything the forum holds that a member wrote or chose, as plain JSON-ready data."""
+    from forum.boards.models import Post
+
+    posts = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id)).all()
+    return {
+        "profile": {
+            "pseudonym": user.pseudonym,
+            "role": user.role,
+            "created_at": _iso(user.created_at),
+            "region": user.region,
+            "anonymous_handle": user.anonymous_handle,
+            "suspended_until": _iso(user.suspended_until),
+            "restriction_reason": user.restriction_reason,
+            "unused_recovery_codes": sum(1 for c in user.recovery_codes if c.used_at is None),
+        },
+        "posts": [_post_record(p) for p in posts],
+        "reports": _reports_by(user),
+    }
+
+
+def _cut_links(user_id: int) -> None:
+    """Null or delete every other row that points at the user, whichever the column allows."""
+    user_table = User.__table__
+    for table in db.metadata.sorted_tables:
+        if table is user_table:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table is not user_table:
+                continue
+            column = fk.parent
+            if column.nullable:
+                db.session.execute(update(table).where(column == user_id).values({column.name: None}))
+            else:
+                db.session.execute(delete(table).where(column == user_id))
+
+
+def delete_account(user: User, *, password: str, posts: str) -> None:
+    """Delete a member after checking their password, removing or orphaning their posts.
+
+    Raises InvalidAction on a wrong password or an unknown choice.
+    """
+    from forum.boards.models import Board, Post, PostStatus, Topic
+    from forum.boards.services import refresh_board_stats, refresh_topic_stats
+
+    if posts not in (REMOVE_POSTS, KEEP_AS_FORMER_MEMBER):
+        raise InvalidAction("Please choose what happens to your posts.", field="posts")
+    if not check_password_hash(user.password_hash, password):
+        raise InvalidAction("That password isn't right.", field="password")
+    topic_ids = set(db.session.scalars(select(Post.topic_id).where(Post.author_id == user.id)))
+    topic_ids |= set(db.session.scalars(select(Topic.id).where(Topic.author_id == user.id)))
+    if posts == REMOVE_POSTS:
+        db.session.execute(
+            update(Post)
+            .where(Post.author_id == user.id)
+            .values(status=PostStatus.REMOVED.value, body="", content_note=None, moderator_note=None)
+        )
+        # A topic whose opening post is removed keeps its replies but loses its title.
+        db.session.execute(update(Topic).where(Topic.author_id == user.id).values(title=REMOVED_TOPIC_TITLE))
+    user_id = user.id
+    _cut_links(user_id)
+    db.session.expire_all()
+    db.session.execute(delete(User).where(User.id == user_id))
+    for topic in db.session.scalars(select(Topic).where(Topic.id.in_(topic_ids))):
+        refresh_topic_stats(topic)
+    board_ids = set(db.session.scalars(select(Topic.board_id).where(Topic.id.in_(topic_ids))))
+    for board in db.session.scalars(select(Board).where(Board.id.in_(board_ids))):
+        refresh_board_stats(board)
+    db.session.commit()

@@ -1,0 +1,31 @@
+"""`/healthz`: whether the database answers and how many alerts wait, for uptime checks."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from forum.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def healthz():
+    from forum.crisis.alerts import backlog
+
+    try:
+        db.session.execute(text("SELECT 1"))
+        waiting = backlog()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.error("health check: database unreachable (%s)", type(error).__name__)
+        return jsonify(status="unavailable", database="unreachable", alert_backlog=None), 503
+    return jsonify(status="ok", database="ok", alert_backlog=waiting), 200
+
+
+def register_health(app: Flask) -> None:
+    # An app-level endpoint named "healthz", so members-only mode can leave it open.
+    app.add_url_rule("/healthz", endpoint="healthz", view_func=healthz)
