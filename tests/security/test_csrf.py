@@ -1,0 +1,51 @@
+"""Every state-changing route refuses a request without a valid CSRF token, for guests and members."""
+
+import pytest
+
+from forum import create_app
+from forum.config import TestConfig
+from forum.extensions import db
+from tests.security.world import app_rules, build_world, rule_url, sign_in
+
+
+@pytest.fixture
+def csrf_app():
+    app = create_app({"WTF_CSRF_ENABLED": True}, config_class=TestConfig)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+def _post_rules(app):
+    return [r for r in app_rules(app) if "POST" in r.methods]
+
+
+@pytest.mark.parametrize("who", ["guest", "member", "moderator", "admin"])
+def test_every_post_route_refuses_a_missing_or_forged_token(csrf_app, who):
+    world = build_world()
+    client = csrf_app.test_client()
+    if who != "guest":
+        sign_in(client, world.users[who], with_token=True)
+    rules = _post_rules(csrf_app)
+    assert len(rules) >= 8
+    for rule in rules:
+        url = rule_url(csrf_app, rule, world)
+        for data in ({}, {"csrf_token": "forged"}, {"csrf_token": ""}):
+            response = client.post(url, data={**data, "body": "x", "title": "y"})
+            assert response.status_code == 400, (who, url, data, response.status_code)
+            assert "That request could not be understood" in response.text
+
+
+def test_a_valid_token_is_accepted(csrf_app):
+    world = build_world()
+    client = csrf_app.test_client()
+    sign_in(client, world.users["member"], with_token=True)
+    from tests.security.world import csrf_token
+
+    token = csrf_token(client, "/boards/general/topics/new")
+    response = client.post(
+        "/boards/general/topics/new", data={"csrf_token": token, "title": "Hello", "body": "First words."}
+    )
+    assert response.status_code == 302
