@@ -1,0 +1,124 @@
+"""Who may open what: every route in the URL map, every role, checked against one table.
+
+An endpoint missing from EXPECTED fails `test_every_endpoint_is_in_the_table`, so a new route must
+say here who may use it. "Allowed" means the page answers (200, a redirect that isn't to sign-in, or
+400 for an empty form); "refused" means a guest is sent to sign in and anyone else gets 403.
+POSTs carry an empty form (CSRF is off in TestConfig), which changes nothing except for one-button
+actions, so the author, the most destructive role, runs last.
+"""
+
+import pytest
+from flask import g
+
+from forum import create_app
+from forum.config import TestConfig
+from forum.extensions import db
+from tests.security.world import ROLES, build_world, rule_url
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"guest"}
+MODERATORS = frozenset({"moderator", "admin"})
+ADMINS = frozenset({"admin"})
+AUTHOR = frozenset({"author"})
+AUTHOR_OR_MODERATOR = AUTHOR | MODERATORS
+
+# endpoint -> the roles allowed to use it (GET and POST alike).
+EXPECTED: dict[str, frozenset[str]] = {
+    "healthz": EVERYONE,
+    "accounts.login": EVERYONE,
+    "accounts.register": EVERYONE,
+    "accounts.recover": EVERYONE,
+    "accounts.guidelines": EVERYONE,
+    "accounts.logout": EVERYONE,
+    "accounts.settings": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.change_region": SIGNED_IN,
+    "accounts.regenerate_codes": SIGNED_IN,
+    "accounts.export_data": SIGNED_IN,
+    "accounts.delete_account": SIGNED_IN,
+    "boards.index": EVERYONE,
+    "boards.show_board": EVERYONE,
+    "boards.show_topic": EVERYONE,
+    "boards.show_post": EVERYONE,
+    "boards.show_member": EVERYONE,
+    "boards.new_topic": SIGNED_IN,
+    "boards.reply": SIGNED_IN,
+    "boards.edit_post": AUTHOR_OR_MODERATOR,
+    "boards.delete_post": AUTHOR,
+    "crisis.get_help": EVERYONE,
+    "crisis.list_hotlines": ADMINS,
+    "crisis.edit_hotline": ADMINS,
+    "crisis.export_feedback": MODERATORS,
+    "crisis.flag_feedback": MODERATORS,
+    "crisis.flag_missed": MODERATORS,
+    "moderation.queue": MODERATORS,
+    "moderation.show_item": MODERATORS,
+}
+
+# Roles in the order they act; the author last (see the module docstring).
+ORDER = ("guest", "member", "other_member", "facilitator", "moderator", "admin", "author")
+
+
+def _app():
+    return create_app(config_class=TestConfig)
+
+
+def _endpoints() -> set[str]:
+    return {r.endpoint for r in _app().url_map.iter_rules() if r.endpoint != "static"}
+
+
+def test_every_endpoint_is_in_the_table():
+    endpoints = _endpoints()
+    assert not endpoints - EXPECTED.keys(), f"add these endpoints to EXPECTED: {sorted(endpoints - EXPECTED.keys())}"
+    assert not EXPECTED.keys() - endpoints, f"remove stale endpoints: {sorted(EXPECTED.keys() - endpoints)}"
+
+
+def _client_for(app, world, role):
+    client = app.test_client()
+    if role != "guest":
+        # Signing in through /login for each of 7 roles x every route would spend minutes in scrypt;
+        # the session holds exactly what a real sign-in stores (tests/accounts covers the form).
+        with client.session_transaction() as session:
+            session["_user_id"] = world.users[role].get_id()
+            session["_fresh"] = True
+    return client
+
+
+def _request(client, url, method):
+    # Requests share the test's app context, hence `g`; forget the last request's user.
+    g.pop("_login_user", None)
+    return client.open(url, method=method, data={})
+
+
+def _check(role, allowed, method, url, response):
+    where = f"{role} {method} {url} -> {response.status_code}"
+    assert response.status_code != 500, where
+    refused_guest = response.status_code == 302 and "/login" in response.location
+    if role in allowed:
+        assert response.status_code in (200, 302, 301, 400) and not refused_guest, where
+    elif role == "guest":
+        assert refused_guest, where
+    else:
+        assert response.status_code == 403, where
+
+
+@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
+def test_each_role_gets_what_the_table_says(endpoint):
+    app = _app()
+    with app.app_context():
+        db.create_all()
+        world = build_world()
+        rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+        assert rules, f"{endpoint} is in the table but not in the URL map"
+        for role in ORDER:
+            client = _client_for(app, world, role)
+            for rule in rules:
+                url = rule_url(app, rule, world)
+                for method in ("GET", "POST"):
+                    if method not in rule.methods:
+                        assert _request(client, url, method).status_code == 405
+                        continue
+                    response = _request(client, url, method)
+                    _check(role, EXPECTED[endpoint], method, url, response)
+        db.session.remove()
+        db.drop_all()
