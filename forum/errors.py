@@ -1,4 +1,4 @@
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -33,6 +33,10 @@ ERROR_PAGES = {
 def _render_error(error: HTTPException):
     code = error.code or 500
     title = ERROR_PAGES.get(code, "Something went wrong")
+    if code == 413:
+        # The body was refused unread; the page's own forms must not parse it again (a second 413 is a 500).
+        request.__dict__.setdefault("form", request.parameter_storage_class())
+        request.__dict__.setdefault("files", request.parameter_storage_class())
     return render_template("errors/error.html", code=code, title=title, error=error), code
 
 
