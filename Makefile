@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint bench clean
+.PHONY: run test install install-dev lint bench clean e2e-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,19 @@ lint: install-dev
 	$(BIN)/ruff check forum tests bench wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r forum
 
-test: install-dev
+test: install-dev e2e-deps
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest
+
+# The browser suite needs Debian's Chromium (installed as root when missing) and axe-core from npm.
+e2e-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "e2e-deps: /usr/bin/chromium is missing; as root: apt-get install chromium"; fi; \
+	fi
+	@if [ ! -d tests/e2e/node_modules/axe-core ]; then \
+	  npm ci --prefix tests/e2e --no-audit --no-fund || npm install --prefix tests/e2e --no-audit --no-fund; \
+	fi
 
 bench: install-dev
 	$(BIN)/python bench/bench_crisis.py
