@@ -4,7 +4,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 # Placeholder that create_app refuses outside debug mode.
-DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the value create_app refuses
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the value create_app refuses  # nosec B105
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -78,7 +78,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only  # nosec B105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

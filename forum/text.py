@@ -91,7 +91,7 @@ def render_markdown(text: str) -> Markup:
         strip=True,
         strip_comments=True,
     )
-    return Markup(cleaned)  # noqa: S704 - cleaned by bleach above
+    return Markup(cleaned)  # noqa: S704 - cleaned by bleach above  # nosec B704
 
 
 def quote_markdown(author_label: str, body: str) -> str:
