@@ -1,0 +1,248 @@
+"""Crisis flagger engine: rates a post none / concern / urgent from the lexicon in lexicon.json."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from forum.crisis.normalize import Normalizer, squeeze, squeeze_pattern
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+_MACRO = re.compile(r"\{([A-Z]+)\}")
+_BOUNDARY = re.compile(r"[.!?;:]")
+_WORD = re.compile(r"[a-z0-9_]+")
+# Categories that only add context; alone they never flag and are not "risk" for the context rules.
+_CONTEXT_ONLY = frozenset({"safe", "timing", "now", "meds", "depressant", "alcohol_or_stimulant", "amount"})
+
+
+class Level(str, Enum):
+    """How soon a moderator needs to look at a post."""
+
+    NONE = "none"
+    CONCERN = "concern"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """0, 1 or 2, so levels compare by severity."""
+        return _RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return self.rank < other.rank
+        return NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return self.rank <= other.rank
+        return NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return self.rank > other.rank
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, Level):
+            return self.rank >= other.rank
+        return NotImplemented
+
+
+_RANK = {Level.NONE: 0, Level.CONCERN: 1, Level.URGENT: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One phrase that counted towards the assessment."""
+
+    phrase: str
+    category: str
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The flagger's verdict on one post."""
+
+    level: Level
+    matches: tuple[Match, ...] = ()
+    reason: str = ""
+
+    @property
+    def is_flagged(self) -> bool:
+        """True when a moderator should look at the post."""
+        return self.level != Level.NONE
+
+
+@dataclass(slots=True)
+class _Hit:
+    category: str
+    start: int
+    end: int
+    text: str
+    sentence: int
+    intent: bool = False
+    flags: set[str] = field(default_factory=set)
+
+
+def _word_set(words: list[str]) -> frozenset[str]:
+    return frozenset(squeeze(w) for w in words)
+
+
+class _Engine:
+    """The compiled lexicon: one alternation regex plus the word lists the context rules use."""
+
+    def __init__(self, lexicon: dict) -> None:
+        self.version = str(lexicon["version"])
+        self.normalizer = Normalizer(lexicon["normalize"])
+        macros: dict[str, str] = lexicon["macros"]
+
+        def expand(src: str) -> str:
+            for _ in range(4):  # macros may nest a few levels
+                src = _MACRO.sub(lambda m: macros[m.group(1)], src)
+            return squeeze_pattern(src)
+
+        self.categories: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.levels: dict[str, Level] = {}
+        groups = []
+        for i, (name, spec) in enumerate(lexicon["categories"].items()):
+            self.categories.append(name)
+            self.labels[name] = spec["label"]
+            self.levels[name] = Level(spec["level"])
+            body = "|".join(expand(p) for p in spec["patterns"])
+            groups.append(f"(?P<c{i}>{body})")
+        # Leftmost match wins; at the same start the earlier category wins, so safe idioms come first.
+        self.pattern = re.compile(r"(?<![a-z0-9_])(?:" + "|".join(groups) + r")(?![a-z0-9_])")
+        ctx = lexicon["context"]
+        self.negators = _word_set(ctx["negators"])
+        self.fillers = _word_set(ctx["negation_fillers"])
+        self.breakers = _word_set(ctx["negation_breakers"])
+        self.first_person = _word_set(ctx["first_person"])
+        self.third_person = _word_set(ctx["third_person"])
+        self.converts = frozenset(ctx["third_person_converts"])
+        self.past = re.compile(r"\b(?:" + "|".join(expand(p) for p in ctx["past_markers"]) + r")\b")
+        self.recent = re.compile(r"\b(?:" + "|".join(expand(p) for p in ctx["recent_markers"]) + r")\b")
+        self.thought_before = re.compile(expand(ctx["thought_before"]))
+        self.thought_after = re.compile(expand(ctx["thought_after"]))
+        self.intent_before = re.compile(expand(ctx["intent_before"]))
+        self.conditional_before = re.compile(expand(ctx["conditional_before"]))
+        self.joke = re.compile(expand(ctx["joke_cues"]))
+        self.meta = re.compile(expand(ctx["meta_cues"]))
+        self.mention = re.compile(expand(ctx["mention_cues"]))
+        self.safe_context = re.compile(expand(ctx["safe_context"]))
+        self.tp_now = re.compile(expand(ctx["third_party_now"]))
+
+    def hits(self, text: str) -> list[_Hit]:
+        """Find every lexicon phrase in folded text and keep those the context rules let stand."""
+        bounds = [m.start() for m in _BOUNDARY.finditer(text)]
+        kept: list[_Hit] = []
+        for m in self.pattern.finditer(text):
+            cat = self.categories[int(m.lastgroup[1:])]  # type: ignore[index]
+            if cat == "safe":
+                continue
+            s, e = m.span()
+            si = bisect_right(bounds, s)
+            c_start = bounds[si - 1] + 1 if si else 0
+            c_end = bounds[si] if si < len(bounds) else len(text)
+            hit = _Hit(cat, s, e, m.group(0), si)
+            if self._negated(text[c_start:s]):
+                continue
+            if cat not in _CONTEXT_ONLY and not self._stands(hit, text, c_start, c_end):
+                continue
+            kept.append(hit)
+        return kept
+
+    def _negated(self, before: str) -> bool:
+        words = before.split()
+        for i in range(len(words) - 1, max(-1, len(words) - 7), -1):
+            w = words[i]
+            if w in self.negators:
+                prior = words[max(0, i - 2) : i]
+                return not any(p in self.breakers for p in prior)
+            if w not in self.fillers:
+                return False
+        return False
+
+    def _stands(self, hit: _Hit, text: str, c_start: int, c_end: int) -> bool:
+        """Apply the clause-level rules: quotes, talk about words, past events, third parties."""
+        clause = text[c_start:c_end]
+        before = text[c_start : hit.start]
+        if self.meta.search(clause):
+            return False
+        if before.count('"') % 2 == 1 and self.mention.search(text):
+            return False
+        if self.past.search(clause) and not self.recent.search(clause):
+            return False
+        own = set(_WORD.findall(hit.text))
+        if hit.category in self.converts and not own & self.first_person:
+            for w in reversed(before.split()):
+                if w in self.first_person:
+                    break
+                if w in self.third_person:
+                    hit.category = "third_party"
+                    break
+        if hit.category in ("ideation", "suicidal_intent", "method", "overdose_now") and self.safe_context.search(clause):
+            if not set(clause.split()) & self.first_person:
+                return False
+        if hit.category in ("suicidal_intent", "method", "harm_others"):
+            tail = before[-60:]
+            thought = self.thought_before.search(tail) or self.thought_after.match(text, hit.end)
+            if hit.category != "harm_others" and thought:
+                hit.category = "ideation"
+            elif self.joke.search(clause) or self.conditional_before.search(tail):
+                hit.flags.add("hedged")
+            elif self.intent_before.search(tail) or hit.text.startswith(("gona", "going to", "wil ", "about to")):
+                hit.intent = True
+        return True
+
+
+@functools.cache
+def _engine() -> _Engine:
+    with LEXICON_PATH.open(encoding="utf-8") as fh:
+        return _Engine(json.load(fh))
+
+
+def lexicon_version() -> str:
+    """The version string of the loaded lexicon."""
+    return _engine().version
+
+
+def assess(text: str) -> Assessment:
+    """Rate one post. Pure function of the text and the shipped lexicon."""
+    from forum.crisis.rules import decide
+
+    eng = _engine()
+    folded = eng.normalizer.fold(text or "")
+    hits = eng.hits(folded.text)
+    if not hits:
+        return Assessment(Level.NONE)
+    level, reason_head, used = decide(hits, folded.text, eng)
+    if level == Level.NONE:
+        return Assessment(Level.NONE)
+    shown = _display_words(folded.readable, eng)
+    matches = tuple(
+        Match(_display(h.text, shown), _public_category(h.category), eng.levels.get(h.category, Level.NONE)) for h in used
+    )
+    quoted = ", ".join(f'"{m.phrase}"' for m in matches[:4])
+    return Assessment(level, matches, f"{level.value.capitalize()}: {reason_head} ({quoted})")
+
+
+def _public_category(cat: str) -> str:
+    return {"alcohol_or_stimulant": "substance", "depressant": "substance", "meds": "substance"}.get(cat, cat)
+
+
+def _display_words(readable: str, eng: _Engine) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for w in reversed(readable.split()):
+        words[squeeze(w)] = eng.normalizer.emoji_names.get(w, w)
+    return words
+
+
+def _display(phrase: str, shown: dict[str, str]) -> str:
+    return " ".join(shown.get(w, w) for w in phrase.split())

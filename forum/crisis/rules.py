@@ -1,0 +1,110 @@
+"""How the categories found in a post combine into a level and a moderator-readable reason."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from forum.crisis.detector import Level, _Engine, _Hit
+
+# How far (in sentences) a time word may sit from a suicide phrase and still be "the time set".
+_TIME_REACH = 2
+_ACTS = ("suicidal_intent", "method")
+_STATES = ("ideation", "passive_wish", "hopelessness")
+_SUBSTANCES = ("meds", "depressant", "alcohol_or_stimulant")
+
+
+def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[_Hit]]:
+    """Combine the standing hits into (level, reason without the quoted phrases, hits that count)."""
+    from forum.crisis.detector import Level
+
+    by: dict[str, list[_Hit]] = defaultdict(list)
+    for h in hits:
+        by[h.category].append(h)
+
+    def has(*cats: str) -> bool:
+        return any(by.get(c) for c in cats)
+
+    def pick(*cats: str) -> list[_Hit]:
+        return [h for c in cats for h in by.get(c, ())]
+
+    acts = pick(*_ACTS)
+    substance = has(*_SUBSTANCES)
+    amount_with_drug = has("amount") and substance
+    means = has("means") or amount_with_drug
+    means_hits = pick("means") + (pick("amount", *_SUBSTANCES) if amount_with_drug else [])
+    farewell_any = has("farewell", "farewell_weak")
+    near_times = [t for t in by.get("timing", ()) if any(abs(t.sentence - a.sentence) <= _TIME_REACH for a in acts)]
+
+    # Urgent: a suicide act with a time, means, goodbye, plan, stated intent or "now".
+    if acts:
+        extras: list[tuple[str, list[_Hit]]] = []
+        if near_times:
+            extras.append(("a time", near_times))
+        if means:
+            extras.append(("means at hand", means_hits))
+        if farewell_any:
+            extras.append(("a goodbye", pick("farewell", "farewell_weak")))
+        if has("plan"):
+            extras.append(("a decision made", pick("plan")))
+        if has("in_progress", "overdose_now"):
+            extras.append(("something happening now", pick("in_progress", "overdose_now")))
+        if has("now") and not any("hedged" in a.flags for a in acts):
+            extras.append(("right now", pick("now")))
+        intent = [a for a in acts if a.intent]
+        if extras or intent:
+            what = " and ".join(x[0] for x in extras[:3]) or "a stated intent"
+            used = acts + [h for _, hs in extras for h in hs]
+            return Level.URGENT, f"suicide plan or intent with {what}", used
+
+    if has("overdose_now") and (has("in_progress", "not_caring", "farewell", *_ACTS) or substance):
+        return Level.URGENT, "an overdose taken now", pick("overdose_now", "in_progress", "not_caring", *_SUBSTANCES)
+    if has("in_progress") and (means or has("farewell", *_STATES)):
+        return Level.URGENT, "something happening now with means or a goodbye", pick("in_progress", *_STATES) + means_hits
+    if has("farewell") and (means or has("plan", "farewell_weak", "timing", *_STATES) or len(by["farewell"]) > 1):
+        extra = pick("plan", "farewell_weak", "timing", *_STATES) + means_hits
+        return Level.URGENT, "a goodbye or final message with a plan, time or means", pick("farewell") + extra
+    if has(*_STATES) and (has("plan", "farewell") or has("means")):
+        return Level.URGENT, "thoughts of dying with means or a plan", pick(*_STATES, "plan", "farewell", "means")
+    if has("harm_others") and (has("now", "in_progress", "timing") or means):
+        if not any("hedged" in h.flags for h in by["harm_others"]):
+            return Level.URGENT, "intent to harm someone now", pick("harm_others", "now", "in_progress", "timing") + means_hits
+    if has("third_party") and (has("now", "in_progress", "timing", "overdose_now") or eng.tp_now.search(text)):
+        return Level.URGENT, "someone else in danger now", pick("third_party", "now", "in_progress", "timing", "overdose_now")
+
+    # Concern.
+    if acts:
+        return Level.CONCERN, "suicidal thoughts, no plan or time", acts
+    if has(*_STATES):
+        return Level.CONCERN, "thoughts of dying or not wanting to exist", pick(*_STATES)
+    if has("self_harm"):
+        return Level.CONCERN, "self-harm urges or recent self-harm", pick("self_harm", "self_harm_weak")
+    if has("overdose_now"):
+        return Level.CONCERN, "a possible overdose", pick("overdose_now")
+    if has("farewell"):
+        return Level.CONCERN, "a goodbye message", pick("farewell")
+    relapse = _relapse(by)
+    if relapse:
+        return Level.CONCERN, "dangerous relapse talk", relapse
+    if has("harm_others") and not any("hedged" in h.flags for h in by["harm_others"]):
+        return Level.CONCERN, "talk of harming someone", pick("harm_others")
+    if len({h.text for h in by.get("self_harm_weak", ())}) >= 2:
+        return Level.CONCERN, "signs of recent self-harm", pick("self_harm_weak")
+    if len({h.text for h in by.get("hopeless_weak", ())}) >= 2:
+        return Level.CONCERN, "hopelessness", pick("hopeless_weak")
+    return Level.NONE, "", []
+
+
+def _relapse(by: dict[str, list[_Hit]]) -> list[_Hit]:
+    """Using alone with tolerance gone, or mixing downers with drink or uppers while not caring."""
+    alone, tol, dep = by.get("relapse_alone"), by.get("tolerance"), by.get("depressant")
+    alc, careless = by.get("alcohol_or_stimulant"), by.get("not_caring")
+    amount = by.get("amount")
+    if alone and (tol or dep or careless or len(alone) > 1):
+        return alone + (tol or []) + (dep or []) + (careless or [])
+    if dep and careless and (alc or amount or len(dep) > 1):
+        return dep + careless + (alc or []) + (amount or [])
+    if tol and careless and (dep or alc):
+        return tol + careless + (dep or []) + (alc or [])
+    return []
