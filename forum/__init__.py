@@ -39,8 +39,9 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.boards.routes import bp as boards_bp
     from forum.crisis.routes import bp as crisis_bp
     from forum.moderation.routes import bp as moderation_bp
+    from forum.resources.routes import bp as resources_bp
 
-    for blueprint in (accounts_bp, boards_bp, crisis_bp, moderation_bp):
+    for blueprint in (accounts_bp, boards_bp, crisis_bp, moderation_bp, resources_bp):
         app.register_blueprint(blueprint)
 
     from forum.cli import register_cli
@@ -106,6 +107,7 @@ def _import_models() -> None:
     from forum.boards import models as _boards  # noqa: F401
     from forum.crisis import models as _crisis  # noqa: F401
     from forum.moderation import models as _moderation  # noqa: F401
+    from forum.resources import models as _resources  # noqa: F401
 
 
 def _configure_database(app: Flask) -> None:

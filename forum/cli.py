@@ -108,11 +108,15 @@ def list_boards() -> None:
 
 @click.command("seed")
 def seed() -> None:
-    """Add the default boards and crisis lines where missing; safe to run again."""
+    """Add the default boards, crisis lines and resources where missing; safe to run again."""
     from forum.boards.services import seed_default_boards
     from forum.crisis.services import seed_hotlines
+    from forum.resources.services import seed_resources
 
-    click.echo(f"Boards added: {seed_default_boards()}; crisis lines added: {seed_hotlines()}.")
+    click.echo(
+        f"Boards added: {seed_default_boards()}; crisis lines added: {seed_hotlines()}; "
+        f"resources added: {seed_resources()}."
+    )
 
 
 @alerts.command("deliver")

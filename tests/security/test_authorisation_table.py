@@ -19,6 +19,7 @@ EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"guest"}
 MODERATORS = frozenset({"moderator", "admin"})
 ADMINS = frozenset({"admin"})
+FACILITATORS = frozenset({"facilitator", "admin"})
 AUTHOR = frozenset({"author"})
 AUTHOR_OR_MODERATOR = AUTHOR | MODERATORS
 
@@ -53,6 +54,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     "crisis.flag_missed": MODERATORS,
     "moderation.queue": MODERATORS,
     "moderation.show_item": MODERATORS,
+    "resources.list_resources": EVERYONE,
+    "resources.new_resource": FACILITATORS,
+    "resources.edit_resource": FACILITATORS,
+    "resources.update_resource": FACILITATORS,
+    "resources.update_topic": FACILITATORS,
 }
 
 # Roles in the order they act; the author last (see the module docstring).

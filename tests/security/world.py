@@ -13,6 +13,7 @@ from forum.crisis.models import CrisisFlag, Hotline
 from forum.extensions import db
 from forum.moderation.models import QueueItem
 from forum.permissions import Role
+from forum.resources.models import Resource
 from tests.factories import PASSWORD, make_board, make_post, make_topic, make_user
 
 ROLES = ("guest", "member", "author", "other_member", "facilitator", "moderator", "admin")
@@ -40,7 +41,8 @@ def build_world() -> World:
     item = QueueItem(post=post)
     flag = CrisisFlag(post=post, level="concern", reason="test")
     hotline = Hotline(region="US", name="Test line", phone="988")
-    db.session.add_all([item, flag, hotline])
+    resource = Resource(title="Test resource", url="https://example.org", category="reading")
+    db.session.add_all([item, flag, hotline, resource])
     db.session.commit()
     values = {
         "slug": board.slug,
@@ -50,6 +52,9 @@ def build_world() -> World:
         "item_id": item.id,
         "flag_id": flag.id,
         "hotline_id": hotline.id,
+        "resource_id": resource.id,
+        # Facilitator actions on topics and resources (pin, unpin, ...): pin is valid for both.
+        "action": "pin",
         "pseudonym": users["author"].pseudonym,
         "user_id": users["author"].id,
         "member_id": users["author"].id,

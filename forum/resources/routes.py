@@ -1,0 +1,157 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum import permissions
+from forum.accounts.models import utcnow
+from forum.boards.services import get_topic, list_boards
+from forum.errors import InvalidAction
+from forum.extensions import db
+from forum.permissions import Capability, role_required
+from forum.resources import services
+from forum.resources.forms import NoteForm, ResourceForm
+from forum.resources.models import Resource
+
+bp = Blueprint("resources", __name__)
+
+MAX_ID = 2**31 - 1
+TOPIC_LABELS = {
+    "pin": "Pin this topic",
+    "unpin": "Unpin this topic",
+    "announce": "Mark as an announcement",
+    "unannounce": "Remove the announcement label",
+}
+RESOURCE_LABELS = {
+    "pin": "Pin",
+    "unpin": "Unpin",
+    "check": "Mark checked today",
+    "up": "Move up",
+    "down": "Move down",
+}
+
+
+@bp.app_context_processor
+def board_resources():
+    return {"pinned_resources": services.pinned_resources}
+
+
+def _add_error(form, error: InvalidAction) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _get_resource(resource_id: int) -> Resource:
+    resource = db.session.get(Resource, resource_id) if resource_id <= MAX_ID else None
+    if resource is None:
+        abort(404)
+    return resource
+
+
+@bp.route("/resources")
+def list_resources():
+    stale = None
+    if permissions.can_manage_resources(current_user):
+        stale = services.stale_resources(utcnow())
+    return render_template(
+        "resources/resources.html",
+        grouped=services.list_resources(),
+        stale=stale,
+        stale_ids={r.id for r in stale or ()},
+    )
+
+
+def _resource_form(resource: Resource | None) -> ResourceForm:
+    form = ResourceForm(obj=resource)
+    form.board_id.choices = [(0, "Whole forum")] + [(b.id, b.name) for b in list_boards()]
+    if request.method == "GET" and resource is not None:
+        form.board_id.data = resource.board_id or 0
+        form.note.data = ""
+    return form
+
+
+def _save(resource: Resource | None):
+    form = _resource_form(resource)
+    if form.validate_on_submit():
+        boards = {b.id: b for b in list_boards()}
+        try:
+            saved = services.save_resource(
+                resource,
+                by=current_user,
+                note=form.note.data,
+                title=form.title.data,
+                description=form.description.data,
+                url=form.url.data,
+                phone=form.phone.data,
+                category=form.category.data,
+                board=boards.get(form.board_id.data),
+                position=form.position.data,
+                last_checked=form.last_checked.data,
+            )
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            flash(f"Saved {saved.title}.", "success")
+            return redirect(url_for("resources.edit_resource", resource_id=saved.id))
+    status = 400 if request.method == "POST" else 200
+    actions = {name: NoteForm(formdata=None) for name in RESOURCE_LABELS} if resource else {}
+    return render_template(
+        "resources/edit_resource.html", form=form, resource=resource, actions=actions, labels=RESOURCE_LABELS
+    ), status
+
+
+@bp.route("/resources/new", methods=["GET", "POST"])
+@role_required(Capability.MANAGE_RESOURCES)
+def new_resource():
+    return _save(None)
+
+
+@bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@role_required(Capability.MANAGE_RESOURCES)
+def edit_resource(resource_id: int):
+    return _save(_get_resource(resource_id))
+
+
+@bp.route("/resources/<int:resource_id>/<any(pin,unpin,check,up,down):action>", methods=["GET", "POST"])
+@role_required(Capability.MANAGE_RESOURCES)
+def update_resource(resource_id: int, action: str):
+    resource = _get_resource(resource_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.update_resource(resource, action, by=current_user, note=form.note.data)
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            flash(f"{RESOURCE_LABELS[action]}: done for {resource.title}.", "success")
+            return redirect(url_for("resources.list_resources"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "resources/confirm.html",
+        form=form,
+        heading=f"{RESOURCE_LABELS[action]}: {resource.title}",
+        back=url_for("resources.edit_resource", resource_id=resource.id),
+    ), status
+
+
+@bp.route("/topics/<int:topic_id>/<any(pin,unpin,announce,unannounce):action>", methods=["GET", "POST"])
+@role_required(Capability.PIN_TOPICS)
+def update_topic(topic_id: int, action: str):
+    if topic_id > MAX_ID:
+        abort(404)
+    topic = get_topic(topic_id, current_user)
+    form = NoteForm()
+    back = url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id)
+    if form.validate_on_submit():
+        try:
+            services.change_topic(topic, action, by=current_user, note=form.note.data)
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            flash(f"{TOPIC_LABELS[action]}: done.", "success")
+            return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "resources/confirm.html", form=form, heading=f"{TOPIC_LABELS[action]}: {topic.title}", back=back
+    ), status
