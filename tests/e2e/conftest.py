@@ -196,3 +196,55 @@ def new_page(browser, live_server, storage_states):
     yield make
     for context in contexts:
         context.close()
+
+
+@dataclass
+class SampleSite:
+    """Addresses of pages with content on them, made once through the browser."""
+
+    board: str
+    topic: str
+    new_topic: str
+    queue_item: str
+    has_resources: bool
+
+    def pages(self, role: str | None) -> dict[str, str]:
+        """The main pages a person in this role visits, by name."""
+        common = {"index": "/", "board": self.board, "topic": self.topic, "help": "/help"}
+        if self.has_resources:
+            common["resources"] = "/resources"
+        if role is None:
+            return {**common, "register": "/register", "login": "/login", "guidelines": "/guidelines"}
+        if role == "moderator":
+            return {**common, "queue": "/moderation/", "queue-item": self.queue_item}
+        return {**common, "new-topic": self.new_topic, "account": "/account"}
+
+
+@pytest.fixture(scope="session")
+def sample_site(browser, live_server, storage_states) -> SampleSite:
+    from tests.e2e.helpers import CRISIS_TEXT, open_board, reply, start_topic, topic_path
+
+    context = browser.new_context(base_url=live_server.url, storage_state=storage_states["member"])
+    page = context.new_page()
+    open_board(page)
+    board = page.url.removeprefix(live_server.url)
+    start_topic(page, "Finding a meeting that fits", "Has anyone tried **SMART Recovery** online?")
+    topic = topic_path(page)
+    reply(page, "Yes, the Tuesday one is kind.", anonymous=True)
+    reply(page, "I relapsed last week, but I'm back.", content_note="mentions relapse")
+    start_topic(page, "Tonight", CRISIS_TEXT)
+    context.close()
+
+    context = browser.new_context(base_url=live_server.url, storage_state=storage_states["moderator"])
+    page = context.new_page()
+    page.goto("/moderation/")
+    queue_item = page.get_by_role("link", name="Tonight").first.get_attribute("href")
+    context.close()
+    try:
+        with urllib.request.urlopen(f"{live_server.url}/resources", timeout=5):  # noqa: S310 - loopback only
+            has_resources = True
+    except urllib.error.HTTPError:
+        has_resources = False
+    return SampleSite(
+        board=board, topic=topic, new_topic=f"{board}/topics/new", queue_item=queue_item, has_resources=has_resources
+    )

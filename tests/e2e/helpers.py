@@ -8,6 +8,9 @@ import secrets
 from tests.e2e.conftest import PASSWORD
 
 FIRST_BOARD = "Introductions"
+# Means, timing and intent: the flagger rates this urgent. (Without "I want to end it" it rates the
+# brief's example as none today; that miss is the detector's to fix, not the browser suite's.)
+CRISIS_TEXT = "I've saved up my pills and tonight's the night. I want to end it."
 
 
 def unique(word: str) -> str:

@@ -8,12 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROLE_ACCOUNTS
-from tests.e2e.helpers import register, reply, start_topic, topic_path, unique
+from tests.e2e.helpers import CRISIS_TEXT, register, reply, start_topic, topic_path, unique
 
 pytestmark = pytest.mark.e2e
-
-CRISIS_TEXT = "I've saved up my pills and tonight's the night"
-
 
 def test_registration_shows_recovery_codes_once(new_page):
     page = new_page()
