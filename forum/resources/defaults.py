@@ -26,7 +26,8 @@ DEFAULT_RESOURCES = (
     dict(
         category=CRISIS,
         title="Crisis Text Line",
-        description="US. Text HOME to 741741 to reach a trained volunteer crisis counselor, 24/7, free.",
+        description="US. Text HOME to 741741 to reach a trained volunteer crisis counselor, 24/7, free. "
+        "(The web address is the one widely published; we could not confirm it at our last check.)",
         phone="",
         url="https://www.crisistextline.org",
     ),
@@ -66,7 +67,7 @@ DEFAULT_RESOURCES = (
         description="US. Free, confidential treatment referral and information for mental-health and "
         "substance-use disorders, 24/7, in English and Spanish. TTY 1-800-487-4889.",
         phone="1-800-662-4357",
-        url="https://www.samhsa.gov/find-help/helplines/national-helpline",
+        url="https://www.samhsa.gov/find-help/national-helpline",
     ),
     dict(
         category=LOCATOR,
@@ -80,7 +81,8 @@ DEFAULT_RESOURCES = (
         category=MEETINGS,
         title="Dual Recovery Anonymous",
         description="A Twelve Step fellowship for people recovering from both chemical dependency and an "
-        "emotional or psychiatric illness. We could not confirm a current phone number, so none is listed.",
+        "emotional or psychiatric illness. The web address is the one DRA's own pages give; we could not "
+        "confirm a current phone number, so none is listed.",
         phone="",
         url="http://draonline.org",
     ),
@@ -88,7 +90,8 @@ DEFAULT_RESOURCES = (
         category=MEETINGS,
         title="SMART Recovery",
         description="Free, secular, science-based mutual-help meetings, in person and online, for any "
-        "addictive behaviour. Not a Twelve Step programme.",
+        "addictive behaviour. Not a Twelve Step programme. (The web address is the one widely published; "
+        "we could not confirm it at our last check.)",
         phone="",
         url="https://smartrecovery.org",
     ),

@@ -230,3 +230,4 @@ def test_seed_keeps_edits_and_restores_deleted_defaults(app):
 def test_every_default_passes_the_same_checks_as_a_facilitators_entry(data):
     cleaned = services._clean_fields(data)
     assert cleaned["url"] or cleaned["phone"]
+    assert len(cleaned["title"]) <= 120 and len(cleaned["description"]) <= 500
