@@ -82,6 +82,9 @@ def rule_url(app: Flask, rule: Rule, world: World) -> str:
         if rule.defaults and name in rule.defaults:
             continue
         value = world.values.get(name)
+        converter = rule._converters.get(name)
+        if value is None and hasattr(converter, "items"):
+            value = sorted(converter.items)[0]  # an <any(...)> choice
         if value is None and name.endswith("_id"):
             value = _extra_value(name)
         if value is None and name == "slug":
