@@ -38,10 +38,11 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.accounts.routes import bp as accounts_bp
     from forum.boards.routes import bp as boards_bp
     from forum.crisis.routes import bp as crisis_bp
+    from forum.moderation.member_routes import messages_bp, reports_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.resources.routes import bp as resources_bp
 
-    for blueprint in (accounts_bp, boards_bp, crisis_bp, moderation_bp, resources_bp):
+    for blueprint in (accounts_bp, boards_bp, crisis_bp, moderation_bp, reports_bp, messages_bp, resources_bp):
         app.register_blueprint(blueprint)
 
     from forum.cli import register_cli

@@ -124,8 +124,10 @@ def seed() -> None:
 def deliver(loop: bool) -> None:
     """Send alerts that are due (once, or in a loop)."""
     from forum.crisis.alerts import POLL_SECONDS, deliver_due
+    from forum.moderation.oncall import escalate_unclaimed
 
     while True:
+        escalate_unclaimed()
         sent = deliver_due()
         if not loop:
             click.echo(f"Delivered {sent} alert(s).")

@@ -56,6 +56,10 @@ class Config:
     CRISIS_HOLD_URGENT = _flag("CRISIS_HOLD_URGENT", True)
     CRISIS_HOLD_CONCERN = _flag("CRISIS_HOLD_CONCERN", False)
     DEFAULT_REGION = os.environ.get("DEFAULT_REGION", "US")
+    # A moderator's claim on a queue item lapses after this many minutes.
+    MODERATION_CLAIM_MINUTES = int(os.environ.get("MODERATION_CLAIM_MINUTES", "15"))
+    # An urgent item no one has claimed after this many minutes alerts every moderator and admin.
+    ONCALL_ESCALATE_MINUTES = int(os.environ.get("ONCALL_ESCALATE_MINUTES", "10"))
 
     # Alerts to moderators (see docs/deploy.md). Email needs SMTP_HOST and ALERT_EMAIL_TO.
     SMTP_HOST = os.environ.get("SMTP_HOST", "")

@@ -36,6 +36,10 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None]
     is_banned: Mapped[bool] = mapped_column(default=False)
     restriction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Staff only: where on-call and escalation alerts go. Members never have one.
+    alert_email: Mapped[str | None] = mapped_column(String(254))
+    # A moderator is on call (gets urgent alerts at once) until this time.
+    on_call_until: Mapped[datetime | None]
     # Bumped on password change so remember-me cookies and sessions from before stop working.
     session_version: Mapped[int] = mapped_column(default=0)
 

@@ -208,6 +208,9 @@ def _run(app: Flask) -> None:
             return
         with app.app_context():
             try:
+                from forum.moderation.oncall import escalate_unclaimed
+
+                escalate_unclaimed()
                 deliver_due()
             except Exception:  # the worker must outlive a database hiccup
                 log.exception("alert delivery failed")

@@ -1,10 +1,85 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from forum.moderation.actions import GUIDELINES, MAX_MESSAGE, MAX_NOTE, MAX_SUSPENSION_DAYS
+from forum.moderation.models import REPORT_REASON_LABELS
+from forum.moderation.oncall import MAX_ON_CALL_HOURS
+from forum.moderation.reports import MAX_REPORT_NOTE
+
+
+def _note(label: str = "Note for the log", required: bool = False):
+    validators = [DataRequired(message="Please write a note.")] if required else [Optional()]
+    return TextAreaField(label, validators=[*validators, Length(max=MAX_NOTE)])
 
 
 class ResolveForm(FlaskForm):
     resolution = SelectField(
         "Decision", choices=[("approve", "Approve and publish"), ("keep", "Resolve and keep visible")]
     )
-    note = TextAreaField("Note for the log", validators=[Optional(), Length(max=2000)])
+    note = _note()
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        "What's wrong?",
+        choices=[(reason.value, label) for reason, label in REPORT_REASON_LABELS.items()],
+        validators=[DataRequired(message="Choose a reason.")],
+    )
+    note = TextAreaField(
+        "Anything the moderators should know (optional)", validators=[Optional(), Length(max=MAX_REPORT_NOTE)]
+    )
+
+
+class NoteForm(FlaskForm):
+    note = _note()
+
+
+class HideForm(FlaskForm):
+    guideline = SelectField("Guideline", choices=list(GUIDELINES.items()))
+    note = _note("What the author should know (they see this)", required=True)
+
+
+class MoveForm(FlaskForm):
+    board = SelectField("Move to board", coerce=int)
+    note = _note()
+
+
+class MessageForm(FlaskForm):
+    subject = StringField("Subject", validators=[Optional(), Length(max=150)])
+    body = TextAreaField(
+        "Message", validators=[DataRequired(message="Please write a message."), Length(max=MAX_MESSAGE)]
+    )
+    crisis_lines = BooleanField("Show the crisis lines under the message")
+
+
+class MemberActionForm(FlaskForm):
+    action = SelectField("Action", choices=[("warn", "Warn"), ("suspend", "Suspend"), ("ban", "Ban")])
+    days = IntegerField("Days (suspension only)", validators=[Optional(), NumberRange(1, MAX_SUSPENSION_DAYS)])
+    note = _note("Reason (the member sees it)", required=True)
+
+
+class RevealForm(FlaskForm):
+    reason = TextAreaField(
+        "Why you need to know who wrote this (logged; the member is told)",
+        validators=[DataRequired(message="A written reason is required."), Length(max=MAX_NOTE)],
+    )
+
+
+class OnCallForm(FlaskForm):
+    hours = IntegerField("On call for (hours; 0 to stop)", validators=[Optional(), NumberRange(0, MAX_ON_CALL_HOURS)])
+
+
+class AlertEmailForm(FlaskForm):
+    alert_email = StringField("Private alert address (staff only)", validators=[Optional(), Length(max=254)])
+
+
+class LogFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField("Action", choices=[], validators=[Optional()])
+    moderator = StringField("Moderator", validators=[Optional(), Length(max=30)])
+    member = StringField("Member", validators=[Optional(), Length(max=30)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("Until (inclusive)", validators=[Optional()])

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User, utcnow
@@ -65,4 +65,66 @@ class ModerationAction(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+    post: Mapped[Post | None] = relationship()
+
+
+class ReportReason(enum.StrEnum):
+    WORRIED = "worried"
+    HARASSMENT = "harassment"
+    SUBSTANCES = "substances"
+    MEDICAL = "medical"
+    SPAM = "spam"
+    OTHER = "other"
+
+
+REPORT_REASON_LABELS = {
+    ReportReason.WORRIED: "I'm worried about this member",
+    ReportReason.HARASSMENT: "Harassment or hate",
+    ReportReason.SUBSTANCES: "Buying, selling or sourcing substances",
+    ReportReason.MEDICAL: "Unsafe medical advice",
+    ReportReason.SPAM: "Spam",
+    ReportReason.OTHER: "Something else",
+}
+
+
+class Report(db.Model):
+    """A member's report of a post; only moderators ever see who made it."""
+
+    __table_args__ = (UniqueConstraint("post_id", "reporter_id", name="uq_report_post_reporter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queue_item_id: Mapped[int | None] = mapped_column(ForeignKey("queue_item.id"), index=True)
+    # Set when the queue item is resolved, so the reporter sees the report was reviewed.
+    reviewed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(30))
+
+    post: Mapped[Post] = relationship()
+    reporter: Mapped[User] = relationship()
+
+    @property
+    def reason_label(self) -> str:
+        return REPORT_REASON_LABELS.get(ReportReason(self.reason), self.reason)
+
+
+class ModeratorMessage(db.Model):
+    """A private message from the moderators to one member's account."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="message")
+    subject: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    # Render the crisis lines (current numbers, the member's region) under the message.
+    include_crisis_lines: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     post: Mapped[Post | None] = relationship()

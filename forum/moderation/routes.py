@@ -1,13 +1,27 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
 from forum.extensions import db, login_manager
-from forum.moderation import services
-from forum.moderation.forms import ResolveForm
+from forum.moderation import actions, oncall, services
+from forum.moderation.forms import (
+    AlertEmailForm,
+    HideForm,
+    LogFilterForm,
+    MemberActionForm,
+    MessageForm,
+    MoveForm,
+    NoteForm,
+    OnCallForm,
+    ResolveForm,
+    RevealForm,
+)
 from forum.moderation.models import QueueItem
-from forum.permissions import can_review_queue
+from forum.permissions import can_read_audit_log, can_review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -22,9 +36,37 @@ def moderators_only():
     return None
 
 
+@bp.app_context_processor
+def moderation_helpers():
+    def unread_messages() -> int:
+        return actions.unread_count(current_user) if current_user.is_authenticated else 0
+
+    def restriction_notice() -> str | None:
+        return services.restriction_message(current_user) if current_user.is_authenticated else None
+
+    return {
+        "unread_messages": unread_messages,
+        "restriction_notice": restriction_notice,
+        "format_wait": services.format_wait,
+    }
+
+
 @bp.route("/")
 def queue():
-    return render_template("moderation/queue.html", items=services.open_items())
+    items = services.open_items(escalated_first=can_read_audit_log(current_user))
+    return render_template(
+        "moderation/queue.html",
+        items=items,
+        stats=services.queue_stats(),
+        now=_now(),
+        claim_holder=services.current_holder,
+    )
+
+
+def _now() -> datetime:
+    from forum.accounts.models import utcnow
+
+    return utcnow()
 
 
 def _get_item(item_id: int) -> QueueItem:
@@ -32,6 +74,38 @@ def _get_item(item_id: int) -> QueueItem:
     if item is None:
         abort(404)
     return item
+
+
+def _render_item(item: QueueItem, status: int = 200, **forms):
+    boards = db.session.scalars(db.select(Board).order_by(Board.position, Board.id)).all()
+    move = forms.pop("move", None) or MoveForm()
+    move.board.choices = [(b.id, b.name) for b in boards if b.id != item.post.topic.board_id]
+    message = forms.pop("message", None) or MessageForm()
+    if request.method == "GET" and request.args.get("template") == "reach_out":
+        message.subject.data, message.body.data = actions.REACH_OUT_SUBJECT, actions.REACH_OUT_BODY
+        message.crisis_lines.data = True
+    flags = db.session.scalars(
+        db.select(CrisisFlag).where(CrisisFlag.post_id == item.post_id).order_by(CrisisFlag.id)
+    ).all()
+    context = {
+        "item": item,
+        "form": forms.pop("form", None) or ResolveForm(),
+        "hide": forms.pop("hide", None) or HideForm(),
+        "move": move,
+        "message": message,
+        "member": forms.pop("member", None) or MemberActionForm(),
+        "reveal": forms.pop("reveal", None) or RevealForm(),
+        "note_form": NoteForm(),
+        "flags": flags,
+        "reports": services.item_reports(item),
+        "history": services.author_history(item.post),
+        "log": services.item_history(item),
+        "holder": services.current_holder(item),
+        "claim_expires": services.claim_expires_at(item),
+        "now": _now(),
+        **forms,
+    }
+    return render_template("moderation/item.html", **context), status
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
@@ -46,7 +120,162 @@ def show_item(item_id: int):
         else:
             flash("Done. Thank you.", "success")
             return redirect(url_for("moderation.queue"))
-    flags = db.session.scalars(
-        db.select(CrisisFlag).where(CrisisFlag.post_id == item.post_id).order_by(CrisisFlag.id)
-    ).all()
-    return render_template("moderation/item.html", item=item, form=form, flags=flags)
+    return _render_item(item, form=form)
+
+
+def _act(item: QueueItem, form, call, done: str, form_name: str):
+    """Validate a form, run one service, and go back to the item (or show the errors there)."""
+    if form.validate_on_submit():
+        try:
+            call()
+        except InvalidAction as error:
+            if error.field and error.field in form:
+                form[error.field].errors = [*form[error.field].errors, error.message]
+            else:
+                flash(error.message, "error")
+        else:
+            flash(done, "success")
+            return redirect(url_for("moderation.show_item", item_id=item.id))
+    return _render_item(item, 400, **{form_name: form})
+
+
+@bp.post("/items/<int:item_id>/claim")
+def claim_item(item_id: int):
+    item = _get_item(item_id)
+    return _act(item, NoteForm(), lambda: services.claim_item(item, current_user), "It's yours.", "note_form")
+
+
+@bp.post("/items/<int:item_id>/release")
+def release_item(item_id: int):
+    item = _get_item(item_id)
+    return _act(item, NoteForm(), lambda: services.release_item(item, current_user), "Released.", "note_form")
+
+
+@bp.post("/items/<int:item_id>/hide")
+def hide_post(item_id: int):
+    item, form = _get_item(item_id), HideForm()
+    return _act(
+        item,
+        form,
+        lambda: actions.hide_post(item, current_user, guideline=form.guideline.data, note=form.note.data),
+        "The post is hidden and the item closed.",
+        "hide",
+    )
+
+
+@bp.post("/items/<int:item_id>/lock")
+def lock_topic(item_id: int):
+    item, form = _get_item(item_id), NoteForm()
+    locked = not item.post.topic.is_locked
+    return _act(
+        item,
+        form,
+        lambda: actions.set_topic_lock(item, current_user, locked=locked, note=form.note.data),
+        "Topic locked." if locked else "Topic unlocked.",
+        "note_form",
+    )
+
+
+@bp.post("/items/<int:item_id>/move")
+def move_topic(item_id: int):
+    item, form = _get_item(item_id), MoveForm()
+    form.board.choices = [(b.id, b.name) for b in db.session.scalars(db.select(Board))]
+
+    def move():
+        board = db.session.get(Board, form.board.data)
+        actions.move_topic(item, current_user, board=board, note=form.note.data)
+
+    return _act(item, form, move, "Topic moved.", "move")
+
+
+@bp.post("/items/<int:item_id>/message")
+def message_author(item_id: int):
+    item, form = _get_item(item_id), MessageForm()
+    return _act(
+        item,
+        form,
+        lambda: actions.message_author(
+            item, current_user, subject=form.subject.data, body=form.body.data, crisis_lines=form.crisis_lines.data
+        ),
+        "Message sent to the author's account.",
+        "message",
+    )
+
+
+@bp.post("/items/<int:item_id>/member")
+def act_on_member(item_id: int):
+    item, form = _get_item(item_id), MemberActionForm()
+
+    def act():
+        if form.action.data == "warn":
+            actions.warn_member(item, current_user, note=form.note.data)
+        elif form.action.data == "suspend":
+            actions.suspend_member(item, current_user, days=form.days.data, note=form.note.data)
+        else:
+            actions.ban_member(item, current_user, note=form.note.data)
+
+    return _act(item, form, act, "Done; the member has been told.", "member")
+
+
+@bp.post("/items/<int:item_id>/escalate")
+def escalate_item(item_id: int):
+    item, form = _get_item(item_id), NoteForm()
+    return _act(
+        item,
+        form,
+        lambda: actions.escalate_item(item, current_user, note=form.note.data),
+        "Sent to the admins.",
+        "note_form",
+    )
+
+
+@bp.post("/items/<int:item_id>/reveal")
+def reveal_author(item_id: int):
+    item, form = _get_item(item_id), RevealForm()
+    if form.validate_on_submit():
+        try:
+            pseudonym = actions.reveal_author(item, current_user, reason=form.reason.data)
+        except InvalidAction as error:
+            form.reason.errors = [error.message]
+        else:
+            # Shown once, on this response only: never flashed into the session cookie.
+            return _render_item(item, revealed=pseudonym)
+    return _render_item(item, 400, reveal=form)
+
+
+@bp.route("/log")
+def audit_log():
+    if not can_read_audit_log(current_user):
+        abort(403)
+    form = LogFilterForm(request.args)
+    form.action.choices = [("", "Any action")] + [(a, a) for a in services.logged_actions()]
+    entries = []
+    if form.validate():
+        entries = services.audit_log(
+            action=form.action.data or None,
+            moderator=form.moderator.data,
+            member=form.member.data,
+            since=datetime.combine(form.since.data, time()) if form.since.data else None,
+            until=datetime.combine(form.until.data, time()) + timedelta(days=1) if form.until.data else None,
+        )
+    return render_template("moderation/log.html", form=form, entries=entries)
+
+
+@bp.route("/on-call", methods=["GET", "POST"])
+def on_call():
+    form, email_form = OnCallForm(prefix="oncall"), AlertEmailForm(prefix="email")
+    try:
+        if request.method == "POST" and "email-alert_email" in request.form and email_form.validate_on_submit():
+            oncall.set_alert_email(current_user, email_form.alert_email.data)
+            flash("Alert address saved.", "success")
+            return redirect(url_for("moderation.on_call"))
+        if request.method == "POST" and "oncall-hours" in request.form and form.validate_on_submit():
+            oncall.set_on_call(current_user, hours=form.hours.data or 0)
+            flash("On-call status saved.", "success")
+            return redirect(url_for("moderation.on_call"))
+    except InvalidAction as error:
+        flash(error.message, "error")
+    if request.method == "GET":
+        email_form.alert_email.data = current_user.alert_email
+    status = 400 if request.method == "POST" else 200
+    return render_template("moderation/on_call.html", form=form, email_form=email_form, now=_now()), status

@@ -1,15 +1,26 @@
-"""Moderation: the queue, holds and the audit log."""
+"""Moderation: the queue, holds, claims, resolving and the audit log."""
 
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User, utcnow
 from forum.boards.models import Post, PostStatus, Topic
+from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation.models import ItemKind, ModerationAction, QueueItem
+from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report
 from forum.permissions import can_manage_resources, can_review_queue
+
+# A claim stops a second volunteer from working the same item; it lapses so a forgotten one frees itself.
+CLAIM_MINUTES = 15
+# The dashboard's "median time to resolve" looks back this far.
+RESOLVE_WINDOW_DAYS = 7
 
 
 def log_action(
@@ -35,6 +46,7 @@ def log_action(
         target_user=target,
         queue_item_id=item.id if item is not None else None,
         note=note,
+        created_at=utcnow(),
     )
     db.session.add(entry)
     return entry
@@ -49,12 +61,17 @@ def enqueue(post: Post, kind: ItemKind) -> QueueItem:
     """Put a post in the queue, or raise the priority of its open item: one item per post."""
     db.session.flush()
     item = open_item_for(post)
+    was_urgent = item is not None and item.priority == ItemKind.URGENT_CRISIS
     if item is None:
         item = QueueItem(post=post, priority=kind.value, created_at=utcnow())
         db.session.add(item)
     else:
         item.priority = min(item.priority, kind.value)
     db.session.flush()
+    if kind == ItemKind.URGENT_CRISIS and not was_urgent:
+        from forum.moderation.oncall import alert_on_call
+
+        alert_on_call(item)
     return item
 
 
@@ -80,6 +97,18 @@ def is_staff(user: User) -> bool:
     return can_review_queue(user) or can_manage_resources(user)
 
 
+def restriction_message(user: User) -> str | None:
+    """Why and until when a member may not post or report; None when they may."""
+    if user.is_banned:
+        reason = f" Reason: {user.restriction_reason}." if user.restriction_reason else ""
+        return f"Your account has been closed by the moderators, so you can't post or report.{reason}"
+    if user.is_suspended:
+        until = user.suspended_until.strftime("%d %B %Y, %H:%M UTC")
+        reason = f" Reason: {user.restriction_reason}." if user.restriction_reason else ""
+        return f"Your account is suspended until {until}, so you can't post or report until then.{reason}"
+    return None
+
+
 def open_counts() -> tuple[int, int]:
     """How many queue items are open, and how many of them are urgent."""
     total, urgent = db.session.execute(
@@ -91,10 +120,11 @@ def open_counts() -> tuple[int, int]:
     return total, urgent
 
 
-def open_items() -> list[QueueItem]:
-    """Open queue items, most urgent first, then oldest first."""
-    from sqlalchemy.orm import joinedload
-
+def open_items(*, escalated_first: bool = False) -> list[QueueItem]:
+    """Open queue items, most urgent first, then oldest first; admins see escalated ones on top."""
+    order = [QueueItem.priority, QueueItem.created_at, QueueItem.id]
+    if escalated_first:
+        order.insert(0, QueueItem.escalated_at.is_(None))
     return list(
         db.session.scalars(
             select(QueueItem)
@@ -104,18 +134,86 @@ def open_items() -> list[QueueItem]:
                 joinedload(QueueItem.claimed_by),
             )
             .where(QueueItem.resolved_at.is_(None))
-            .order_by(QueueItem.priority, QueueItem.created_at, QueueItem.id)
+            .order_by(*order)
         ).unique()
     )
 
 
-def resolve_item(item: QueueItem, by: User, *, resolution: str, note: str | None = None) -> None:
-    """Close a queue item, publishing a held post when approved; raises NotAllowed for one's own post."""
-    from forum.boards.services import refresh_board_stats, refresh_topic_stats
-    from forum.errors import InvalidAction, NotAllowed
+# Claims -------------------------------------------------------------------------------------
 
+
+def claim_minutes() -> int:
+    return current_app.config.get("MODERATION_CLAIM_MINUTES", CLAIM_MINUTES)
+
+
+def claim_expires_at(item: QueueItem) -> datetime | None:
+    """When the current claim lapses, or None when no one holds the item."""
+    if item.claimed_by_id is None or item.claimed_at is None:
+        return None
+    return item.claimed_at + timedelta(minutes=claim_minutes())
+
+
+def current_holder(item: QueueItem, now: datetime | None = None) -> User | None:
+    """The moderator whose claim on the item has not lapsed."""
+    expires = claim_expires_at(item)
+    if expires is None or expires <= (now or utcnow()):
+        return None
+    return item.claimed_by
+
+
+def require_free(item: QueueItem, by: User, now: datetime | None = None) -> None:
+    """Raise InvalidAction when the item is closed or someone else holds a live claim on it."""
     if not item.is_open:
         raise InvalidAction("This item has already been dealt with.")
+    holder = current_holder(item, now)
+    if holder is not None and holder.id != by.id:
+        raise InvalidAction(f"{holder.pseudonym} is working on this item; wait until they release it.")
+
+
+def claim_item(item: QueueItem, by: User, *, now: datetime | None = None) -> None:
+    """Take an item so that no one else acts on it; raises InvalidAction when someone else holds it."""
+    now = now or utcnow()
+    require_free(item, by, now)
+    item.claimed_by = by
+    item.claimed_at = now
+    log_action(by, "claim", post=item.post, item=item)
+    db.session.commit()
+
+
+def release_item(item: QueueItem, by: User, *, now: datetime | None = None) -> None:
+    """Give an item back to the queue; raises InvalidAction when the claim is someone else's."""
+    require_free(item, by, now)
+    item.claimed_by_id = None
+    item.claimed_at = None
+    log_action(by, "release", post=item.post, item=item)
+    db.session.commit()
+
+
+# Resolving ----------------------------------------------------------------------------------
+
+
+def close_item(item: QueueItem, by: User, resolution: str, now: datetime | None = None) -> None:
+    """Mark an item resolved and its reports reviewed, in the caller's transaction."""
+    now = now or utcnow()
+    item.resolved_at = now
+    item.resolved_by = by
+    item.resolution = resolution
+    item.claimed_by_id = None
+    item.claimed_at = None
+    for report in db.session.scalars(select(Report).where(Report.queue_item_id == item.id)):
+        report.reviewed_at = now
+        report.outcome = resolution
+
+
+def resolve_item(
+    item: QueueItem, by: User, *, resolution: str, note: str | None = None, now: datetime | None = None
+) -> None:
+    """Approve a held post or keep a post visible, closing its item; NotAllowed for one's own post."""
+    from forum.boards.services import refresh_board_stats, refresh_topic_stats
+
+    if resolution not in ("approve", "keep"):
+        raise InvalidAction("Choose approve or keep.")
+    require_free(item, by, now)
     if item.post.author_id == by.id:
         raise NotAllowed()
     post = item.post
@@ -125,9 +223,156 @@ def resolve_item(item: QueueItem, by: User, *, resolution: str, note: str | None
             post.topic.status = post.status
         refresh_topic_stats(post.topic)
         refresh_board_stats(post.topic.board)
-    item.resolved_at = utcnow()
-    item.resolved_by = by
-    item.resolution = resolution
-    item.claimed_by_id = None
-    log_action(by, resolution, post=post, item=item, note=note)
+    close_item(item, by, resolution, now)
+    log_action(by, resolution, post=post, item=item, note=(note or "").strip() or None)
     db.session.commit()
+
+
+# What the item page shows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorHistory:
+    posts: list[Post]
+    items: list[QueueItem]
+    actions: list[ModerationAction]
+
+
+HISTORY_LIMIT = 10
+
+
+def author_history(post: Post) -> AuthorHistory:
+    """The author's recent record under the name this post shows: anonymous posts only for an anonymous one."""
+    if post.author_id is None:
+        return AuthorHistory([], [], [])
+    same_name = (Post.author_id == post.author_id) & (Post.is_anonymous.is_(post.is_anonymous))
+    post_ids = select(Post.id).where(same_name)
+    posts = db.session.scalars(
+        select(Post).options(joinedload(Post.topic)).where(same_name, Post.id != post.id).order_by(Post.id.desc())
+    ).all()[:HISTORY_LIMIT]
+    items = db.session.scalars(
+        select(QueueItem)
+        .where(QueueItem.post_id.in_(post_ids), QueueItem.post_id != post.id)
+        .order_by(QueueItem.id.desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    about_member = ModerationAction.post_id.in_(post_ids)
+    if not post.is_anonymous:
+        # Account-wide actions taken without a post belong to the pseudonym.
+        about_member = or_(
+            about_member, (ModerationAction.target_user_id == post.author_id) & ModerationAction.post_id.is_(None)
+        )
+    actions = db.session.scalars(
+        select(ModerationAction)
+        .where(about_member, ModerationAction.action.not_in(("claim", "release")))
+        .where(or_(ModerationAction.post_id.is_(None), ModerationAction.post_id != post.id))
+        .order_by(ModerationAction.id.desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    return AuthorHistory(list(posts), list(items), list(actions))
+
+
+def item_reports(item: QueueItem) -> list[Report]:
+    """Every report of the item's post, oldest first."""
+    return list(db.session.scalars(select(Report).where(Report.post_id == item.post_id).order_by(Report.id)))
+
+
+def item_history(item: QueueItem) -> list[ModerationAction]:
+    """The audit log rows about this item or its post, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ModerationAction)
+            .options(joinedload(ModerationAction.actor))
+            .where(or_(ModerationAction.queue_item_id == item.id, ModerationAction.post_id == item.post_id))
+            .order_by(ModerationAction.id)
+        )
+    )
+
+
+# Dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    open_by_kind: dict[ItemKind, int]
+    oldest_wait: timedelta | None
+    median_resolve: timedelta | None
+
+
+def queue_stats(now: datetime | None = None) -> QueueStats:
+    """Open items by kind, the oldest wait, and the median time to resolve over the last week."""
+    now = now or utcnow()
+    by_kind = dict.fromkeys(ItemKind, 0)
+    rows = db.session.execute(
+        select(QueueItem.priority, func.count(QueueItem.id), func.min(QueueItem.created_at))
+        .where(QueueItem.resolved_at.is_(None))
+        .group_by(QueueItem.priority)
+    ).all()
+    oldest = None
+    for priority, count, first in rows:
+        by_kind[ItemKind(priority)] = count
+        oldest = first if oldest is None else min(oldest, first)
+    durations = [
+        (resolved - created).total_seconds()
+        for created, resolved in db.session.execute(
+            select(QueueItem.created_at, QueueItem.resolved_at).where(
+                QueueItem.resolved_at >= now - timedelta(days=RESOLVE_WINDOW_DAYS), QueueItem.resolved_at <= now
+            )
+        )
+    ]
+    median = timedelta(seconds=statistics.median(durations)) if durations else None
+    return QueueStats(by_kind, now - oldest if oldest else None, median)
+
+
+def format_wait(delta: timedelta | None) -> str:
+    """A short human duration: 45s, 12 min, 3 h 5 min, 2 d 4 h."""
+    if delta is None:
+        return "—"
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if hours == 0:
+        return f"{minutes} min"
+    if days == 0:
+        return f"{hours} h {minutes % 60} min"
+    return f"{days} d {hours % 24} h"
+
+
+# Audit log -----------------------------------------------------------------------------------
+
+LOG_PAGE_SIZE = 100
+
+
+def audit_log(
+    *,
+    action: str | None = None,
+    moderator: str | None = None,
+    member: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[ModerationAction]:
+    """The newest audit log rows matching every filter given (pseudonyms match case-insensitively)."""
+    query = select(ModerationAction).options(
+        joinedload(ModerationAction.actor), joinedload(ModerationAction.target_user), joinedload(ModerationAction.post)
+    )
+    if action:
+        query = query.where(ModerationAction.action == action)
+    if moderator:
+        query = query.where(
+            ModerationAction.actor_id.in_(select(User.id).where(User.pseudonym_key == moderator.strip().lower()))
+        )
+    if member:
+        query = query.where(
+            ModerationAction.target_user_id.in_(select(User.id).where(User.pseudonym_key == member.strip().lower()))
+        )
+    if since:
+        query = query.where(ModerationAction.created_at >= since)
+    if until:
+        query = query.where(ModerationAction.created_at < until)
+    return list(db.session.scalars(query.order_by(ModerationAction.id.desc()).limit(LOG_PAGE_SIZE)).unique())
+
+
+def logged_actions() -> list[str]:
+    """Every action name that appears in the log, for the filter's choices."""
+    return list(db.session.scalars(select(ModerationAction.action).distinct().order_by(ModerationAction.action)))

@@ -1,0 +1,265 @@
+"""What a moderator does to an item's post, topic or author. Each call logs itself and commits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from forum.accounts.models import User, utcnow
+from forum.boards.models import Board, PostStatus
+from forum.errors import InvalidAction, NotAllowed
+from forum.extensions import db
+from forum.moderation.models import ModerationAction, ModeratorMessage, QueueItem
+from forum.moderation.services import close_item, log_action, require_free
+from forum.permissions import can_manage_members, can_reveal_anonymous, can_review_queue
+
+# Guidelines a hidden post can cite; the author sees the label with the moderator's note.
+GUIDELINES = {
+    "kindness": "Be kind: no harassment, hate or personal attacks",
+    "substances": "No buying, selling or sourcing substances",
+    "medical": "No unsafe medical advice",
+    "privacy": "Protect privacy: no real names or contact details",
+    "graphic": "Use content notes; no graphic detail of self-harm or use",
+    "spam": "No spam or advertising",
+}
+MAX_NOTE = 500
+MAX_MESSAGE = 5000
+# A suspension longer than a year is a ban and should be recorded as one.
+MAX_SUSPENSION_DAYS = 365
+REACH_OUT_SUBJECT = "Checking in with you"
+REACH_OUT_BODY = (
+    "Hi, I'm one of the volunteer moderators here. I noticed your recent post and wanted to check in: "
+    "how are you doing right now?\n\n"
+    "You're welcome to keep posting. If things feel like too much, the people at the lines below are "
+    "there any time of day or night, and talking to them is confidential."
+)
+
+
+def _note(note: str | None, *, required: bool, what: str = "a note") -> str | None:
+    note = (note or "").strip()
+    if required and not note:
+        raise InvalidAction(f"Please write {what}: it goes in the log.", field="note")
+    if len(note) > MAX_NOTE:
+        raise InvalidAction(f"Notes can be up to {MAX_NOTE} characters.", field="note")
+    return note or None
+
+
+def _moderator(by: User, item: QueueItem, now: datetime | None = None) -> None:
+    if not can_review_queue(by):
+        raise NotAllowed()
+    require_free(item, by, now)
+
+
+def _message(recipient: User, by: User, *, subject: str, body: str, kind: str, post=None, crisis_lines=False):
+    message = ModeratorMessage(
+        recipient=recipient,
+        sender_id=by.id,
+        post=post,
+        kind=kind,
+        subject=subject,
+        body=body,
+        include_crisis_lines=crisis_lines,
+        created_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) -> ModerationAction:
+    """Hide the item's post, tell its author which guideline and why, and close the item."""
+    from forum.boards.services import is_first_post, refresh_board_stats, refresh_topic_stats
+
+    _moderator(by, item)
+    if guideline not in GUIDELINES:
+        raise InvalidAction("Choose the guideline the post breaks.", field="guideline")
+    note = _note(note, required=True, what="what the author should know")
+    post = item.post
+    post.status = PostStatus.HIDDEN.value
+    post.moderator_note = f"{GUIDELINES[guideline]}. {note}"[:MAX_NOTE]
+    if is_first_post(post):
+        post.topic.status = post.status
+    refresh_topic_stats(post.topic)
+    refresh_board_stats(post.topic.board)
+    close_item(item, by, "hidden")
+    entry = log_action(by, "hide_post", post=post, item=item, note=f"{guideline}: {note}")
+    db.session.commit()
+    return entry
+
+
+def set_topic_lock(item: QueueItem, by: User, *, locked: bool, note: str | None = None) -> ModerationAction:
+    """Lock or unlock the item's topic."""
+    _moderator(by, item)
+    topic = item.post.topic
+    if topic.is_locked == locked:
+        raise InvalidAction("The topic is already locked." if locked else "The topic is not locked.")
+    topic.is_locked = locked
+    entry = log_action(
+        by, "lock_topic" if locked else "unlock_topic", topic=topic, item=item, note=_note(note, required=False)
+    )
+    db.session.commit()
+    return entry
+
+
+def move_topic(item: QueueItem, by: User, *, board: Board, note: str | None = None) -> ModerationAction:
+    """Move the item's topic to another board and recount both boards."""
+    from forum.boards.services import refresh_board_stats
+
+    _moderator(by, item)
+    topic = item.post.topic
+    old = topic.board
+    if old.id == board.id:
+        raise InvalidAction("The topic is already on that board.", field="board")
+    topic.board = board
+    refresh_board_stats(old)
+    refresh_board_stats(board)
+    note = _note(note, required=False)
+    entry = log_action(by, "move_topic", topic=topic, item=item, note=f"{old.slug} -> {board.slug}: {note or ''}")
+    db.session.commit()
+    return entry
+
+
+def message_author(
+    item: QueueItem, by: User, *, subject: str, body: str, crisis_lines: bool = False
+) -> ModeratorMessage:
+    """Send the post's author a private message; their account gets it, an anonymous handle stays unlinked."""
+    _moderator(by, item)
+    author = _author(item)
+    subject = (subject or "").strip()[:150] or "A message from the moderators"
+    body = (body or "").strip()
+    if not body:
+        raise InvalidAction("Please write a message.", field="body")
+    if len(body) > MAX_MESSAGE:
+        raise InvalidAction(f"Messages can be up to {MAX_MESSAGE:,} characters.", field="body")
+    message = _message(
+        author, by, subject=subject, body=body, kind="message", post=item.post, crisis_lines=crisis_lines
+    )
+    log_action(by, "message_author", post=item.post, item=item, note=subject)
+    db.session.commit()
+    return message
+
+
+def _author(item: QueueItem) -> User:
+    if item.post.author is None:
+        raise InvalidAction("This post's author has left the forum.")
+    return item.post.author
+
+
+def _member_action(item: QueueItem, by: User) -> User:
+    _moderator(by, item)
+    if not can_manage_members(by):
+        raise NotAllowed()
+    author = _author(item)
+    if author.id == by.id:
+        raise NotAllowed()
+    if can_review_queue(author) and not can_manage_members_above(by, author):
+        raise NotAllowed()
+    return author
+
+
+def can_manage_members_above(by: User, member: User) -> bool:
+    # Moderators do not restrict other moderators or admins; admins may restrict moderators.
+    from forum.permissions import can_read_audit_log
+
+    return can_read_audit_log(by) and not can_read_audit_log(member)
+
+
+def warn_member(item: QueueItem, by: User, *, note: str | None) -> ModerationAction:
+    """Warn the post's author: a message to their account and a line in the log."""
+    author = _member_action(item, by)
+    note = _note(note, required=True, what="the warning")
+    _message(author, by, subject="A warning from the moderators", body=note, kind="warning", post=item.post)
+    entry = log_action(by, "warn", post=item.post, item=item, note=note)
+    db.session.commit()
+    return entry
+
+
+def suspend_member(
+    item: QueueItem, by: User, *, days: int, note: str | None, now: datetime | None = None
+) -> ModerationAction:
+    """Suspend the post's author for some days; they are told why and until when."""
+    author = _member_action(item, by)
+    note = _note(note, required=True, what="the reason for the suspension")
+    if not 1 <= (days or 0) <= MAX_SUSPENSION_DAYS:
+        raise InvalidAction(f"Suspend for 1 to {MAX_SUSPENSION_DAYS} days.", field="days")
+    author.suspended_until = (now or utcnow()) + timedelta(days=days)
+    author.restriction_reason = note
+    until = author.suspended_until.strftime("%d %B %Y, %H:%M UTC")
+    body = f"Your account is suspended until {until}: you can read but not post or report.\n\nWhy: {note}"
+    _message(author, by, subject="Your account is suspended", body=body, kind="suspension", post=item.post)
+    entry = log_action(by, "suspend", post=item.post, item=item, note=f"{days} days: {note}")
+    db.session.commit()
+    return entry
+
+
+def ban_member(item: QueueItem, by: User, *, note: str | None) -> ModerationAction:
+    """Close the post's author's account; they can no longer sign in."""
+    author = _member_action(item, by)
+    note = _note(note, required=True, what="the reason for the ban")
+    author.is_banned = True
+    author.restriction_reason = note
+    author.session_version += 1
+    entry = log_action(by, "ban", post=item.post, item=item, note=note)
+    db.session.commit()
+    return entry
+
+
+def escalate_item(item: QueueItem, by: User, *, note: str | None) -> ModerationAction:
+    """Ask the admins to look at an item; it goes to the top of their queue."""
+    _moderator(by, item)
+    if item.escalated_at is not None:
+        raise InvalidAction("This item is already with the admins.")
+    item.escalated_at = utcnow()
+    entry = log_action(by, "escalate", post=item.post, item=item, note=_note(note, required=True, what="why"))
+    db.session.commit()
+    return entry
+
+
+def reveal_author(item: QueueItem, by: User, *, reason: str | None) -> str:
+    """Return an anonymous author's pseudonym; needs a written reason, is logged, and the member is told."""
+    if not can_reveal_anonymous(by):
+        raise NotAllowed()
+    if not item.post.is_anonymous:
+        raise InvalidAction("This post is not anonymous.")
+    author = _author(item)
+    reason = _note(reason, required=True, what="why you need to know who wrote this")
+    log_action(by, "reveal_author", post=item.post, item=item, note=reason)
+    body = (
+        "A moderator looked up which account wrote one of your anonymous posts. "
+        "Only moderators can do this, only with a written reason, and it is recorded.\n\n"
+        f"The reason given: {reason}"
+    )
+    _message(author, by, subject="A moderator saw who wrote your anonymous post", body=body, kind="reveal")
+    db.session.commit()
+    return author.pseudonym
+
+
+def messages_for(member: User) -> list[ModeratorMessage]:
+    """A member's messages from the moderators, newest first."""
+    return list(
+        db.session.scalars(
+            select(ModeratorMessage)
+            .where(ModeratorMessage.recipient_id == member.id)
+            .order_by(ModeratorMessage.id.desc())
+        )
+    )
+
+
+def unread_count(member: User) -> int:
+    """How many moderator messages the member has not opened."""
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(ModeratorMessage.id)).where(
+            ModeratorMessage.recipient_id == member.id, ModeratorMessage.read_at.is_(None)
+        )
+    )
+
+
+def mark_read(member: User) -> None:
+    """Mark every message to the member as read."""
+    now = utcnow()
+    for message in messages_for(member):
+        if message.read_at is None:
+            message.read_at = now
+    db.session.commit()

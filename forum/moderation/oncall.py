@@ -1,0 +1,110 @@
+"""On call: urgent items alert the moderators on call at once, and everyone if no one claims them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from forum.accounts.models import User, utcnow
+from forum.errors import InvalidAction, NotAllowed
+from forum.extensions import db
+from forum.moderation.models import ItemKind, QueueItem
+from forum.moderation.services import current_holder, log_action
+from forum.permissions import Role, can_review_queue
+
+# A crisis cannot wait: after this many minutes unclaimed, an urgent item goes to every moderator and admin.
+ONCALL_ESCALATE_MINUTES = 10
+# Long enough for a weekend shift; longer shifts are set again.
+MAX_ON_CALL_HOURS = 72
+MAX_EMAIL = 254
+
+
+def set_on_call(by: User, *, hours: int, now: datetime | None = None) -> None:
+    """Put a moderator on call for some hours (0 ends it); needs an alert address first."""
+    if not can_review_queue(by):
+        raise NotAllowed()
+    if not 0 <= (hours or 0) <= MAX_ON_CALL_HOURS:
+        raise InvalidAction(f"Choose 0 to {MAX_ON_CALL_HOURS} hours.", field="hours")
+    if hours and not by.alert_email:
+        raise InvalidAction("Add an alert address first, so that alerts can reach you.", field="hours")
+    by.on_call_until = (now or utcnow()) + timedelta(hours=hours) if hours else None
+    log_action(by, "on_call" if hours else "off_call", target=by, note=f"{hours} h" if hours else None)
+    db.session.commit()
+
+
+def set_alert_email(by: User, email: str | None) -> None:
+    """Set or clear a staff member's private alert address; members never have one."""
+    if not can_review_queue(by):
+        raise NotAllowed()
+    email = (email or "").strip()
+    if email and ("@" not in email or len(email) > MAX_EMAIL or any(ch.isspace() for ch in email)):
+        raise InvalidAction("That doesn't look like an email address.", field="alert_email")
+    by.alert_email = email or None
+    if not email:
+        by.on_call_until = None
+    # The log records that it changed, never the address.
+    log_action(by, "alert_email", target=by)
+    db.session.commit()
+
+
+def on_call_emails(now: datetime | None = None) -> list[str]:
+    """Alert addresses of the moderators on call now."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(User.alert_email).where(
+                User.on_call_until > now,
+                User.alert_email.is_not(None),
+                User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)),
+                User.is_banned.is_(False),
+            )
+        )
+    )
+
+
+def all_staff_emails() -> list[str]:
+    """Every moderator's and admin's alert address, plus ALERT_EMAIL_TO, without repeats."""
+    emails = db.session.scalars(
+        select(User.alert_email).where(
+            User.alert_email.is_not(None),
+            User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)),
+            User.is_banned.is_(False),
+        )
+    )
+    return list(dict.fromkeys([*emails, *current_app.config.get("ALERT_EMAIL_TO", [])]))
+
+
+def alert_on_call(item: QueueItem, now: datetime | None = None) -> None:
+    """Alert the moderators on call about an urgent item, in the caller's transaction."""
+    from forum.crisis.alerts import queue_crisis_alert
+
+    emails = on_call_emails(now)
+    if emails:
+        queue_crisis_alert(item, "urgent", emails=emails)
+
+
+def escalate_unclaimed(now: datetime | None = None) -> int:
+    """Alert every moderator and admin about urgent items no one claimed in time; once per item."""
+    from forum.crisis.alerts import queue_crisis_alert
+
+    now = now or utcnow()
+    minutes = current_app.config.get("ONCALL_ESCALATE_MINUTES", ONCALL_ESCALATE_MINUTES)
+    items = db.session.scalars(
+        select(QueueItem).where(
+            QueueItem.resolved_at.is_(None),
+            QueueItem.priority == ItemKind.URGENT_CRISIS.value,
+            QueueItem.broadcast_at.is_(None),
+            QueueItem.created_at <= now - timedelta(minutes=minutes),
+        )
+    ).all()
+    sent = 0
+    for item in items:
+        if current_holder(item, now) is not None:
+            continue
+        queue_crisis_alert(item, "urgent", emails=all_staff_emails())
+        item.broadcast_at = now
+        sent += 1
+    db.session.commit()
+    return sent

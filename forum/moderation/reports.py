@@ -1,0 +1,74 @@
+"""Members report posts; the reporter's name never leaves the moderators' pages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from forum.accounts.models import User, utcnow
+from forum.boards.models import Post, PostStatus
+from forum.errors import InvalidAction, NotAllowed
+from forum.extensions import db
+from forum.moderation.models import ItemKind, Report, ReportReason
+from forum.moderation.services import enqueue, restriction_message
+from forum.permissions import can_report_post, is_author
+
+# "Worried" reports are a care channel, not a weapon: a few a day is plenty for one member.
+WORRIED_REPORTS_PER_DAY = 5
+MAX_REPORT_NOTE = 1000
+ALREADY_REPORTED = "You've already reported this post, thank you. The moderators will look at it."
+
+
+def report_post(post: Post, by: User, *, reason: str, note: str | None = None, now: datetime | None = None) -> Report:
+    """Report a post to the moderators; raises InvalidAction (restricted, repeated, too many) or NotAllowed."""
+    now = now or utcnow()
+    message = restriction_message(by)
+    if message:
+        raise InvalidAction(message)
+    if is_author(by, post) or not can_report_post(by, post) or post.status == PostStatus.REMOVED:
+        raise NotAllowed()
+    if reason not in set(ReportReason):
+        raise InvalidAction("Choose a reason.", field="reason")
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_REPORT_NOTE:
+        raise InvalidAction(f"Notes can be up to {MAX_REPORT_NOTE} characters.", field="note")
+    if has_reported(post, by):
+        raise InvalidAction(ALREADY_REPORTED)
+    if reason == ReportReason.WORRIED and _worried_since(by, now - timedelta(days=1)) >= WORRIED_REPORTS_PER_DAY:
+        raise InvalidAction(
+            "You've sent several \"I'm worried\" reports today. Thank you for caring; the moderators are looking "
+            "at them. If someone is in danger right now, the crisis lines under Get help can help at once."
+        )
+    report = Report(post=post, reporter=by, reason=reason, note=note, created_at=now)
+    db.session.add(report)
+    try:
+        item = enqueue(post, ItemKind.REPORT)
+    except IntegrityError:
+        # Two submissions at once: the unique constraint keeps one.
+        db.session.rollback()
+        raise InvalidAction(ALREADY_REPORTED) from None
+    report.queue_item_id = item.id
+    db.session.commit()
+    return report
+
+
+def has_reported(post: Post, by: User) -> bool:
+    """True when this member has already reported this post."""
+    return (
+        db.session.scalar(select(Report.id).where(Report.post_id == post.id, Report.reporter_id == by.id)) is not None
+    )
+
+
+def _worried_since(by: User, since: datetime) -> int:
+    return db.session.scalar(
+        select(func.count(Report.id)).where(
+            Report.reporter_id == by.id, Report.reason == ReportReason.WORRIED.value, Report.created_at >= since
+        )
+    )
+
+
+def reports_by(member: User) -> list[Report]:
+    """A member's own reports, newest first, with whether they were reviewed."""
+    return list(db.session.scalars(select(Report).where(Report.reporter_id == member.id).order_by(Report.id.desc())))
