@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from forum.crisis.matcher import PhraseMatcher
 from forum.crisis.normalize import Normalizer, squeeze, squeeze_pattern
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
@@ -110,15 +111,13 @@ class _Engine:
         self.categories: list[str] = []
         self.labels: dict[str, str] = {}
         self.levels: dict[str, Level] = {}
-        groups = []
-        for i, (name, spec) in enumerate(lexicon["categories"].items()):
+        patterns: list[tuple[str, str]] = []
+        for name, spec in lexicon["categories"].items():
             self.categories.append(name)
             self.labels[name] = spec["label"]
             self.levels[name] = Level(spec["level"])
-            body = "|".join(expand(p) for p in spec["patterns"])
-            groups.append(f"(?P<c{i}>{body})")
-        # Leftmost match wins; at the same start the earlier category wins, so safe idioms come first.
-        self.pattern = re.compile(r"(?<![a-z0-9_])(?:" + "|".join(groups) + r")(?![a-z0-9_])")
+            patterns.extend((name, expand(p)) for p in spec["patterns"])
+        self.matcher = PhraseMatcher(patterns)
         ctx = lexicon["context"]
         self.negators = _word_set(ctx["negators"])
         self.fillers = _word_set(ctx["negation_fillers"])
@@ -142,15 +141,13 @@ class _Engine:
         """Find every lexicon phrase in folded text and keep those the context rules let stand."""
         bounds = [m.start() for m in _BOUNDARY.finditer(text)]
         kept: list[_Hit] = []
-        for m in self.pattern.finditer(text):
-            cat = self.categories[int(m.lastgroup[1:])]  # type: ignore[index]
+        for cat, s, e in self.matcher.find(text):
             if cat == "safe":
                 continue
-            s, e = m.span()
             si = bisect_right(bounds, s)
             c_start = bounds[si - 1] + 1 if si else 0
             c_end = bounds[si] if si < len(bounds) else len(text)
-            hit = _Hit(cat, s, e, m.group(0), si)
+            hit = _Hit(cat, s, e, text[s:e], si)
             if self._negated(text[c_start:s]):
                 continue
             if cat not in _CONTEXT_ONLY and not self._stands(hit, text, c_start, c_end):
@@ -187,7 +184,9 @@ class _Engine:
                 if w in self.third_person:
                     hit.category = "third_party"
                     break
-        if hit.category in ("ideation", "suicidal_intent", "method", "overdose_now") and self.safe_context.search(clause):
+        if hit.category in ("ideation", "suicidal_intent", "method", "overdose_now") and self.safe_context.search(
+            clause
+        ):
             if not set(clause.split()) & self.first_person:
                 return False
         if hit.category in ("suicidal_intent", "method", "harm_others"):
@@ -227,7 +226,8 @@ def assess(text: str) -> Assessment:
         return Assessment(Level.NONE)
     shown = _display_words(folded.readable, eng)
     matches = tuple(
-        Match(_display(h.text, shown), _public_category(h.category), eng.levels.get(h.category, Level.NONE)) for h in used
+        Match(_display(h.text, shown), _public_category(h.category), eng.levels.get(h.category, Level.NONE))
+        for h in used
     )
     quoted = ", ".join(f'"{m.phrase}"' for m in matches[:4])
     return Assessment(level, matches, f"{level.value.capitalize()}: {reason_head} ({quoted})")

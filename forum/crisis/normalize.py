@@ -6,24 +6,27 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_SQUEEZE = re.compile(r"([a-z])\1+")
+_SQUEEZE = re.compile(r"(?<=([a-z]))\1+")
 # A regex source may contain escapes such as \bb; squeezing must leave them intact.
 _SQUEEZE_SRC = re.compile(r"(\\.)|([a-z])\2+")
-_QUOTE_MARK = re.compile(r"(?<![a-z0-9])'|'(?![a-z0-9])")
-_LEET_HINT = re.compile(r"[a-z][0-9@$|]|[0-9@$|][a-z]")
-_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$|])[a-z0-9@$|]*(?:[a-z][0-9@$|]|[0-9@$|][a-z])[a-z0-9@$|]*")
-_BANG_IN_WORD = re.compile(r"(?<=[a-z])!(?=[a-z])")
+# A quote mark is an apostrophe with no letter on one side; written to start with the literal for speed.
+_QUOTE_MARK = re.compile(r"'(?:(?![a-z0-9])|(?<![a-z0-9]'))")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$|")
+# Regexes below start with a literal or a character set where they can: the engine then skips ahead fast.
+_LEET_HINT = re.compile(r"[0-9@$|](?:(?=[a-z])|(?<=[a-z][0-9@$|]))")
+_BANG_IN_WORD = re.compile(r"!(?=[a-z])(?<=[a-z]!)")
 _UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|s|mg|mgs|ml|g|k|x|am|pm|h|hr|hrs|min|mins|m|yr|yrs|y|lb|lbs|kg|oz|mcg|ish|d|wk|wks|mo|day|days)"
 )
 _TRAILING_NUMBER = re.compile(r"[a-z]+\d{2,}")
 # A "spaced" letter stands alone: no letter or digit touching it.
 _SPACED3 = re.compile(r"(?<![a-z0-9])[a-z](?:(?:[.\-_*~·] ?| )[a-z](?![a-z0-9])){2,}")
+_SPACED_HINT = re.compile(r" [a-z][ .\-_*~·] ?[a-z][ .\-_*~·]")
 _SPACED2 = re.compile(r"(?<![a-z0-9])[a-z](?:[.\-_*~·] ?| )[a-z](?![a-z0-9])")
 _NOT_LETTER = re.compile(r"[^a-z]")
 _NEWLINES = re.compile(r"[\r\n]+")
 _JUNK = re.compile(r"[^a-z0-9_\"\s.!?;,:]")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,7 @@ class Folded:
 
 def squeeze(text: str) -> str:
     """Collapse every run of a repeated letter to one letter ("diiiie" and "die" meet)."""
-    return _SQUEEZE.sub(r"\1", text)
+    return _SQUEEZE.sub("", text)
 
 
 def squeeze_pattern(source: str) -> str:
@@ -48,50 +51,72 @@ class Normalizer:
     """Folds text into a plain lowercase ASCII form; built once from the lexicon's maps."""
 
     def __init__(self, spec: dict) -> None:
-        table: dict[int, str | None] = {ord(ch): None for ch in spec["zero_width"]}
-        for src, dst in spec["homoglyphs"].items():
-            table[ord(src)] = dst
-        for src, dst in spec["punctuation"].items():
-            table[ord(src)] = dst
-        self._emoji = {src: f" {dst} " for src, dst in spec["emoji"].items()}
-        for src, dst in self._emoji.items():
-            if len(src) == 1:
-                table[ord(src)] = dst
-        self._multi_emoji = [(s, d) for s, d in self._emoji.items() if len(s) > 1]
-        self._table = table
+        table: dict[str, str] = {ch: "" for ch in spec["zero_width"]}
+        table.update(spec["homoglyphs"])
+        table.update(spec["punctuation"])
+        emoji = {src: f" {dst} " for src, dst in spec["emoji"].items()}
+        table.update((src, dst) for src, dst in emoji.items() if len(src) == 1)
+        self._multi_emoji = [(src, dst) for src, dst in emoji.items() if len(src) > 1]
+        self._chars = table  # grows as a cache of every non-ASCII character seen
         self._leet = str.maketrans(spec["leet"])
         self._leet_l = str.maketrans({**spec["leet"], "1": "l"})
         self._vocab = frozenset(spec["leet_vocab"])
-        self.emoji_names = {dst.strip(): src for src, dst in self._emoji.items()}
+        self.emoji_names = {dst.strip(): src for src, dst in emoji.items()}
 
     def fold(self, text: str) -> Folded:
         """Return the readable and squeezed folded copies of ``text``."""
         t = text
         if not t.isascii():
-            t = unicodedata.normalize("NFKC", t)
+            t = unicodedata.normalize("NFKC", t).lower()
             for src, dst in self._multi_emoji:
                 if src in t:
                     t = t.replace(src, dst)
-            t = t.lower().translate(self._table)
-            if not t.isascii():
-                # Drop accents so "tomé" and "tome" meet; other scripts fall away as junk below.
-                t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+            t = _NON_ASCII.sub(self._char, t)
         else:
             t = t.lower()
-        t = _NEWLINES.sub(" . ", t)
-        t = _QUOTE_MARK.sub('"', t).replace("'", "")
+        if "\n" in t or "\r" in t:
+            t = _NEWLINES.sub(" . ", t)
+        if "'" in t:
+            t = _QUOTE_MARK.sub('"', t).replace("'", "")
         if _LEET_HINT.search(t):
-            t = _LEET_TOKEN.sub(self._unleet, t)
+            t = self._unleet_all(t)
         if "!" in t:
             t = _BANG_IN_WORD.sub("i", t)
-        if _SPACED3.search(t):
+        if _SPACED_HINT.search(" " + t) and _SPACED3.search(t):
             t = _SPACED3.sub(_join_letters, t)
             t = _SPACED2.sub(_join_letters, t)
-        t = _SPACES.sub(" ", _JUNK.sub(" ", t)).strip()
+        # One space before every word (and at both ends) lets the matcher anchor on it.
+        t = " " + " ".join(_JUNK.sub(" ", t).split()) + " "
         return Folded(readable=t, text=squeeze(t))
 
-    def _unleet(self, m: re.Match[str]) -> str:
-        tok = m.group(0)
+    def _char(self, m: re.Match[str]) -> str:
+        c = m.group(0)
+        out = self._chars.get(c)
+        if out is None:
+            # Drop accents so "tomé" and "tome" meet; other scripts become spaces.
+            bare = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+            out = bare if bare.isascii() else " "
+            self._chars[c] = out
+        return out
+
+    def _unleet_all(self, t: str) -> str:
+        """Decode only the few words that mix letters with digits or symbols."""
+        pieces: list[str] = []
+        last = 0
+        for h in _LEET_HINT.finditer(t):
+            if h.start() < last:
+                continue
+            s, e = h.start(), h.end()
+            while s > 0 and t[s - 1] in _TOKEN_CHARS:
+                s -= 1
+            while e < len(t) and t[e] in _TOKEN_CHARS:
+                e += 1
+            pieces += (t[last:s], self._unleet(t[s:e]))
+            last = e
+        pieces.append(t[last:])
+        return "".join(pieces)
+
+    def _unleet(self, tok: str) -> str:
         if _UNIT.fullmatch(tok) or _TRAILING_NUMBER.fullmatch(tok) or tok.isdigit():
             return tok
         as_i = tok.translate(self._leet)

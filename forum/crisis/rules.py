@@ -61,7 +61,11 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     if has("overdose_now") and (has("in_progress", "not_caring", "farewell", *_ACTS) or substance):
         return Level.URGENT, "an overdose taken now", pick("overdose_now", "in_progress", "not_caring", *_SUBSTANCES)
     if has("in_progress") and (means or has("farewell", *_STATES)):
-        return Level.URGENT, "something happening now with means or a goodbye", pick("in_progress", *_STATES) + means_hits
+        return (
+            Level.URGENT,
+            "something happening now with means or a goodbye",
+            pick("in_progress", *_STATES) + means_hits,
+        )
     if has("farewell") and (means or has("plan", "farewell_weak", "timing", *_STATES) or len(by["farewell"]) > 1):
         extra = pick("plan", "farewell_weak", "timing", *_STATES) + means_hits
         return Level.URGENT, "a goodbye or final message with a plan, time or means", pick("farewell") + extra
@@ -69,9 +73,17 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
         return Level.URGENT, "thoughts of dying with means or a plan", pick(*_STATES, "plan", "farewell", "means")
     if has("harm_others") and (has("now", "in_progress", "timing") or means):
         if not any("hedged" in h.flags for h in by["harm_others"]):
-            return Level.URGENT, "intent to harm someone now", pick("harm_others", "now", "in_progress", "timing") + means_hits
+            return (
+                Level.URGENT,
+                "intent to harm someone now",
+                pick("harm_others", "now", "in_progress", "timing") + means_hits,
+            )
     if has("third_party") and (has("now", "in_progress", "timing", "overdose_now") or eng.tp_now.search(text)):
-        return Level.URGENT, "someone else in danger now", pick("third_party", "now", "in_progress", "timing", "overdose_now")
+        return (
+            Level.URGENT,
+            "someone else in danger now",
+            pick("third_party", "now", "in_progress", "timing", "overdose_now"),
+        )
 
     # Concern.
     if acts:
