@@ -217,6 +217,8 @@ class SampleSite:
             return {**common, "register": "/register", "login": "/login", "guidelines": "/guidelines"}
         if role == "moderator":
             return {**common, "queue": "/moderation/", "queue-item": self.queue_item}
+        if role == "facilitator" and self.has_resources:
+            return {**common, "new-topic": self.new_topic, "new-resource": "/resources/new"}
         return {**common, "new-topic": self.new_topic, "account": "/account"}
 
 

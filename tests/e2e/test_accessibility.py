@@ -31,7 +31,7 @@ def _describe(found: list[tuple[str, dict]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("role", [None, "member", "moderator"], ids=["guest", "member", "moderator"])
+@pytest.mark.parametrize("role", [None, "member", "facilitator", "moderator"], ids=lambda role: role or "guest")
 def test_main_pages_have_no_wcag_21_aa_violations(role, new_page, sample_site, axe_source):
     SCREENSHOTS.mkdir(exist_ok=True)
     found = []
@@ -104,7 +104,9 @@ def test_tab_order_follows_the_page_and_every_stop_shows_focus(role, path, new_p
                  + ' summary, [tabindex]')].filter(el => el.tabIndex >= 0 && !el.disabled
                  && el.getClientRects().length > 0).length"""
     )
-    assert page.evaluate("document.querySelectorAll('[tabindex]:not([tabindex=\"-1\"]):not([tabindex=\"0\"])').length") == 0
+    assert (
+        page.evaluate('document.querySelectorAll(\'[tabindex]:not([tabindex="-1"]):not([tabindex="0"])\').length') == 0
+    )
     stops = []
     for _ in range(focusable):
         page.keyboard.press("Tab")

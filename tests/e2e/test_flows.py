@@ -12,6 +12,7 @@ from tests.e2e.helpers import CRISIS_TEXT, register, reply, start_topic, topic_p
 
 pytestmark = pytest.mark.e2e
 
+
 def test_registration_shows_recovery_codes_once(new_page):
     page = new_page()
     pseudonym = f"newcomer_{secrets.token_hex(3)}"
@@ -81,9 +82,10 @@ def test_moderator_resolves_a_crisis_post_from_the_queue(new_page):
     expect(moderator.get_by_role("heading", level=1)).to_have_text("Moderation queue")
     moderator.get_by_role("link", name=title).click()
     expect(moderator.get_by_text(CRISIS_TEXT)).to_be_visible()
-    moderator.get_by_label("Decision").select_option(label="Approve and publish")
-    moderator.get_by_label("Note for the log").fill("Reached out with the crisis lines; post approved.")
-    moderator.get_by_role("button", name="Save decision").click()
+    decision = moderator.locator("form").filter(has=moderator.get_by_role("button", name="Save decision"))
+    decision.get_by_label("Decision").select_option(label="Approve and publish")
+    decision.get_by_label("Note for the log").fill("Reached out with the crisis lines; post approved.")
+    decision.get_by_role("button", name="Save decision").click()
 
     expect(moderator.get_by_text("Done. Thank you.")).to_be_visible()
     expect(moderator.get_by_role("link", name=title)).to_have_count(0)
@@ -91,3 +93,29 @@ def test_moderator_resolves_a_crisis_post_from_the_queue(new_page):
     reader = new_page("facilitator")
     reader.goto(path)
     expect(reader.get_by_text(CRISIS_TEXT)).to_be_visible()
+
+
+def test_facilitator_pins_a_resource_that_then_shows_on_its_board(new_page):
+    board = "Coping skills & wins"
+    title = unique("Grounding exercises")
+    page = new_page("facilitator")
+    page.goto("/resources")
+    page.get_by_role("link", name="Add a resource").click()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Description").fill("Five short exercises for a racing mind.")
+    page.get_by_label("Web address").fill("https://example.org/grounding")
+    page.get_by_label("Board").select_option(label=board)
+    page.get_by_label("Reason for this change").fill("Members asked for it in the wins thread.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"Saved {title}.")).to_be_visible()
+
+    pin_form = page.locator("form").filter(has=page.get_by_role("button", name="Pin", exact=True))
+    pin_form.get_by_label("Reason").fill("Useful beside the coping topics.")
+    pin_form.get_by_role("button", name="Pin", exact=True).click()
+    expect(page.get_by_text(f"Pin: done for {title}.")).to_be_visible()
+
+    reader = new_page("member")
+    reader.goto("/")
+    reader.get_by_role("link", name=board, exact=True).click()
+    aside = reader.get_by_role("complementary", name="Resources")
+    expect(aside.get_by_role("link", name=title)).to_have_attribute("href", "https://example.org/grounding")
