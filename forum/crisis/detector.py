@@ -14,11 +14,13 @@ from forum.crisis.matcher import PhraseMatcher
 from forum.crisis.normalize import Normalizer, squeeze, squeeze_pattern
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
-_MACRO = re.compile(r"\{([A-Z]+)\}")
+_MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 _BOUNDARY = re.compile(r"[.!?;:]")
 _WORD = re.compile(r"[a-z0-9_]+")
 # Categories that only add context; alone they never flag and are not "risk" for the context rules.
-_CONTEXT_ONLY = frozenset({"safe", "timing", "now", "meds", "depressant", "alcohol_or_stimulant", "amount"})
+_CONTEXT_ONLY = frozenset(
+    {"safe", "timing", "now", "meds", "depressant", "alcohol_or_stimulant", "amount", "amount_drug", "intake"}
+)
 
 
 class Level(str, Enum):
@@ -104,9 +106,11 @@ class _Engine:
         macros: dict[str, str] = lexicon["macros"]
 
         def expand(src: str) -> str:
-            for _ in range(4):  # macros may nest a few levels
+            for _ in range(8):  # macros may nest a few levels
+                if not _MACRO.search(src):
+                    return squeeze_pattern(src)
                 src = _MACRO.sub(lambda m: macros[m.group(1)], src)
-            return squeeze_pattern(src)
+            raise ValueError(f"lexicon macros nest too deep: {src[:80]!r}")
 
         self.categories: list[str] = []
         self.labels: dict[str, str] = {}

@@ -8,7 +8,6 @@ that character stripped ("derived"), so a branch is ruled out by one character c
 
 from __future__ import annotations
 
-import itertools
 import re
 
 _FIRST = frozenset('abcdefghijklmnopqrstuvwxyz0123456789_" ')

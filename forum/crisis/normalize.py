@@ -24,6 +24,8 @@ _TRAILING_NUMBER = re.compile(r"[a-z]+\d{2,}")
 _SPACED3 = re.compile(r"(?<![a-z0-9])[a-z](?:(?:[.\-_*~·] ?| )[a-z](?![a-z0-9])){2,}")
 _SPACED_HINT = re.compile(r" [a-z][ .\-_*~·] ?[a-z][ .\-_*~·]")
 _SPACED2 = re.compile(r"(?<![a-z0-9])[a-z](?:[.\-_*~·] ?| )[a-z](?![a-z0-9])")
+_MARK_SEP = re.compile(r"[.\-_*~·]")
+_BARE_SPACE = re.compile(r"(?<![.\-_*~·]) ")
 _NOT_LETTER = re.compile(r"[^a-z]")
 _NEWLINES = re.compile(r"[\r\n]+")
 _JUNK = re.compile(r"[^a-z0-9_\"\s.!?;,:]")
@@ -130,4 +132,7 @@ class Normalizer:
 
 
 def _join_letters(m: re.Match[str]) -> str:
-    return _NOT_LETTER.sub("", m.group(0))
+    run = m.group(0)
+    if _MARK_SEP.search(run):  # "k.i.l.l m.e": marks join letters, a bare space splits words
+        return " ".join(_NOT_LETTER.sub("", part) for part in _BARE_SPACE.split(run))
+    return _NOT_LETTER.sub("", run)

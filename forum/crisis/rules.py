@@ -31,9 +31,9 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
 
     acts = pick(*_ACTS)
     substance = has(*_SUBSTANCES)
-    amount_with_drug = has("amount") and substance
+    amount_with_drug = has("amount_drug") or (has("amount") and substance)
     means = has("means") or amount_with_drug
-    means_hits = pick("means") + (pick("amount", *_SUBSTANCES) if amount_with_drug else [])
+    means_hits = pick("means", "amount_drug") + (pick("amount", *_SUBSTANCES) if has("amount") and substance else [])
     farewell_any = has("farewell", "farewell_weak")
     near_times = [t for t in by.get("timing", ()) if any(abs(t.sentence - a.sentence) <= _TIME_REACH for a in acts)]
 
@@ -69,8 +69,16 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     if has("farewell") and (means or has("plan", "farewell_weak", "timing", *_STATES) or len(by["farewell"]) > 1):
         extra = pick("plan", "farewell_weak", "timing", *_STATES) + means_hits
         return Level.URGENT, "a goodbye or final message with a plan, time or means", pick("farewell") + extra
+    if has("intake") and amount_with_drug and has("timing", "now"):
+        used = pick("intake", "amount_drug", "amount", *_SUBSTANCES, "timing", "now")
+        return Level.URGENT, "a large amount of a drug with a time set", used
+    weak_goodbyes = len({h.text for h in by.get("farewell_weak", ())})
+    if weak_goodbyes >= 2 and (means or has(*_STATES)):
+        return Level.URGENT, "goodbye words with means at hand", pick("farewell_weak", *_STATES) + means_hits
     if has(*_STATES) and (has("plan", "farewell") or has("means")):
         return Level.URGENT, "thoughts of dying with means or a plan", pick(*_STATES, "plan", "farewell", "means")
+    if has("harm_others_now"):
+        return Level.URGENT, "on the way to harm someone", pick("harm_others_now", "harm_others", "now")
     if has("harm_others") and (has("now", "in_progress", "timing") or means):
         if not any("hedged" in h.flags for h in by["harm_others"]):
             return (
