@@ -54,7 +54,7 @@ def inbox():
     needs_lines = any(m.include_crisis_lines for m in messages)
     first, rest = hotlines_for(current_user.region) if needs_lines else ([], [])
     page = render_template(
-        "moderation/messages.html", messages=messages, unread=unread, panel={"first": first, "rest": rest}
+        "moderation/messages.html", messages=messages, unread_ids=unread, lines={"first": first, "rest": rest}
     )
     # Opening the page is reading them; the header count drops on the next page.
     if unread:
