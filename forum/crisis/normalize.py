@@ -63,7 +63,9 @@ class Normalizer:
         self._leet = str.maketrans(spec["leet"])
         self._leet_l = str.maketrans({**spec["leet"], "1": "l"})
         self._vocab = frozenset(spec["leet_vocab"])
-        self.emoji_names = {dst.strip(): src for src, dst in emoji.items()}
+        self.emoji_names: dict[str, str] = {}
+        for src, dst in emoji.items():
+            self.emoji_names.setdefault(dst.strip(), src)
 
     def fold(self, text: str) -> Folded:
         """Return the readable and squeezed folded copies of ``text``."""
@@ -119,16 +121,17 @@ class Normalizer:
         return "".join(pieces)
 
     def _unleet(self, tok: str) -> str:
+        plain = tok.replace("11", "ll").translate(self._leet)
+        if "1" in tok:
+            for cand in (tok.translate(self._leet_l), tok.translate(self._leet), plain):
+                if cand in self._vocab or squeeze(cand) in self._vocab:
+                    return cand
+        elif plain in self._vocab:
+            return plain
+        # "800mg", "5pm", "day30", "covid19" are numbers, not leetspeak.
         if _UNIT.fullmatch(tok) or _TRAILING_NUMBER.fullmatch(tok) or tok.isdigit():
             return tok
-        as_i = tok.translate(self._leet)
-        if "1" not in tok:
-            return as_i
-        as_l = tok.translate(self._leet_l)
-        for cand in (as_l, as_i, tok.replace("11", "ll").translate(self._leet)):
-            if cand in self._vocab or squeeze(cand) in self._vocab:
-                return cand
-        return tok.replace("11", "ll").translate(self._leet)
+        return plain
 
 
 def _join_letters(m: re.Match[str]) -> str:

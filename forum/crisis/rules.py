@@ -60,12 +60,11 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
 
     if has("overdose_now") and (has("in_progress", "not_caring", "farewell", *_ACTS) or substance):
         return Level.URGENT, "an overdose taken now", pick("overdose_now", "in_progress", "not_caring", *_SUBSTANCES)
-    if has("in_progress") and (means or has("farewell", *_STATES)):
-        return (
-            Level.URGENT,
-            "something happening now with means or a goodbye",
-            pick("in_progress", *_STATES) + means_hits,
-        )
+    if has("in_progress") and (means or has("farewell", "hopeless_weak", *_STATES)):
+        used = pick("in_progress", "farewell", "hopeless_weak", *_STATES) + means_hits
+        return Level.URGENT, "something happening now with means or a goodbye", used
+    if has("plan") and means and has("timing", "now"):
+        return Level.URGENT, "a plan with means at hand and a time", pick("plan", "timing", "now") + means_hits
     if has("farewell") and (means or has("plan", "farewell_weak", "timing", *_STATES) or len(by["farewell"]) > 1):
         extra = pick("plan", "farewell_weak", "timing", *_STATES) + means_hits
         return Level.URGENT, "a goodbye or final message with a plan, time or means", pick("farewell") + extra
