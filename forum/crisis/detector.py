@@ -11,7 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 from forum.crisis.matcher import PhraseMatcher
-from forum.crisis.normalize import Normalizer, squeeze, squeeze_pattern
+from forum.crisis.normalize import Folded, Normalizer, squeeze, squeeze_pattern
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
@@ -228,7 +228,7 @@ def assess(text: str) -> Assessment:
     level, reason_head, used = decide(hits, folded.text, eng)
     if level == Level.NONE:
         return Assessment(Level.NONE)
-    shown = _display_words(folded.readable, eng)
+    shown = _display_words(folded, eng)
     matches = tuple(
         Match(_display(h.text, shown), _public_category(h.category), eng.levels.get(h.category, Level.NONE))
         for h in used
@@ -241,10 +241,11 @@ def _public_category(cat: str) -> str:
     return {"alcohol_or_stimulant": "substance", "depressant": "substance", "meds": "substance"}.get(cat, cat)
 
 
-def _display_words(readable: str, eng: _Engine) -> dict[str, str]:
+def _display_words(folded: Folded, eng: _Engine) -> dict[str, str]:
+    # Squeezing only shortens words, so the readable and squeezed copies line up word for word.
     words: dict[str, str] = {}
-    for w in reversed(readable.split()):
-        words[squeeze(w)] = eng.normalizer.emoji_names.get(w, w)
+    for shown, key in zip(folded.readable.split(), folded.text.split(), strict=True):
+        words.setdefault(key, eng.normalizer.emoji_names.get(shown, shown))
     return words
 
 
