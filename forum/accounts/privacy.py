@@ -111,6 +111,13 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
             .where(Post.author_id == user.id)
             .values(status=PostStatus.REMOVED.value, body="", content_note=None, moderator_note=None)
         )
+        # Matched phrases quote the post; keep only that a flag existed, for the audit.
+        from forum.crisis.models import CrisisFlag
+
+        own_posts = select(Post.id).where(Post.author_id == user.id)
+        db.session.execute(
+            update(CrisisFlag).where(CrisisFlag.post_id.in_(own_posts)).values(matches_json="[]", reason="")
+        )
         # A topic whose opening post is removed keeps its replies but loses its title.
         db.session.execute(update(Topic).where(Topic.author_id == user.id).values(title=REMOVED_TOPIC_TITLE))
     user_id = user.id

@@ -50,7 +50,8 @@ def queue_alert(
     recipients = emails if emails is not None else config.get("ALERT_EMAIL_TO", [])
     if recipients and config.get("SMTP_HOST"):
         rows.append(AlertOutbox(channel="email", recipients=",".join(recipients), subject=subject, body=body))
-    if config.get("ALERT_WEBHOOK_URL"):
+    # The webhook is the channel-wide alert; mail to named people (on call, escalation) skips it.
+    if config.get("ALERT_WEBHOOK_URL") and emails is None:
         data = json.dumps(payload or {"subject": subject})
         rows.append(AlertOutbox(channel="webhook", recipients=config["ALERT_WEBHOOK_URL"], subject=subject, body=data))
     db.session.add_all(rows)

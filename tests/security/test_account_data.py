@@ -109,3 +109,14 @@ def test_every_user_foreign_key_is_handled(app):
             if fk.column.table.name == "user":
                 assert fk.parent.nullable or fk.ondelete == "CASCADE" or table.name == "recovery_code", fk
     assert inspect(db.engine).has_table("user")
+
+
+def test_delete_removing_posts_also_clears_matched_phrases(app, member):
+    from forum.boards.services import create_reply
+    from forum.crisis.models import CrisisFlag
+
+    post = create_reply(make_topic(), member, body="honestly i want to die lately, i can't shake it")
+    assert db.session.scalar(select(CrisisFlag).where(CrisisFlag.post_id == post.id)).matches
+    privacy.delete_account(member, password=PASSWORD, posts=privacy.REMOVE_POSTS)
+    flag = db.session.scalar(select(CrisisFlag))
+    assert flag.matches == [] and flag.reason == "" and flag.level == "concern"
