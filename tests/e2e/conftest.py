@@ -37,7 +37,12 @@ PASSWORD = "a long test passphrase 42"
 # Seconds to wait for gunicorn to answer before giving up.
 STARTUP_TIMEOUT = 30
 
-ROLE_ACCOUNTS = {"member": "meadow_e2e", "facilitator": "fern_facilitates", "moderator": "sage_moderates"}
+ROLE_ACCOUNTS = {
+    "member": "meadow_e2e",
+    "facilitator": "fern_facilitates",
+    "moderator": "sage_moderates",
+    "admin": "oak_administers",
+}
 
 
 def _require_browser() -> None:
@@ -71,11 +76,11 @@ def _flask(env: dict, *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+def _wait_until_up(url: str, server: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{server.stderr.read() if server.stderr else ''}")
+            raise RuntimeError(f"gunicorn exited early:\n{log_path.read_text()[-4000:]}")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 - loopback only
                 return
@@ -116,17 +121,19 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     for role, pseudonym in ROLE_ACCOUNTS.items():
         _flask(env, "users", "create", pseudonym, "--role", role, stdin=PASSWORD + "\n")
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [str(BIN / "gunicorn"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # A file, not a pipe: a full pipe would stall the server once its log outgrew the buffer.
+    log_path = db_file.with_name("server.log")
+    with log_path.open("w") as log:
+        server = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [str(BIN / "gunicorn"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
+        _wait_until_up(url, server, log_path)
         yield LiveServer(url=url, env=env)
     finally:
         server.terminate()
@@ -135,8 +142,6 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        if server.stderr:
-            server.stderr.close()
 
 
 @pytest.fixture(scope="session")
@@ -204,22 +209,34 @@ class SampleSite:
 
     board: str
     topic: str
-    new_topic: str
+    first_post: int
     queue_item: str
-    has_resources: bool
 
     def pages(self, role: str | None) -> dict[str, str]:
         """The main pages a person in this role visits, by name."""
-        common = {"index": "/", "board": self.board, "topic": self.topic, "help": "/help"}
-        if self.has_resources:
-            common["resources"] = "/resources"
+        common = {"index": "/", "board": self.board, "topic": self.topic, "help": "/help", "resources": "/resources"}
+        signed_in = {**common, "new-topic": f"{self.board}/topics/new", "account": "/account", "messages": "/messages"}
         if role is None:
-            return {**common, "register": "/register", "login": "/login", "guidelines": "/guidelines"}
-        if role == "moderator":
-            return {**common, "queue": "/moderation/", "queue-item": self.queue_item}
-        if role == "facilitator" and self.has_resources:
-            return {**common, "new-topic": self.new_topic, "new-resource": "/resources/new"}
-        return {**common, "new-topic": self.new_topic, "account": "/account"}
+            return {
+                **common,
+                "register": "/register",
+                "login": "/login",
+                "recover": "/recover",
+                "guidelines": "/guidelines",
+            }
+        if role == "member":
+            return {
+                **signed_in,
+                "edit-post": f"/posts/{self.first_post}/edit",
+                "delete-account": "/account/delete",
+                "my-reports": "/reports",
+            }
+        if role == "facilitator":
+            return {**signed_in, "new-resource": "/resources/new", "report-post": f"/posts/{self.first_post}/report"}
+        staff = {**common, "queue": "/moderation/", "queue-item": self.queue_item, "on-call": "/moderation/on-call"}
+        if role == "admin":
+            return {**staff, "log": "/moderation/log", "crisis-lines": "/admin/hotlines"}
+        return staff
 
 
 @pytest.fixture(scope="session")
@@ -232,6 +249,7 @@ def sample_site(browser, live_server, storage_states) -> SampleSite:
     board = page.url.removeprefix(live_server.url)
     start_topic(page, "Finding a meeting that fits", "Has anyone tried **SMART Recovery** online?")
     topic = topic_path(page)
+    first_post = int(page.locator("article.post").first.get_attribute("id").removeprefix("post-"))
     reply(page, "Yes, the Tuesday one is kind.", anonymous=True)
     reply(page, "I relapsed last week, but I'm back.", content_note="mentions relapse")
     start_topic(page, "Tonight", CRISIS_TEXT)
@@ -242,11 +260,4 @@ def sample_site(browser, live_server, storage_states) -> SampleSite:
     page.goto("/moderation/")
     queue_item = page.get_by_role("link", name="Tonight").first.get_attribute("href")
     context.close()
-    try:
-        with urllib.request.urlopen(f"{live_server.url}/resources", timeout=5):  # noqa: S310 - loopback only
-            has_resources = True
-    except urllib.error.HTTPError:
-        has_resources = False
-    return SampleSite(
-        board=board, topic=topic, new_topic=f"{board}/topics/new", queue_item=queue_item, has_resources=has_resources
-    )
+    return SampleSite(board=board, topic=topic, first_post=first_post, queue_item=queue_item)

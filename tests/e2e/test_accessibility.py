@@ -31,7 +31,9 @@ def _describe(found: list[tuple[str, dict]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("role", [None, "member", "facilitator", "moderator"], ids=lambda role: role or "guest")
+@pytest.mark.parametrize(
+    "role", [None, "member", "facilitator", "moderator", "admin"], ids=lambda role: role or "guest"
+)
 def test_main_pages_have_no_wcag_21_aa_violations(role, new_page, sample_site, axe_source):
     SCREENSHOTS.mkdir(exist_ok=True)
     found = []

@@ -7,7 +7,9 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("role", [None, "member", "facilitator", "moderator"], ids=lambda role: role or "guest")
+@pytest.mark.parametrize(
+    "role", [None, "member", "facilitator", "moderator", "admin"], ids=lambda role: role or "guest"
+)
 def test_every_request_goes_to_the_forum_itself(role, new_page, sample_site, live_server):
     page = new_page(role)
     requested: list[str] = []
