@@ -23,6 +23,10 @@ RUN_AXE = """async (tags) => {
 }"""
 
 
+def _reflow_violation(pixels: int) -> dict:
+    return {"id": "reflow", "impact": "serious", "help": f"the page scrolls sideways by {pixels}px", "nodes": []}
+
+
 def _describe(found: list[tuple[str, dict]]) -> str:
     lines = []
     for where, violation in found:
@@ -47,6 +51,10 @@ def test_main_pages_have_no_wcag_21_aa_violations(role, new_page, sample_site, a
             page.evaluate(axe_source)
             for violation in page.evaluate(RUN_AXE, WCAG_TAGS):
                 found.append((f"{name} {path} at {width_name}", violation))
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                # WCAG 1.4.10 Reflow: no sideways scrolling of the whole page on a phone.
+                found.append((f"{name} {path} at {width_name}", _reflow_violation(overflow)))
     assert not found, "axe found WCAG 2.1 AA violations:\n" + _describe(found)
 
 
