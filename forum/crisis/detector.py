@@ -19,7 +19,24 @@ _BOUNDARY = re.compile(r"[.!?;:]")
 _WORD = re.compile(r"[a-z0-9_]+")
 # Categories that only add context; alone they never flag and are not "risk" for the context rules.
 _CONTEXT_ONLY = frozenset(
-    {"safe", "timing", "now", "meds", "depressant", "alcohol_or_stimulant", "amount", "amount_drug", "intake"}
+    {
+        "safe",
+        "timing",
+        "now",
+        "meds",
+        "depressant",
+        "alcohol_or_stimulant",
+        "amount",
+        "amount_drug",
+        "intake",
+        "symptom",
+    }
+    | {"ambush", "old_dose"}
+)
+# Categories dropped in a clause that talks about news, research, hotlines or helping someone, unless it says "I".
+_SAFE_CONTEXT_DROPS = frozenset(
+    {"ideation", "suicidal_intent", "method", "overdose_now", "self_harm", "third_party", "at_edge", "to_edge"}
+    | {"in_progress", "passive_wish", "hopelessness", "attempt"}
 )
 
 
@@ -188,9 +205,7 @@ class _Engine:
                 if w in self.third_person:
                     hit.category = "third_party"
                     break
-        if hit.category in ("ideation", "suicidal_intent", "method", "overdose_now") and self.safe_context.search(
-            clause
-        ):
+        if hit.category in _SAFE_CONTEXT_DROPS and self.safe_context.search(clause):
             if not set(clause.split()) & self.first_person:
                 return False
         if hit.category in ("suicidal_intent", "method", "harm_others"):

@@ -34,10 +34,40 @@ def _split_group(src: str) -> tuple[list[str], str, str] | None:
     return None
 
 
+_CLASS = re.compile(r"\[((?:[a-z0-9]-[a-z0-9]|[a-z0-9 ])+)\](\+|\{(\d+)(,?)(\d*)\})?")
+
+
+def _char_class(src: str) -> tuple[frozenset[str], str] | None:
+    """For a source starting with a plain class such as ``[0-9]{2,}``: (its characters, the source after one)."""
+    m = _CLASS.match(src)
+    if m is None:
+        return None
+    body, quant, low, comma, high = m.groups()
+    if src[m.end() : m.end() + 1] in ("?", "*", "{", "+"):  # optional, or a quantifier we do not read
+        return None
+    chars = set()
+    for a, dash, b in re.findall(r"(.)(-?)(.?)", body):
+        chars.update(map(chr, range(ord(a), ord(b) + 1)) if dash else a + b)
+    cls, rest = f"[{body}]", src[m.end() :]
+    if not quant:
+        after = rest
+    elif quant == "+":
+        after = f"{cls}*{rest}"
+    elif int(low) == 0:
+        return None
+    else:  # {k}, {k,} or {k,m}: one character read leaves {k-1...}
+        upper = str(int(high) - 1) if high else ""
+        after = f"{cls}{{{int(low) - 1}{comma}{upper}}}{rest}"
+    return frozenset(chars), after
+
+
 def first_chars(src: str) -> frozenset[str] | None:
     """Characters a pattern can start with, read from its source; None when unsure."""
     if not src:
         return None
+    if src[0] == "[":
+        cc = _char_class(src)
+        return cc[0] if cc else None
     if src[0] in _FIRST and src[0] != "\\":
         return None if src[1:2] in _QUANT else frozenset(src[0])
     if not src.startswith("(?:"):
@@ -62,6 +92,8 @@ def first_chars(src: str) -> frozenset[str] | None:
 
 def derive(src: str, c: str) -> str:
     """The pattern left after its first character ``c`` has been read (c must be in first_chars)."""
+    if src[0] == "[":
+        return _char_class(src)[1]  # type: ignore[index]
     if src[0] in _FIRST:
         return src[1:]
     alts, quant, rest = _split_group(src)  # type: ignore[misc]

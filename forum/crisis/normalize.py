@@ -21,11 +21,12 @@ _UNIT = re.compile(
 )
 _TRAILING_NUMBER = re.compile(r"[a-z]+\d{2,}")
 # A "spaced" letter stands alone: no letter or digit touching it.
-_SPACED3 = re.compile(r"(?<![a-z0-9])[a-z](?:(?:[.\-_*~·] ?| )[a-z](?![a-z0-9])){2,}")
-_SPACED_HINT = re.compile(r" [a-z][ .\-_*~·] ?[a-z][ .\-_*~·]")
-_SPACED2 = re.compile(r"(?<![a-z0-9])[a-z](?:[.\-_*~·] ?| )[a-z](?![a-z0-9])")
+_SPACED3 = re.compile(r"(?<![a-z0-9])[a-z](?:(?: ?[.\-_*~·] ?| )[a-z](?![a-z0-9])){2,}")
+_SPACED_HINT = re.compile(r" [a-z] ?[ .\-_*~·] ?[a-z] ?[ .\-_*~·]")
+_SPACED2 = re.compile(r"(?<![a-z0-9])[a-z](?: ?[.\-_*~·] ?| )[a-z](?![a-z0-9])")
 _MARK_SEP = re.compile(r"[.\-_*~·]")
-_BARE_SPACE = re.compile(r"(?<![.\-_*~·]) ")
+# A space with no mark on either side splits words ("k.i.l.l m.e"); " - " inside "d - i - e" does not.
+_BARE_SPACE = re.compile(r"(?<![.\-_*~·]) (?![.\-_*~·])")
 _NOT_LETTER = re.compile(r"[^a-z]")
 _NEWLINES = re.compile(r"[\r\n]+")
 _JUNK = re.compile(r"[^a-z0-9_\"\s.!?;,:]")

@@ -32,9 +32,14 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     acts = pick(*_ACTS)
     substance = has(*_SUBSTANCES)
     amount_with_drug = has("amount_drug") or (has("amount") and substance)
-    means = has("means") or amount_with_drug
-    means_hits = pick("means", "amount_drug") + (pick("amount", *_SUBSTANCES) if has("amount") and substance else [])
+    # "means": stockpiled, counted out or ready; "weapon": a weapon or drug only named.
+    ready = has("means")
+    means = ready or amount_with_drug or has("weapon")
+    means_hits = pick("means", "weapon", "amount_drug") + (
+        pick("amount", *_SUBSTANCES) if has("amount") and substance else []
+    )
     farewell_any = has("farewell", "farewell_weak")
+    final = has("finality")
     near_times = [t for t in by.get("timing", ()) if any(abs(t.sentence - a.sentence) <= _TIME_REACH for a in acts)]
 
     # Urgent: a suicide act with a time, means, goodbye, plan, stated intent or "now".
@@ -44,12 +49,12 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
             extras.append(("a time", near_times))
         if means:
             extras.append(("means at hand", means_hits))
-        if farewell_any:
-            extras.append(("a goodbye", pick("farewell", "farewell_weak")))
+        if farewell_any or final:
+            extras.append(("a goodbye", pick("farewell", "farewell_weak", "finality")))
         if has("plan"):
             extras.append(("a decision made", pick("plan")))
-        if has("in_progress", "overdose_now"):
-            extras.append(("something happening now", pick("in_progress", "overdose_now")))
+        if has("in_progress", "overdose_now", "at_edge"):
+            extras.append(("something happening now", pick("in_progress", "overdose_now", "at_edge")))
         if has("now") and not any("hedged" in a.flags for a in acts):
             extras.append(("right now", pick("now")))
         intent = [a for a in acts if a.intent]
@@ -58,26 +63,49 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
             used = acts + [h for _, hs in extras for h in hs]
             return Level.URGENT, f"suicide plan or intent with {what}", used
 
-    if has("overdose_now") and (has("in_progress", "not_caring", "farewell", *_ACTS) or substance):
-        return Level.URGENT, "an overdose taken now", pick("overdose_now", "in_progress", "not_caring", *_SUBSTANCES)
-    if has("in_progress") and (means or has("farewell", "hopeless_weak", *_STATES)):
-        used = pick("in_progress", "farewell", "hopeless_weak", *_STATES) + means_hits
+    if has("attempt"):
+        return Level.URGENT, "an overdose taken on purpose", pick("attempt", "in_progress", "symptom")
+    od_signs = ("in_progress", "symptom", "now", "not_caring", "farewell", "farewell_weak", "finality", *_ACTS)
+    if has("overdose_now") and (has(*od_signs) or substance):
+        return Level.URGENT, "an overdose taken now", pick("overdose_now", *od_signs, *_SUBSTANCES)
+    edge_signs = ("farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES)
+    if has("at_edge") and (means or has("timing", "now", *edge_signs)):
+        used = pick("at_edge", "timing", "now", *edge_signs) + means_hits
+        return Level.URGENT, "at a high place or the tracks, with a goodbye, time or means", used
+    if has("to_edge") and has(*edge_signs):
+        return Level.URGENT, "heading to a high place with a goodbye", pick("to_edge", *edge_signs)
+    if has("in_progress") and (means or has("farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES)):
+        used = pick("in_progress", "farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES) + means_hits
         return Level.URGENT, "something happening now with means or a goodbye", used
+    if ready and has("timing", "now", "plan", "farewell", "farewell_weak", "finality", "intake"):
+        used = pick("means", "timing", "now", "plan", "farewell", "farewell_weak", "finality", "intake")
+        return Level.URGENT, "means saved up or ready, with a time, plan or goodbye", used
     if has("plan") and means and has("timing", "now"):
         return Level.URGENT, "a plan with means at hand and a time", pick("plan", "timing", "now") + means_hits
-    if has("farewell") and (means or has("plan", "farewell_weak", "timing", *_STATES) or len(by["farewell"]) > 1):
-        extra = pick("plan", "farewell_weak", "timing", *_STATES) + means_hits
+    if has("plan") and has("timing", "now") and (farewell_any or final):
+        used = pick("plan", "timing", "now", "farewell", "farewell_weak", "finality")
+        return Level.URGENT, "a plan and a time with a goodbye", used
+    if has("farewell") and (
+        means or final or has("plan", "farewell_weak", "timing", *_STATES) or len(by["farewell"]) > 1
+    ):
+        extra = pick("plan", "farewell_weak", "finality", "timing", *_STATES) + means_hits
         return Level.URGENT, "a goodbye or final message with a plan, time or means", pick("farewell") + extra
-    if has("intake") and amount_with_drug and has("timing", "now"):
-        used = pick("intake", "amount_drug", "amount", *_SUBSTANCES, "timing", "now")
+    if has("intake") and amount_with_drug and (has("timing", "now", "plan", "finality") or farewell_any):
+        used = pick("intake", "amount_drug", "amount", *_SUBSTANCES, "timing", "now", "plan", "finality")
         return Level.URGENT, "a large amount of a drug with a time set", used
     weak_goodbyes = len({h.text for h in by.get("farewell_weak", ())})
-    if weak_goodbyes >= 2 and (means or has(*_STATES)):
-        return Level.URGENT, "goodbye words with means at hand", pick("farewell_weak", *_STATES) + means_hits
+    if weak_goodbyes >= 2 and (means or final or has("timing", *_STATES)):
+        used = pick("farewell_weak", "finality", "timing", *_STATES) + means_hits
+        return Level.URGENT, "goodbye words with means at hand", used
+    if weak_goodbyes and has("timing") and (final or has("hopeless_weak")):
+        used = pick("farewell_weak", "timing", "finality", "hopeless_weak")
+        return Level.URGENT, "goodbye words with a time and a final tone", used
     if has(*_STATES) and (has("plan", "farewell") or has("means")):
         return Level.URGENT, "thoughts of dying with means or a plan", pick(*_STATES, "plan", "farewell", "means")
     if has("harm_others_now"):
         return Level.URGENT, "on the way to harm someone", pick("harm_others_now", "harm_others", "now")
+    if has("ambush") and has("weapon", "means"):
+        return Level.URGENT, "waiting for someone with a weapon", pick("ambush", "weapon", "means")
     if has("harm_others") and (has("now", "in_progress", "timing") or means):
         if not any("hedged" in h.flags for h in by["harm_others"]):
             return (
@@ -85,11 +113,13 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
                 "intent to harm someone now",
                 pick("harm_others", "now", "in_progress", "timing") + means_hits,
             )
-    if has("third_party") and (has("now", "in_progress", "timing", "overdose_now") or eng.tp_now.search(text)):
+    if has("third_party") and (
+        has("now", "in_progress", "timing", "overdose_now", "weapon", "means") or eng.tp_now.search(text)
+    ):
         return (
             Level.URGENT,
             "someone else in danger now",
-            pick("third_party", "now", "in_progress", "timing", "overdose_now"),
+            pick("third_party", "now", "in_progress", "timing", "overdose_now", "weapon", "means"),
         )
 
     # Concern.
@@ -119,11 +149,13 @@ def _relapse(by: dict[str, list[_Hit]]) -> list[_Hit]:
     """Using alone with tolerance gone, or mixing downers with drink or uppers while not caring."""
     alone, tol, dep = by.get("relapse_alone"), by.get("tolerance"), by.get("depressant")
     alc, careless = by.get("alcohol_or_stimulant"), by.get("not_caring")
-    amount = by.get("amount")
+    amount, old_dose = by.get("amount"), by.get("old_dose")
     if alone and (tol or dep or careless or len(alone) > 1):
         return alone + (tol or []) + (dep or []) + (careless or [])
     if dep and careless and (alc or amount or len(dep) > 1):
         return dep + careless + (alc or []) + (amount or [])
     if tol and careless and (dep or alc):
         return tol + careless + (dep or []) + (alc or [])
+    if tol and old_dose:
+        return tol + old_dose
     return []
