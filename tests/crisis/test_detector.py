@@ -15,6 +15,7 @@ from forum.crisis.normalize import squeeze
 
 U, C, N = Level.URGENT, Level.CONCERN, Level.NONE
 SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/crisis/examples.jsonl"
+CASES = Path(__file__).with_name("cases.jsonl")
 
 URGENT_CASES = [
     ("going to kill myself tonight after everyone's asleep", U),
@@ -315,12 +316,8 @@ def test_cli_round_trip() -> None:
     assert lines[1] == {"id": 2, "level": "none", "matches": []}
 
 
-def test_sample_figures() -> None:
-    if not SAMPLE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"labelled sample missing: {SAMPLE}")
-        pytest.skip(f"labelled sample missing: {SAMPLE}")
-    rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _assert_figures(rows: list[dict]) -> None:
+    """Print every miss and the four figures of issue 3, then assert their targets."""
     got = {r["id"]: assess(r["text"]).level.value for r in rows}
     for r in rows:
         if got[r["id"]] != r["level"]:
@@ -338,3 +335,24 @@ def test_sample_figures() -> None:
     assert urgent_recall >= 0.95
     assert precision >= 0.90
     assert hard_flagged <= 0.05
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_sample_figures() -> None:
+    if not SAMPLE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"labelled sample missing: {SAMPLE}")
+        pytest.skip(f"labelled sample missing: {SAMPLE}")
+    _assert_figures(_read_jsonl(SAMPLE))
+
+
+def test_own_cases_figures() -> None:
+    """255 posts written apart from the sample (other wording and tricks): a proxy for the hidden set."""
+    rows = _read_jsonl(CASES)
+    assert len(rows) >= 250
+    tags = {t for r in rows for t in r["tags"]}
+    assert {"plan", "overdose_now", "third_party_now", "harm_others", "homoglyph", "naloxone", "lyrics"} <= tags
+    _assert_figures(rows)
