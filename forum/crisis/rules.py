@@ -77,8 +77,8 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     if has("in_progress") and (means or has("farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES)):
         used = pick("in_progress", "farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES) + means_hits
         return Level.URGENT, "something happening now with means or a goodbye", used
-    if ready and has("timing", "now", "plan", "farewell", "farewell_weak", "finality", "intake"):
-        used = pick("means", "timing", "now", "plan", "farewell", "farewell_weak", "finality", "intake")
+    if ready and has("timing", "now", "plan", "farewell", "farewell_weak", "finality", "intake", "in_progress"):
+        used = pick("means", "timing", "now", "plan", "farewell", "farewell_weak", "finality", "intake", "in_progress")
         return Level.URGENT, "means saved up or ready, with a time, plan or goodbye", used
     if has("plan") and means and has("timing", "now"):
         return Level.URGENT, "a plan with means at hand and a time", pick("plan", "timing", "now") + means_hits
