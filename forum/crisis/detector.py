@@ -266,3 +266,8 @@ def _display_words(folded: Folded, eng: _Engine) -> dict[str, str]:
 
 def _display(phrase: str, shown: dict[str, str]) -> str:
     return " ".join(shown.get(w, w) for w in phrase.split())
+
+
+# Compile the lexicon (about 2 s) when the app starts, not during the first post: that post's assessment runs
+# inside its database transaction, and a slow first call there held SQLite's write lock past other writers' timeout.
+_engine()
