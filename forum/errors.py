@@ -1,3 +1,5 @@
+import time
+
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -37,7 +39,31 @@ def _render_error(error: HTTPException):
         # The body was refused unread; the page's own forms must not parse it again (a second 413 is a 500).
         request.__dict__.setdefault("form", request.parameter_storage_class())
         request.__dict__.setdefault("files", request.parameter_storage_class())
-    return render_template("errors/error.html", code=code, title=title, error=error), code
+    kept, wait_minutes = (_kept_text(), _minutes_to_wait()) if code == 429 else ([], None)
+    return (
+        render_template("errors/error.html", code=code, title=title, error=error, kept=kept, wait_minutes=wait_minutes),
+        code,
+    )
+
+
+# What a member wrote, by form field, shown back on the 429 page so a refused post isn't lost.
+KEPT_FIELDS = {"title": "Title", "body": "Message", "content_note": "Content note", "note": "Note"}
+
+
+def _kept_text() -> list[tuple[str, str, str]]:
+    if request.method != "POST":
+        return []
+    form = request.form
+    return [(name, label, form[name]) for name, label in KEPT_FIELDS.items() if form.get(name, "").strip()]
+
+
+def _minutes_to_wait() -> int | None:
+    from forum.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return None
+    return max(1, round((current.reset_at - time.time()) / 60))
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -6,6 +6,7 @@ from forum.boards import services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
+from forum.ratelimits import editing_limit, posting_limit
 from forum.text import quote_markdown
 
 bp = Blueprint("boards", __name__)
@@ -49,6 +50,7 @@ def show_board(slug: str):
 
 @bp.route("/boards/<slug>/topics/new", methods=["GET", "POST"])
 @login_required
+@posting_limit
 def new_topic(slug: str):
     board = services.get_board(slug)
     form = TopicForm()
@@ -96,6 +98,7 @@ def show_topic(slug: str, topic_id: int):
 
 @bp.route("/boards/<slug>/topics/<int:topic_id>/reply", methods=["POST"])
 @login_required
+@posting_limit
 def reply(slug: str, topic_id: int):
     if topic_id > MAX_ID:
         abort(404)
@@ -130,6 +133,7 @@ def show_post(post_id: int):
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@editing_limit
 def edit_post(post_id: int):
     if post_id > MAX_ID:
         abort(404)

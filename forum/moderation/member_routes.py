@@ -11,6 +11,7 @@ from forum.moderation import actions, reports
 from forum.moderation.forms import ReportForm
 from forum.moderation.services import restriction_message
 from forum.permissions import is_author
+from forum.ratelimits import member_or_address
 
 reports_bp = Blueprint("reports", __name__)
 messages_bp = Blueprint("messages", __name__)
@@ -18,7 +19,7 @@ messages_bp = Blueprint("messages", __name__)
 
 @reports_bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=member_or_address)
 def report_post(post_id: int):
     if post_id >= 2**31:
         abort(404)

@@ -1,0 +1,149 @@
+"""Posting, editing and reporting limits, counted per member on the in-memory store."""
+
+import re
+
+import pytest
+from flask import g
+
+from forum import create_app
+from forum.boards.models import Post
+from forum.config import TestConfig
+from forum.extensions import db
+from tests.factories import PASSWORD, make_post, make_topic, make_user
+
+PER_MINUTE = 5  # forum.ratelimits.POSTING_LIMIT
+EDITS_PER_MINUTE = 10  # forum.ratelimits.EDITING_LIMIT
+SAME_ADDRESS = {"REMOTE_ADDR": "203.0.113.7"}
+
+
+@pytest.fixture
+def limited_app():
+    app = create_app({"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, config_class=TestConfig)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+class _Client:
+    """A test client whose requests don't reuse the user cached in the test's app context."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return self.client.post(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return self.client.get(*args, **kwargs)
+
+
+def _signed_in(app, user):
+    g.pop("_login_user", None)
+    client = app.test_client()
+    client.environ_base.update(SAME_ADDRESS)
+    response = client.post("/login", data={"pseudonym": user.pseudonym, "password": PASSWORD})
+    assert response.status_code == 302
+    return _Client(client)
+
+
+def _reply_url(topic) -> str:
+    return f"/boards/{topic.board.slug}/topics/{topic.id}/reply"
+
+
+def test_replies_past_the_limit_get_the_friendly_page_with_the_text_kept(limited_app):
+    topic = make_topic()
+    client = _signed_in(limited_app, make_user("river"))
+    for n in range(PER_MINUTE):
+        assert client.post(_reply_url(topic), data={"body": f"reply {n}"}).status_code == 302
+    refused = client.post(
+        _reply_url(topic), data={"body": "words I <b>don't</b> want to lose", "content_note": "mentions relapse"}
+    )
+    assert refused.status_code == 429
+    assert "Slow down a little" in refused.text
+    assert "Nothing was sent" in refused.text
+    assert "words I &lt;b&gt;don&#39;t&lt;/b&gt; want to lose</textarea>" in refused.text
+    assert "mentions relapse</textarea>" in refused.text
+    assert re.search(r"wait about 1 minute\b", refused.text)
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert db.session.scalar(db.select(db.func.count(Post.id))) == 1 + PER_MINUTE
+
+
+def test_members_on_one_address_have_their_own_allowance(limited_app):
+    topic = make_topic()
+    first = _signed_in(limited_app, make_user("river"))
+    second = _signed_in(limited_app, make_user("meadow"))
+    for n in range(PER_MINUTE):
+        assert first.post(_reply_url(topic), data={"body": f"reply {n}"}).status_code == 302
+    assert first.post(_reply_url(topic), data={"body": "one more"}).status_code == 429
+    assert second.post(_reply_url(topic), data={"body": "my turn"}).status_code == 302
+
+
+def test_topics_and_replies_share_one_allowance(limited_app):
+    topic = make_topic()
+    client = _signed_in(limited_app, make_user("river"))
+    new_topic = f"/boards/{topic.board.slug}/topics/new"
+    for n in range(PER_MINUTE - 2):
+        assert client.post(_reply_url(topic), data={"body": f"reply {n}"}).status_code == 302
+    for n in range(2):
+        assert client.post(new_topic, data={"title": f"Topic {n}", "body": "hello"}).status_code == 302
+    refused = client.post(new_topic, data={"title": "My kept title", "body": "kept body"})
+    assert refused.status_code == 429
+    assert "My kept title</textarea>" in refused.text and "kept body</textarea>" in refused.text
+
+
+def test_refused_forms_do_not_use_up_the_allowance(limited_app):
+    topic = make_topic()
+    client = _signed_in(limited_app, make_user("river"))
+    for _ in range(PER_MINUTE * 2):
+        assert client.post(_reply_url(topic), data={"body": ""}).status_code == 400
+    assert client.post(_reply_url(topic), data={"body": "at last"}).status_code == 302
+
+
+def test_reading_is_never_limited(limited_app):
+    topic = make_topic()
+    client = _signed_in(limited_app, make_user("river"))
+    for n in range(PER_MINUTE):
+        client.post(_reply_url(topic), data={"body": f"reply {n}"})
+    assert client.post(_reply_url(topic), data={"body": "too many"}).status_code == 429
+    assert client.get(f"/boards/{topic.board.slug}/topics/{topic.id}").status_code == 200
+    assert client.get(f"/boards/{topic.board.slug}/topics/new").status_code == 200
+
+
+def test_edits_have_their_own_larger_allowance(limited_app):
+    member = make_user("river")
+    post = make_post(author=member)
+    client = _signed_in(limited_app, member)
+    for n in range(EDITS_PER_MINUTE):
+        assert client.post(f"/posts/{post.id}/edit", data={"body": f"version {n}"}).status_code == 302
+    refused = client.post(f"/posts/{post.id}/edit", data={"body": "the final version"})
+    assert refused.status_code == 429
+    assert "the final version</textarea>" in refused.text
+    # Editing doesn't spend the posting allowance.
+    assert client.post(_reply_url(post.topic), data={"body": "a new reply"}).status_code == 302
+
+
+def test_reports_are_counted_per_member(limited_app):
+    author = make_user("author")
+    posts = [make_post(author=author) for _ in range(21)]
+    first = _signed_in(limited_app, make_user("river"))
+    second = _signed_in(limited_app, make_user("meadow"))
+    statuses = [
+        first.post(f"/posts/{p.id}/report", data={"reason": "spam", "note": f"note {p.id}"}).status_code for p in posts
+    ]
+    assert statuses[:20] == [302] * 20 and statuses[20] == 429
+    assert second.post(f"/posts/{posts[0].id}/report", data={"reason": "spam"}).status_code == 302
+
+
+def test_the_limit_page_never_echoes_a_password(limited_app):
+    client = limited_app.test_client()
+    client.environ_base.update(SAME_ADDRESS)
+    for n in range(20):
+        client.post("/login", data={"pseudonym": f"guess{n}", "password": "hunter2-secret"})
+    refused = client.post("/login", data={"pseudonym": "guess", "password": "hunter2-secret"})
+    assert refused.status_code == 429
+    assert "hunter2-secret" not in refused.text and "Nothing was sent" not in refused.text
