@@ -14,6 +14,7 @@ from forum.permissions import Role
 users = click.Group("users", help="Create accounts and set roles.")
 boards = click.Group("boards", help="Add, rename and reorder boards.")
 alerts = click.Group("alerts", help="Deliver moderator alerts from the outbox.")
+demo = click.Group("demo", help="Fill the database with demo content.")
 
 
 def _fail(error: InvalidAction) -> None:
@@ -148,6 +149,26 @@ def backup(path: str) -> None:
     click.echo(f"Backed up the database to {target}; integrity check ok.")
 
 
+@demo.command("seed")
+@click.option("--members", default=200, show_default=True, help="Demo members to add.")
+@click.option("--topics", default=500, show_default=True, help="Topics to add.")
+@click.option("--posts", default=5_000, show_default=True, help="Posts to add, topics' first posts included.")
+@click.option("--months", default=6, show_default=True, help="Spread the posts over this many months.")
+@click.option("--seed", "random_seed", type=int, default=None, help="Random seed, for the same text every run.")
+def demo_seed(members: int, topics: int, posts: int, months: int, random_seed: int | None) -> None:
+    """Add demo members, topics and posts in bulk (boards too, when there are none)."""
+    from forum.demo import seed_demo
+
+    if members < 1 or posts < topics:
+        raise click.BadParameter("need at least one member, and at least as many posts as topics")
+    started = time.perf_counter()
+    result = seed_demo(members, topics, posts, months=months, seed=random_seed)
+    click.echo(
+        f"Added {result.members:,} members, {result.topics:,} topics and {result.posts:,} posts "
+        f"over {result.boards} boards in {time.perf_counter() - started:.1f} s."
+    )
+
+
 def register_cli(app: Flask) -> None:
-    for command in (users, boards, alerts, seed, backup):
+    for command in (users, boards, alerts, demo, seed, backup):
         app.cli.add_command(command)
