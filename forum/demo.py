@@ -282,14 +282,19 @@ def _search_index_deferred(first_post_id: int) -> Iterator[None]:
     )
 
 
+_SEQUENCE_FIXES = (
+    "SELECT setval(pg_get_serial_sequence('\"user\"', 'id'), (SELECT max(id) FROM \"user\"))",
+    "SELECT setval(pg_get_serial_sequence('topic', 'id'), (SELECT max(id) FROM topic))",
+    "SELECT setval(pg_get_serial_sequence('post', 'id'), (SELECT max(id) FROM post))",
+)
+
+
 def _fix_sequences() -> None:
     # Explicit ids leave PostgreSQL's sequences behind; move them past the new rows.
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("user", "topic", "post"):
-        db.session.execute(
-            text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))")  # noqa: S608 - fixed names  # nosec B608
-        )
+    for statement in _SEQUENCE_FIXES:
+        db.session.execute(text(statement))
 
 
 def seed_demo(
