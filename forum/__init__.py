@@ -24,6 +24,11 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         app.config.update(overrides)
     _check_secret_key(app)
     _configure_logging(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from forum import extensions
 

@@ -78,6 +78,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # How many reverse proxies (nginx) stand in front of the app. Their X-Forwarded-For and
+    # X-Forwarded-Proto are trusted, so limits count a visitor's address, not the proxy's.
+    # 0 trusts no such header: a visitor could otherwise pick a new address for every request.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class TestConfig(Config):

@@ -147,3 +147,33 @@ def test_the_limit_page_never_echoes_a_password(limited_app):
     refused = client.post("/login", data={"pseudonym": "guess", "password": "hunter2-secret"})
     assert refused.status_code == 429
     assert "hunter2-secret" not in refused.text and "Nothing was sent" not in refused.text
+
+
+def _sign_in_statuses(app, proxy_headers: dict, tries: int) -> list[int]:
+    client = app.test_client()
+    return [
+        client.post(
+            "/login",
+            data={"pseudonym": f"guess{n}", "password": "x"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+            headers=proxy_headers,
+        ).status_code
+        for n in range(tries)
+    ]
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_address():
+    app = create_app(
+        {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": 1},
+        config_class=TestConfig,
+    )
+    with app.app_context():
+        db.create_all()
+        assert _sign_in_statuses(app, {"X-Forwarded-For": "198.51.100.1"}, 21)[-1] == 429
+        assert _sign_in_statuses(app, {"X-Forwarded-For": "198.51.100.2"}, 1) == [200]
+        db.drop_all()
+
+
+def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(limited_app):
+    statuses = [_sign_in_statuses(limited_app, {"X-Forwarded-For": f"198.51.100.{n}"}, 1)[0] for n in range(21)]
+    assert statuses[:20] == [200] * 20 and statuses[20] == 429
