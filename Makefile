@@ -53,8 +53,14 @@ e2e-deps:
 	  npm ci --prefix tests/e2e --no-audit --no-fund || npm install --prefix tests/e2e --no-audit --no-fund; \
 	fi
 
+# Seeds a temporary SQLite database, loads the forum and a bare Flask ceiling with wrk (Debian's,
+# installed as root when missing), prints the table, query plans and the crisis flagger's rate.
 bench: install-dev
-	$(BIN)/python bench/bench_crisis.py
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "bench: wrk is missing; as root: apt-get install wrk"; exit 1; fi; \
+	fi
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
