@@ -7,7 +7,7 @@ rendered at all, since loading one from another host would reveal readers' addre
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import bleach
@@ -79,6 +79,9 @@ def _heading_level_cap(html: str) -> str:
     return html
 
 
+# Rendering and cleaning cost about a millisecond a post, and busy threads are read far more often
+# than written; the output depends on the text alone, so each process keeps the recent ones.
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Render a member's Markdown to cleaned HTML, safe to insert in a page."""
     html = _markdown().render(text or "", {})

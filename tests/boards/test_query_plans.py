@@ -1,0 +1,52 @@
+"""Every query behind the index, board and topic pages finds its rows through an index."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from forum.extensions import db
+from tests.factories import make_board, make_post, make_topic, make_user
+
+
+def _plans(client, url: str) -> list[str]:
+    caught: list[tuple[str, tuple]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_rest):
+        if statement.lstrip().upper().startswith("SELECT"):
+            caught.append((statement, parameters))
+
+    db.session.expunge_all()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    with db.engine.connect() as conn:
+        return [
+            row[-1]
+            for statement, parameters in caught
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        ]
+
+
+def test_page_queries_never_scan_posts_topics_or_members(app, client):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN; make bench prints the plans")
+    board = make_board()
+    topic = make_topic(board)
+    for i in range(25):
+        make_post(topic, author=make_user(), anonymous=i % 3 == 0)
+    for _ in range(5):
+        make_topic(board)
+    for url in ("/", f"/boards/{board.slug}", f"/boards/{board.slug}/topics/{topic.id}"):
+        details = _plans(client, url)
+        assert details, url
+        scans = [d for d in details if re.match(r"SCAN (post|topic|user)\b", d)]
+        assert not scans, (url, scans)
+    # The visible-row counts read the listing indexes alone, however long the thread.
+    details = _plans(client, f"/boards/{board.slug}/topics/{topic.id}") + _plans(client, f"/boards/{board.slug}")
+    assert "SEARCH post USING COVERING INDEX ix_post_topic_listing (topic_id=?)" in details
+    assert "SEARCH topic USING COVERING INDEX ix_topic_board_listing (board_id=?)" in details
