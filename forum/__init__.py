@@ -46,8 +46,10 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.moderation.member_routes import messages_bp, reports_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.resources.routes import bp as resources_bp
+    from forum.search.routes import bp as search_bp
 
-    for blueprint in (accounts_bp, boards_bp, crisis_bp, moderation_bp, reports_bp, messages_bp, resources_bp):
+    blueprints = (accounts_bp, boards_bp, crisis_bp, moderation_bp, reports_bp, messages_bp, resources_bp, search_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
     from forum.cli import register_cli
@@ -114,6 +116,7 @@ def _import_models() -> None:
     from forum.crisis import models as _crisis  # noqa: F401
     from forum.moderation import models as _moderation  # noqa: F401
     from forum.resources import models as _resources  # noqa: F401
+    from forum.search import models as _search  # noqa: F401
 
 
 def _configure_database(app: Flask) -> None:

@@ -73,6 +73,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "resources.edit_resource": FACILITATORS,
     "resources.update_resource": FACILITATORS,
     "resources.update_topic": FACILITATORS,
+    "search.search_posts": EVERYONE,
 }
 
 # Roles in the order they act; the author last (see the module docstring).

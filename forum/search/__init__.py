@@ -1,0 +1,1 @@
+"""Search over topics and posts."""

@@ -1,0 +1,96 @@
+"""`flask db upgrade` builds the index, fills it from existing posts, and autogenerate leaves it be.
+
+Runs on the test database's engine: a temporary SQLite file, or a fresh database on the
+PostgreSQL server named by TEST_DATABASE_URL.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from forum import create_app
+from forum.config import PROJECT_ROOT, TestConfig
+from forum.extensions import db
+from forum.search import services
+from tests.factories import make_post, make_topic
+
+BEFORE_SEARCH = "b4145de9fa2e"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path):
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    if not test_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    name = f"forum_search_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(test_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(test_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _flask_db(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "migration-test"}
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _found(query: str) -> list[int]:
+    return [hit.post.id for hit in services.search_posts(query, None, 1).items]
+
+
+def test_upgrade_indexes_existing_posts_and_keeps_up(database_url):
+    assert _flask_db(database_url, "upgrade", BEFORE_SEARCH).returncode == 0
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, config_class=TestConfig)
+    with app.app_context():
+        try:
+            old = make_post(make_topic(title="Written before search"), body="needle from long ago")
+            old_id = old.id
+            db.session.remove()
+
+            upgraded = _flask_db(database_url, "upgrade")
+            assert upgraded.returncode == 0, upgraded.stderr
+            assert _found("needle") == [old_id]
+            assert len(_found("written")) == 1
+
+            # Later migrations that rebuild `post` or `topic` (batch mode on SQLite) drop their
+            # triggers; these checks fail then, and that migration must create them again.
+            new = make_post(make_topic(title="Added after"), body="needle of today")
+            assert set(_found("needle")) == {old_id, new.id}
+            new.body = "haystack of today"
+            db.session.commit()
+            assert _found("needle") == [old_id]
+            assert _found("haystack") == [new.id]
+            new.body = "needle of today"
+            db.session.commit()
+            new_id = new.id
+            db.session.remove()
+
+            check = _flask_db(database_url, "check")
+            assert check.returncode == 0, check.stdout + check.stderr
+
+            downgraded = _flask_db(database_url, "downgrade", BEFORE_SEARCH)
+            assert downgraded.returncode == 0, downgraded.stderr
+            assert _flask_db(database_url, "upgrade").returncode == 0
+            assert set(_found("needle")) == {old_id, new_id}
+        finally:
+            db.session.remove()
+            db.engine.dispose()
