@@ -14,6 +14,7 @@ from forum.boards.services import ANONYMOUS_LABEL
 from forum.crisis.detector import Level, assess
 from forum.demo import _title, make_body, seed_demo
 from forum.extensions import db
+from tests.factories import make_post, make_topic, make_user
 
 
 def _assert_counts_agree() -> None:
@@ -104,6 +105,10 @@ def test_running_twice_adds_more_and_counts_still_agree(app):
     keys = list(db.session.scalars(select(User.pseudonym_key)))
     assert len(keys) == len(set(keys)) == 10
     _assert_counts_agree()
+    # Ordinary writes after the bulk insert get fresh ids (PostgreSQL's sequences were moved on).
+    topic = make_topic(author=make_user())
+    make_post(topic)
+    assert topic.id > 20
 
 
 def test_demo_posts_are_in_the_search_index(app):
