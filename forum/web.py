@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
 from forum import permissions
@@ -22,6 +22,17 @@ def register_web_hooks(app: Flask) -> None:
         helpers["action_form"] = ActionForm
         helpers["queue_counts"] = _queue_counts
         return helpers
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text column may hold a NUL byte (PostgreSQL refuses them outright), and no browser
+        # sends one from a form a person typed into, so refuse the request with a clear page.
+        if (
+            "\x00" in request.path
+            or _has_nul(request.args)
+            or (request.mimetype in _FORM_TYPES and _has_nul(request.form))
+        ):
+            abort(400, description="The request contained a NUL character, which this forum can't accept.")
 
     @app.before_request
     def members_only_and_worker():
@@ -64,6 +75,13 @@ def register_web_hooks(app: Flask) -> None:
             # Pages for a signed-in member may hold private text; keep them out of shared caches.
             headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
 def _queue_counts() -> tuple[int, int]:

@@ -3,22 +3,16 @@ import re
 import pytest
 from sqlalchemy import event
 
-from forum import create_app
-from forum.config import TestConfig
 from forum.extensions import db
 from forum.permissions import Role
+from tests.apps import running_app
 from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture
 def app():
-    app = create_app(config_class=TestConfig)
-    with app.app_context():
-        db.create_all()
+    with running_app() as app:
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture

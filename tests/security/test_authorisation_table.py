@@ -12,7 +12,7 @@ from flask import g
 
 from forum import create_app
 from forum.config import TestConfig
-from forum.extensions import db
+from tests.apps import running_app
 from tests.security.world import ROLES, build_world, rule_url
 
 EVERYONE = frozenset(ROLES)
@@ -125,9 +125,7 @@ def _check(role, allowed, method, url, response):
 
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
 def test_each_role_gets_what_the_table_says(endpoint):
-    app = _app()
-    with app.app_context():
-        db.create_all()
+    with running_app() as app:
         world = build_world()
         rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
         assert rules, f"{endpoint} is in the table but not in the URL map"
@@ -141,5 +139,3 @@ def test_each_role_gets_what_the_table_says(endpoint):
                         continue
                     response = _request(client, url, method)
                     _check(role, EXPECTED[endpoint], method, url, response)
-        db.session.remove()
-        db.drop_all()

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from forum import create_app
 from forum.config import TestConfig
 from forum.extensions import db
+from tests.apps import running_app
 from tests.security.world import app_rules, build_world, rule_url
 
 FIELDS = ["title", "body", "content_note", "anonymous", "pseudonym", "password", "new_password", "code",
@@ -104,9 +105,7 @@ def _rules():
 
 @pytest.mark.parametrize(("endpoint", "rule_text"), _rules())
 def test_random_input_on_every_route(endpoint, rule_text):
-    app = create_app(config_class=TestConfig)
-    with app.app_context():
-        db.create_all()
+    with running_app() as app:
         world = build_world()
         rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
         url = rule_url(app, rule, world)
@@ -124,5 +123,3 @@ def test_random_input_on_every_route(endpoint, rule_text):
             assert response.status_code < 500, (endpoint, method, data, query)
 
         check()
-        db.session.remove()
-        db.drop_all()

@@ -5,11 +5,10 @@ import time
 
 import pytest
 
-from forum import create_app
 from forum.accounts import services
-from forum.config import TestConfig
 from forum.errors import InvalidAction
 from forum.extensions import db
+from tests.apps import running_app
 from tests.factories import PASSWORD
 
 TRIES = 5
@@ -45,9 +44,7 @@ def test_account_locks_after_five_failures_even_for_the_right_password(member):
 
 
 def test_login_is_limited_per_address():
-    app = create_app({"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, config_class=TestConfig)
-    with app.app_context():
-        db.create_all()
+    with running_app({"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}) as app:
         client = app.test_client()
         attacker = {"REMOTE_ADDR": "198.51.100.9"}
         statuses = [
@@ -62,4 +59,3 @@ def test_login_is_limited_per_address():
             "/login", data={"pseudonym": "a", "password": "x"}, environ_base={"REMOTE_ADDR": "192.0.2.1"}
         )
         assert other.status_code == 200
-        db.drop_all()

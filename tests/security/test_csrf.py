@@ -2,20 +2,14 @@
 
 import pytest
 
-from forum import create_app
-from forum.config import TestConfig
-from forum.extensions import db
+from tests.apps import running_app
 from tests.security.world import app_rules, build_world, rule_url, sign_in
 
 
 @pytest.fixture
 def csrf_app():
-    app = create_app({"WTF_CSRF_ENABLED": True}, config_class=TestConfig)
-    with app.app_context():
-        db.create_all()
+    with running_app({"WTF_CSRF_ENABLED": True}) as app:
         yield app
-        db.session.remove()
-        db.drop_all()
 
 
 def _post_rules(app):

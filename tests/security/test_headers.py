@@ -4,6 +4,7 @@ import pytest
 
 from forum import create_app
 from forum.config import Config
+from tests.apps import running_app
 from tests.factories import make_topic
 
 PAGES = ["/", "/login", "/register", "/help", "/guidelines", "/no-such-page", "/account", "/healthz"]
@@ -42,9 +43,8 @@ def test_production_config_marks_cookies_secure_httponly_lax(monkeypatch):
 
 
 def test_session_and_remember_cookies_carry_the_flags():
-    from forum.extensions import db
 
-    app = create_app(
+    with running_app(
         {
             "SECRET_KEY": "x" * 64,
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
@@ -55,9 +55,7 @@ def test_session_and_remember_cookies_carry_the_flags():
             "RATELIMIT_ENABLED": False,
         },
         Config,
-    )
-    with app.app_context():
-        db.create_all()
+    ) as app:
         from tests.factories import PASSWORD, make_user
 
         make_user("cookie_tester")
@@ -70,4 +68,3 @@ def test_session_and_remember_cookies_carry_the_flags():
         for cookie in cookies:
             flags = cookie.lower()
             assert "httponly" in flags and "samesite=lax" in flags and "secure" in flags, cookie
-        db.drop_all()

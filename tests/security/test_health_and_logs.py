@@ -8,6 +8,7 @@ from forum.config import TestConfig
 from forum.crisis.models import AlertOutbox
 from forum.extensions import db
 from forum.logs import JsonFormatter
+from tests.apps import running_app
 
 
 def test_healthz_reports_database_and_backlog(client):
@@ -19,11 +20,8 @@ def test_healthz_reports_database_and_backlog(client):
 
 
 def test_healthz_is_open_in_members_only_mode():
-    app = create_app({"MEMBERS_ONLY": True}, config_class=TestConfig)
-    with app.app_context():
-        db.create_all()
+    with running_app({"MEMBERS_ONLY": True}) as app:
         assert app.test_client().get("/healthz").status_code == 200
-        db.drop_all()
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
