@@ -215,6 +215,8 @@ class SampleSite:
     def pages(self, role: str | None) -> dict[str, str]:
         """The main pages a person in this role visits, by name."""
         common = {"index": "/", "board": self.board, "topic": self.topic, "help": "/help", "resources": "/resources"}
+        # Finds the anonymous reply: its author's pseudonym must not show, and the results page is checked too.
+        common["search"] = "/search?q=tuesday"
         signed_in = {**common, "new-topic": f"{self.board}/topics/new", "account": "/account", "messages": "/messages"}
         if role is None:
             return {
