@@ -57,7 +57,13 @@ def _not_500(response):
     ],
 )
 def test_odd_paths_and_query_strings(member_client, path):
-    assert _not_500(member_client(path)).status_code in (200, 301, 302, 403, 404)
+    response = _not_500(member_client(path))
+    if "%00" in path:
+        # No database text column can hold a NUL byte (PostgreSQL refuses them), so they are refused first.
+        assert response.status_code == 400
+        assert "NUL character" in response.text
+    else:
+        assert response.status_code in (200, 301, 302, 403, 404)
 
 
 def test_huge_body_gets_the_413_page(member_client):
