@@ -5,10 +5,9 @@ import re
 import pytest
 from flask import g
 
-from forum import create_app
 from forum.boards.models import Post
-from forum.config import TestConfig
 from forum.extensions import db
+from tests.apps import running_app
 from tests.factories import PASSWORD, make_post, make_topic, make_user
 
 PER_MINUTE = 5  # forum.ratelimits.POSTING_LIMIT
@@ -18,13 +17,8 @@ SAME_ADDRESS = {"REMOTE_ADDR": "203.0.113.7"}
 
 @pytest.fixture
 def limited_app():
-    app = create_app({"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}, config_class=TestConfig)
-    with app.app_context():
-        db.create_all()
+    with running_app({"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}) as app:
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 class _Client:
@@ -163,15 +157,9 @@ def _sign_in_statuses(app, proxy_headers: dict, tries: int) -> list[int]:
 
 
 def test_behind_a_trusted_proxy_each_visitor_has_their_own_address():
-    app = create_app(
-        {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": 1},
-        config_class=TestConfig,
-    )
-    with app.app_context():
-        db.create_all()
+    with running_app({"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "TRUSTED_PROXIES": 1}) as app:
         assert _sign_in_statuses(app, {"X-Forwarded-For": "198.51.100.1"}, 21)[-1] == 429
         assert _sign_in_statuses(app, {"X-Forwarded-For": "198.51.100.2"}, 1) == [200]
-        db.drop_all()
 
 
 def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(limited_app):
