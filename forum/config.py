@@ -78,6 +78,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis is unreachable, each process counts in its own memory until Redis answers again,
+    # rather than every sign-in and post failing with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # How many reverse proxies (nginx) stand in front of the app. Their X-Forwarded-For and
     # X-Forwarded-Proto are trusted, so limits count a visitor's address, not the proxy's.
     # 0 trusts no such header: a visitor could otherwise pick a new address for every request.

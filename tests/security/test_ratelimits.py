@@ -1,11 +1,14 @@
 """Posting, editing and reporting limits, counted per member on the in-memory store."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 from flask import g
 
 from forum.boards.models import Post
+from forum.config import PROJECT_ROOT
 from forum.extensions import db
 from tests.apps import running_app
 from tests.factories import PASSWORD, make_post, make_topic, make_user
@@ -165,3 +168,37 @@ def test_behind_a_trusted_proxy_each_visitor_has_their_own_address():
 def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(limited_app):
     statuses = [_sign_in_statuses(limited_app, {"X-Forwarded-For": f"198.51.100.{n}"}, 1)[0] for n in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
+
+
+# Run in its own process: Flask-Limiter remembers "storage is down" on the shared extension.
+UNREACHABLE_REDIS = """
+import socket
+from forum import create_app
+from forum.config import PROJECT_ROOT, TestConfig
+from forum.extensions import db
+
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]  # closed again at once: nothing listens there
+app = create_app(
+    {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{port}/0"}, config_class=TestConfig
+)
+with app.app_context():
+    db.create_all()
+    client = app.test_client()
+    print(" ".join(
+        str(client.post("/login", data={"pseudonym": f"guess{n}", "password": "x"}).status_code) for n in range(21)
+    ))
+"""
+
+
+def test_an_unreachable_redis_falls_back_to_counting_in_memory():
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", UNREACHABLE_REDIS],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["200"] * 20 + ["429"], result.stderr[-2000:]
