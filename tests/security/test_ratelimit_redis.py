@@ -14,9 +14,8 @@ import pytest
 import redis
 from flask import g
 
-from forum import create_app
-from forum.config import PROJECT_ROOT, TestConfig
-from forum.extensions import db
+from forum.config import PROJECT_ROOT
+from tests.apps import running_app
 from tests.factories import PASSWORD, make_topic, make_user
 
 SIGN_INS_PER_WINDOW = 20  # the sign-in route's "20 per 10 minutes"
@@ -82,21 +81,14 @@ def address() -> str:
 
 @pytest.fixture
 def redis_app(redis_url, key_prefix):
-    app = create_app(
-        {
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": redis_url,
-            "RATELIMIT_KEY_PREFIX": key_prefix,
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-        },
-        config_class=TestConfig,
-    )
-    with app.app_context():
-        db.create_all()
+    overrides = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_KEY_PREFIX": key_prefix,
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    }
+    with running_app(overrides) as app:
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 def _sign_in(client, address: str, n: int):
