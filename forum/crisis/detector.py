@@ -152,6 +152,7 @@ class _Engine:
         self.thought_after = re.compile(expand(ctx["thought_after"]))
         self.intent_before = re.compile(expand(ctx["intent_before"]))
         self.conditional_before = re.compile(expand(ctx["conditional_before"]))
+        self.if_before = re.compile(expand(ctx["if_before"]))
         self.joke = re.compile(expand(ctx["joke_cues"]))
         self.meta = re.compile(expand(ctx["meta_cues"]))
         self.mention = re.compile(expand(ctx["mention_cues"]))
@@ -213,8 +214,12 @@ class _Engine:
             thought = self.thought_before.search(tail) or self.thought_after.match(text, hit.end)
             if hit.category != "harm_others" and thought:
                 hit.category = "ideation"
-            elif self.joke.search(clause) or self.conditional_before.search(tail):
+            elif self.joke.search(clause):
                 hit.flags.add("hedged")
+            elif self.conditional_before.search(tail):
+                hit.flags.add("hedged")
+                if self.if_before.search(tail):  # "if he shows up i'll ...": a threat, not a figure of speech
+                    hit.flags.add("conditional")
             elif self.intent_before.search(tail) or hit.text.startswith(("gona", "going to", "wil ", "about to")):
                 hit.intent = True
         return True

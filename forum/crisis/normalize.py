@@ -12,9 +12,11 @@ _SQUEEZE_SRC = re.compile(r"(\\.)|([a-z])\2+")
 # A quote mark is an apostrophe with no letter on one side; written to start with the literal for speed.
 _QUOTE_MARK = re.compile(r"'(?:(?![a-z0-9])|(?<![a-z0-9]'))")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$|")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$|*")
 # Regexes below start with a literal or a character set where they can: the engine then skips ahead fast.
-_LEET_HINT = re.compile(r"[0-9@$|](?:(?=[a-z])|(?<=[a-z][0-9@$|]))")
+_LEET_HINT = re.compile(r"[0-9@$|*](?:(?=[a-z])|(?<=[a-z][0-9@$|*]))")
+# A star inside a word stands for a censored letter ("s*icidal", "k*ll"): tried as each of these.
+_STAR_LETTERS = "aeiouy"
 _BANG_IN_WORD = re.compile(r"!(?=[a-z])(?<=[a-z]!)")
 _UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|s|mg|mgs|ml|g|k|x|am|pm|h|hr|hrs|min|mins|m|yr|yrs|y|lb|lbs|kg|oz|mcg|ish|d|wk|wks|mo|day|days)"
@@ -123,6 +125,8 @@ class Normalizer:
 
     def _unleet(self, tok: str) -> str:
         plain = tok.replace("11", "ll").translate(self._leet)
+        if "*" in plain.strip("*"):
+            return self._uncensor(plain.strip("*")) or plain
         if "1" in tok:
             for cand in (tok.translate(self._leet_l), tok.translate(self._leet), plain):
                 if cand in self._vocab or squeeze(cand) in self._vocab:
@@ -133,6 +137,23 @@ class Normalizer:
         if _UNIT.fullmatch(tok) or _TRAILING_NUMBER.fullmatch(tok) or tok.isdigit():
             return tok
         return plain
+
+    def _uncensor(self, word: str) -> str | None:
+        """The vocabulary word that ``word`` spells with its stars read as letters, if any."""
+        if word.count("*") > 3:
+            return None
+        for cand in _stars_filled(word):
+            if cand in self._vocab or squeeze(cand) in self._vocab:
+                return cand
+        return None
+
+
+def _stars_filled(word: str) -> list[str]:
+    """Every way of reading each inner "*" of ``word`` as one letter of _STAR_LETTERS (at most three stars)."""
+    out = [""]
+    for ch in word:
+        out = [o + c for o in out for c in (_STAR_LETTERS if ch == "*" else ch)]
+    return out
 
 
 def _join_letters(m: re.Match[str]) -> str:

@@ -65,9 +65,26 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
 
     if has("attempt"):
         return Level.URGENT, "an overdose taken on purpose", pick("attempt", "in_progress", "symptom")
-    od_signs = ("in_progress", "symptom", "now", "not_caring", "farewell", "farewell_weak", "finality", *_ACTS)
+    od_signs = (
+        "in_progress",
+        "symptom",
+        "now",
+        "timing",
+        "not_caring",
+        "farewell",
+        "farewell_weak",
+        "finality",
+        *_ACTS,
+    )
     if has("overdose_now") and (has(*od_signs) or substance):
         return Level.URGENT, "an overdose taken now", pick("overdose_now", *od_signs, *_SUBSTANCES)
+    # A wish not to wake up while taking downers now, with drink, more drugs or "all of it".
+    downers_mix = has("depressant", "meds", "intake") and (
+        has("alcohol_or_stimulant", "amount", "amount_drug", "intake") or len(by["depressant"]) > 1
+    )
+    if has(*_STATES) and has("now", "in_progress", "overdose_now") and downers_mix:
+        used = pick(*_STATES, "now", "in_progress", "overdose_now", *_SUBSTANCES, "amount", "amount_drug", "intake")
+        return Level.URGENT, "taking downers now with a wish not to wake up", used
     edge_signs = ("farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES)
     if has("at_edge") and (means or has("timing", "now", *edge_signs)):
         used = pick("at_edge", "timing", "now", *edge_signs) + means_hits
@@ -107,7 +124,9 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     if has("ambush") and has("weapon", "means"):
         return Level.URGENT, "waiting for someone with a weapon", pick("ambush", "weapon", "means")
     if has("harm_others") and (has("now", "in_progress", "timing") or means):
-        if not any("hedged" in h.flags for h in by["harm_others"]):
+        hedges = [h.flags for h in by["harm_others"] if "hedged" in h.flags]
+        # A conditional threat ("if he shows up tonight i'll ...") with a weapon brought along is not a figure of speech.
+        if not hedges or (means and all("conditional" in f for f in hedges)):
             return (
                 Level.URGENT,
                 "intent to harm someone now",
