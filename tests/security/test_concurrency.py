@@ -161,7 +161,8 @@ def _check_consistency(url: str, accepted: list[str]) -> None:
         assert not missing, f"{len(missing)} accepted posts not stored exactly once, e.g. {missing[:3]}"
         wrong_topics = conn.execute(
             text(
-                "SELECT t.id FROM topic t LEFT JOIN (SELECT topic_id, count(*) AS n, max(id) AS last_id FROM post "
+                "SELECT t.id, t.post_count, p.n, t.last_post_id, p.last_id, t.last_activity_at, lp.created_at "
+                "FROM topic t LEFT JOIN (SELECT topic_id, count(*) AS n, max(id) AS last_id FROM post "
                 "WHERE status = 'visible' GROUP BY topic_id) p ON p.topic_id = t.id "
                 "LEFT JOIN post lp ON lp.id = p.last_id "
                 "WHERE t.post_count != coalesce(p.n, 0) OR coalesce(t.last_post_id, 0) != coalesce(p.last_id, 0) "
