@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint bench clean e2e-deps
+.PHONY: run test install install-dev lint bench clean e2e-deps system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,16 +39,18 @@ lint: install-dev
 	$(BIN)/ruff check forum tests bench wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r forum
 
-test: install-dev e2e-deps
+# The whole suite twice: on SQLite (with the browser tests and a throwaway Redis), then again on a
+# throwaway PostgreSQL cluster. Debian's servers and Chromium are installed first when running as root.
+test: system-deps install-dev e2e-deps
 	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest
+	.ci/services.sh redis -- $(BIN)/python -m pytest
+	.ci/services.sh both -- $(BIN)/python -m pytest --ignore=tests/e2e -p no:cacheprovider
+
+system-deps:
+	@.ci/system-deps.sh
 
 # The browser suite needs Debian's Chromium (installed as root when missing) and axe-core from npm.
-e2e-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "e2e-deps: /usr/bin/chromium is missing; as root: apt-get install chromium"; fi; \
-	fi
+e2e-deps: system-deps
 	@if [ ! -d tests/e2e/node_modules/axe-core ]; then \
 	  npm ci --prefix tests/e2e --no-audit --no-fund || npm install --prefix tests/e2e --no-audit --no-fund; \
 	fi

@@ -22,8 +22,24 @@ run_as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Without the server a developer gets a warning (its tests skip, or the PostgreSQL pass is left out);
+# under CI=true nothing may be skipped, so a missing server fails the run.
+missing() {
+  if [ "${CI:-}" = true ]; then echo "services: $1 is not installed (run .ci/system-deps.sh as root)" >&2; exit 1; fi
+  echo "services: $1 is not installed; $2 (as root: .ci/system-deps.sh)" >&2
+}
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+if [ "$want" != redis ] && [ -z "$PGBIN" ]; then
+  missing PostgreSQL "skipping the PostgreSQL pass"
+  exit 0
+fi
+if [ "$want" != postgres ] && ! command -v redis-server >/dev/null 2>&1; then
+  missing redis-server "its tests will skip"
+  [ "$want" = redis ] && exec "$@"
+  want=postgres
+fi
+
 if [ "$want" = postgres ] || [ "$want" = both ]; then
-  PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
   PG_PORT="$(free_port)"
   mkdir -p "$workdir/pg"
   [ "$(id -u)" = 0 ] && chown postgres "$workdir/pg"
