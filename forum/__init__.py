@@ -30,6 +30,11 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server database may restart or drop idle connections; test each before use
+        # rather than failing one request per stale connection.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+
     from forum import extensions
 
     extensions.db.init_app(app)
