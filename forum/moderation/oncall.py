@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from forum.accounts.models import User, utcnow
 from forum.errors import InvalidAction, NotAllowed
@@ -103,8 +103,17 @@ def escalate_unclaimed(now: datetime | None = None) -> int:
     for item in items:
         if current_holder(item, now) is not None:
             continue
+        # Mark it first, and only if no other worker has: with several processes running this,
+        # the second one's UPDATE waits for the first's commit, then matches no row.
+        marked = db.session.execute(
+            update(QueueItem)
+            .where(QueueItem.id == item.id, QueueItem.broadcast_at.is_(None))
+            .values(broadcast_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if marked.rowcount != 1:
+            continue
         queue_crisis_alert(item, "urgent", emails=all_staff_emails())
-        item.broadcast_at = now
         sent += 1
     db.session.commit()
     return sent
