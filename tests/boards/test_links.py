@@ -1,0 +1,17 @@
+import pytest
+
+from forum.web import url_pattern
+
+
+def test_url_pattern_matches_url_for_for_every_id(app):
+    from flask import url_for
+
+    with app.test_request_context("/"):
+        pattern = url_pattern("boards.show_topic", "quote", slug="stigma", topic_id=7)
+        assert pattern.format(12) == url_for("boards.show_topic", slug="stigma", topic_id=7, quote=12)
+        assert url_pattern("boards.show_post", "post_id").format(2**31 - 1) == f"/posts/{2**31 - 1}"
+
+
+def test_url_pattern_refuses_a_placeholder_it_cannot_place(app):
+    with app.test_request_context("/"), pytest.raises(ValueError, match="placeholder"):
+        url_pattern("boards.show_topic", "topic_id", slug="board-9876543210987")
