@@ -201,7 +201,7 @@ class _Engine:
         own = set(_WORD.findall(hit.text))
         if hit.category in self.converts and not own & self.first_person:
             for w in reversed(before.split()):
-                if w in self.first_person:
+                if w in self.first_person and w not in ("me", "mi"):  # "he texted me from the bridge": me is the object
                     break
                 if w in self.third_person:
                     hit.category = "third_party"

@@ -13,6 +13,7 @@ _TIME_REACH = 2
 _ACTS = ("suicidal_intent", "method")
 _STATES = ("ideation", "passive_wish", "hopelessness")
 _SUBSTANCES = ("meds", "depressant", "alcohol_or_stimulant")
+_EDGE_TIMED = ("track", "rail", "ledge", "overpas", "bridge", "cliff", "edge", "vias", "puente")
 
 
 def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[_Hit]]:
@@ -86,7 +87,9 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
         used = pick(*_STATES, "now", "in_progress", "overdose_now", *_SUBSTANCES, "amount", "amount_drug", "intake")
         return Level.URGENT, "taking downers now with a wish not to wake up", used
     edge_signs = ("farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES)
-    if has("at_edge") and (means or has("timing", "now", *edge_signs)):
+    # A time alone is enough on the tracks or a ledge, not on a roof or by a lake ("the sunset from the roof tonight").
+    edge_time = has("timing") and any(w in h.text for h in by["at_edge"] for w in _EDGE_TIMED)
+    if has("at_edge") and (means or edge_time or has("now", *edge_signs)):
         used = pick("at_edge", "timing", "now", *edge_signs) + means_hits
         return Level.URGENT, "at a high place or the tracks, with a goodbye, time or means", used
     if has("to_edge") and has(*edge_signs):
