@@ -13,7 +13,7 @@ _TIME_REACH = 2
 _ACTS = ("suicidal_intent", "method")
 _STATES = ("ideation", "passive_wish", "hopelessness")
 _SUBSTANCES = ("meds", "depressant", "alcohol_or_stimulant")
-_EDGE_TIMED = ("track", "rail", "ledge", "overpas", "bridge", "cliff", "edge", "vias", "puente")
+_EDGE_TIMED = ("track", "rail", "ledge", "vias")
 
 
 def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[_Hit]]:
