@@ -350,7 +350,11 @@ def test_sample_figures() -> None:
 
 
 def test_own_cases_figures() -> None:
-    """255 posts written apart from the sample (other wording and tricks): a proxy for the hidden set."""
+    """Our own labelled posts, written apart from the sample in blind rounds (tests/crisis/cases.jsonl).
+
+    They are fitted now (each round's misses were fixed), so they guard against regressions; before
+    tuning, each blind round scored 58-73% recall, which is the better guess for unseen posts.
+    """
     rows = _read_jsonl(CASES)
     assert len(rows) >= 250
     tags = {t for r in rows for t in r["tags"]}
