@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from forum import permissions
-from forum.boards import services
+from forum.boards import feeds, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
@@ -188,3 +188,57 @@ def show_member(pseudonym: str):
     if member is None:
         abort(404)
     return render_template("boards/member.html", member=member, posts=services.member_posts(member, current_user))
+
+
+# Atom feeds: what a guest may read, whoever asks (forum/boards/feeds.py).
+
+
+def _atom(*, feed_title: str, self_url: str, page_url: str, entries, fallback=None):
+    xml = render_template(
+        "boards/feed.atom",
+        feed_title=feed_title,
+        self_url=self_url,
+        page_url=page_url,
+        entries=entries,
+        updated=feeds.feed_updated(entries, fallback),
+        rfc3339=feeds.rfc3339,
+    )
+    return current_app.response_class(xml, mimetype="application/atom+xml")
+
+
+@bp.route("/latest.atom")
+def latest_feed():
+    return _atom(
+        feed_title="Latest topics",
+        self_url=url_for("boards.latest_feed", _external=True),
+        page_url=url_for("boards.index", _external=True),
+        entries=feeds.latest_topics(),
+    )
+
+
+@bp.route("/boards/<slug>/feed.atom")
+def board_feed(slug: str):
+    board = services.get_board(slug)
+    return _atom(
+        feed_title=board.name,
+        self_url=url_for("boards.board_feed", slug=board.slug, _external=True),
+        page_url=url_for("boards.show_board", slug=board.slug, _external=True),
+        entries=feeds.latest_topics(board),
+        fallback=board.last_activity_at,
+    )
+
+
+@bp.route("/boards/<slug>/topics/<int:topic_id>/feed.atom")
+def topic_feed(slug: str, topic_id: int):
+    if topic_id > MAX_ID:
+        abort(404)
+    topic = feeds.feed_topic(topic_id)
+    if topic.board.slug != slug:
+        return redirect(url_for("boards.topic_feed", slug=topic.board.slug, topic_id=topic.id), 301)
+    return _atom(
+        feed_title=topic.title,
+        self_url=url_for("boards.topic_feed", slug=slug, topic_id=topic.id, _external=True),
+        page_url=url_for("boards.show_topic", slug=slug, topic_id=topic.id, _external=True),
+        entries=feeds.topic_posts(topic),
+        fallback=topic.last_activity_at,
+    )

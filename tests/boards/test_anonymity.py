@@ -26,6 +26,8 @@ def anonymous_thread(client, login, app):
 
 def _pages(client, board, topic, public):
     urls = ["/", f"/boards/{board.slug}", f"/boards/{board.slug}/topics/{topic.id}", "/help"]
+    # Feeds of the anonymous topic's board and thread (the public topic names its author, rightly).
+    urls += [f"/boards/{board.slug}/feed.atom", f"/boards/{board.slug}/topics/{topic.id}/feed.atom"]
     for post in db.session.scalars(db.select(Post).where(Post.is_anonymous.is_(True), Post.topic_id == topic.id)):
         urls.append(f"/posts/{post.id}")
         urls.append(f"/boards/{board.slug}/topics/{topic.id}?quote={post.id}")
