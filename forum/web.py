@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 
 from forum import permissions
 
@@ -29,14 +30,15 @@ def register_web_hooks(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_bytes():
-        # No text column may hold a NUL byte (PostgreSQL refuses them outright), and no browser
-        # sends one from a form a person typed into, so refuse the request with a clear page.
-        if (
-            "\x00" in request.path
-            or _has_nul(request.args)
-            or (request.mimetype in _FORM_TYPES and _has_nul(request.form))
-        ):
+        # No text column may hold a NUL byte (PostgreSQL refuses them outright). In an address
+        # the request is refused with a clear page; in a form they are dropped, so that a pasted
+        # message with a stray NUL still arrives whole rather than being lost to an error page.
+        if "\x00" in request.path or _has_nul(request.args):
             abort(400, description="The request contained a NUL character, which this forum can't accept.")
+        if request.mimetype in _FORM_TYPES and _has_nul(request.form):
+            request.__dict__["form"] = ImmutableMultiDict(
+                [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in request.form.items(multi=True)]
+            )
 
     @app.before_request
     def members_only_and_worker():
