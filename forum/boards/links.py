@@ -19,6 +19,11 @@ class PostLinks:
         self.topic = topic
         self.can_quote = permissions.can_reply(viewer, topic)
         self.can_flag = permissions.can_review_queue(viewer)
+        # Without either right, can_report_post, can_edit_post and can_delete_post are false for
+        # every post, so a guest's page skips three calls a post.
+        self.may_act = permissions.can_post(viewer) or permissions.has_capability(
+            viewer, permissions.Capability.EDIT_ANY_POST
+        )
 
     def permalink(self, post) -> str:
         return self._permalink.format(post.id)
