@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from forum import permissions
 from forum.accounts.models import User, utcnow
@@ -96,8 +97,16 @@ def list_resources() -> dict[ResourceCategory, list[Resource]]:
 
 def pinned_resources(board: Board) -> list[Resource]:
     """Pinned resources shown beside a board: its own and the forum-wide ones; one query."""
-    query = _ordered().where(Resource.is_pinned, or_(Resource.board_id == board.id, Resource.board_id.is_(None)))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_pinned_statement(), {"board_id": board.id}))
+
+
+# Built once per process and run with a bound value: building and hashing a fresh statement on
+# every board page cost about as much as running it.
+@cache
+def _pinned_statement():
+    return _ordered().where(
+        Resource.is_pinned, or_(Resource.board_id == bindparam("board_id"), Resource.board_id.is_(None))
+    )
 
 
 def stale_resources(now: datetime) -> list[Resource]:
