@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from forum.accounts.models import User, utcnow
 from forum.boards.models import Board, PostStatus
@@ -247,12 +248,15 @@ def messages_for(member: User) -> list[ModeratorMessage]:
 
 def unread_count(member: User) -> int:
     """How many moderator messages the member has not opened."""
-    from sqlalchemy import func
+    return db.session.scalar(_unread_count_statement(), {"member_id": member.id})
 
-    return db.session.scalar(
-        select(func.count(ModeratorMessage.id)).where(
-            ModeratorMessage.recipient_id == member.id, ModeratorMessage.read_at.is_(None)
-        )
+
+# Every signed-in page asks (the header's badge): the statement is built once per process and run
+# with a bound id, as building and hashing a fresh one cost about as much as running it.
+@cache
+def _unread_count_statement():
+    return select(func.count(ModeratorMessage.id)).where(
+        ModeratorMessage.recipient_id == bindparam("member_id"), ModeratorMessage.read_at.is_(None)
     )
 
 
