@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -111,13 +112,18 @@ def restriction_message(user: User) -> str | None:
 
 def open_counts() -> tuple[int, int]:
     """How many queue items are open, and how many of them are urgent."""
-    total, urgent = db.session.execute(
-        select(
-            func.count(QueueItem.id),
-            func.count(QueueItem.id).filter(QueueItem.priority == ItemKind.URGENT_CRISIS.value),
-        ).where(QueueItem.resolved_at.is_(None))
-    ).one()
+    total, urgent = db.session.execute(_open_counts_statement()).one()
     return total, urgent
+
+
+# Every moderator's page asks (the header's badge): built once per process, as building and
+# hashing a fresh statement cost about as much as running it.
+@cache
+def _open_counts_statement():
+    return select(
+        func.count(QueueItem.id),
+        func.count(QueueItem.id).filter(QueueItem.priority == ItemKind.URGENT_CRISIS.value),
+    ).where(QueueItem.resolved_at.is_(None))
 
 
 def open_items(*, escalated_first: bool = False) -> list[QueueItem]:
