@@ -45,7 +45,10 @@ SCAN = """() => {
       bad.push("element " + name);
     }
     if (name === "META" && el.httpEquiv) bad.push("meta http-equiv");
-    if (name === "LINK" && !own(el.href)) bad.push("link " + el.href);
+    // The page's own Atom feed link, in <head> where no member text goes, is the one other link allowed.
+    const ownFeed = el.parentElement === document.head && el.rel === "alternate"
+      && el.type === "application/atom+xml" && el.href.startsWith(location.origin + "/") && el.href.endsWith(".atom");
+    if (name === "LINK" && !own(el.href) && !ownFeed) bad.push("link " + el.href);
     for (const attr of el.attributes) {
       const key = attr.name.toLowerCase();
       const value = attr.value.replace(/[\\u0000-\\u0020]/g, "").toLowerCase();
