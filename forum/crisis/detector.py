@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from forum.crisis import model
 from forum.crisis.matcher import PhraseMatcher
 from forum.crisis.normalize import Folded, Normalizer, squeeze, squeeze_pattern
 
@@ -159,23 +160,31 @@ class _Engine:
         self.safe_context = re.compile(expand(ctx["safe_context"]))
         self.tp_now = re.compile(expand(ctx["third_party_now"]))
 
-    def hits(self, text: str) -> list[_Hit]:
-        """Find every lexicon phrase in folded text and keep those the context rules let stand."""
+    def hits(self, text: str) -> tuple[list[_Hit], bool]:
+        """Find every lexicon phrase in folded text and keep those the context rules let stand.
+
+        Also says whether the rules set a phrase aside as safe (an idiom, negated, past, quoted, news or helping):
+        then the text has been read as safe on purpose, and the model's second opinion must not overrule that.
+        """
         bounds = [m.start() for m in _BOUNDARY.finditer(text)]
         kept: list[_Hit] = []
+        set_aside = False
         for cat, s, e in self.matcher.find(text):
             if cat == "safe":
+                set_aside = True
                 continue
             si = bisect_right(bounds, s)
             c_start = bounds[si - 1] + 1 if si else 0
             c_end = bounds[si] if si < len(bounds) else len(text)
             hit = _Hit(cat, s, e, text[s:e], si)
             if self._negated(text[c_start:s]):
+                set_aside = True
                 continue
             if cat not in _CONTEXT_ONLY and not self._stands(hit, text, c_start, c_end):
+                set_aside = True
                 continue
             kept.append(hit)
-        return kept
+        return kept, set_aside
 
     def _negated(self, before: str) -> bool:
         words = before.split()
@@ -236,17 +245,18 @@ def lexicon_version() -> str:
     return _engine().version
 
 
-def assess(text: str) -> Assessment:
-    """Rate one post. Pure function of the text and the shipped lexicon."""
+def assess(text: str, *, use_model: bool = True) -> Assessment:
+    """Rate one post. Pure function of the text, the shipped lexicon and, unless ``use_model`` is off, the model."""
     from forum.crisis.rules import decide
 
     eng = _engine()
     folded = eng.normalizer.fold(text or "")
-    hits = eng.hits(folded.text)
-    if not hits:
-        return Assessment(Level.NONE)
-    level, reason_head, used = decide(hits, folded.text, eng)
+    hits, set_aside = eng.hits(folded.text)
+    level, reason_head, used = decide(hits, folded.text, eng) if hits else (Level.NONE, "", [])
     if level == Level.NONE:
+        # The model only ever adds concern, and never where the rules read a phrase as safe on purpose.
+        if use_model and not set_aside:
+            return _model_opinion(folded.text)
         return Assessment(Level.NONE)
     shown = _display_words(folded, eng)
     matches = tuple(
@@ -255,6 +265,17 @@ def assess(text: str) -> Assessment:
     )
     quoted = ", ".join(f'"{m.phrase}"' for m in matches[:4])
     return Assessment(level, matches, f"{level.value.capitalize()}: {reason_head} ({quoted})")
+
+
+def _model_opinion(folded_text: str) -> Assessment:
+    p = model.score(folded_text)
+    if p < model.threshold():
+        return Assessment(Level.NONE)
+    return Assessment(
+        Level.CONCERN,
+        (Match("wording like posts that needed support", "model", Level.CONCERN),),
+        f"Concern: no listed phrase, but the wording resembles posts that needed support (score {p:.2f})",
+    )
 
 
 def _public_category(cat: str) -> str:

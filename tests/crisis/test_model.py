@@ -1,0 +1,96 @@
+"""Tests for the model second opinion: the exported weights, the shared features and how detector.assess uses it."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from forum.crisis import model
+from forum.crisis.detector import Level, _engine, assess
+from forum.crisis.features import feature_set, features
+
+
+def _fold(text: str) -> str:
+    return _engine().normalizer.fold(text).text
+
+
+def test_model_file_has_its_fields() -> None:
+    spec = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
+    for key in ("version", "trained", "training_posts", "threshold", "threshold_rule", "bias", "weights"):
+        assert key in spec
+    assert spec["training_posts"] >= 600
+    assert 0.5 < spec["threshold"] < 1
+    assert len(spec["weights"]) > 1000
+    assert all(abs(w) >= spec["prune_below"] for w in spec["weights"].values())
+    assert model.MODEL_PATH.stat().st_size < 300_000
+    assert model.threshold() == spec["threshold"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm NOT okay... didn't sleep; won't eat. Nothing helps!",
+        'goodbye everyone: thanks for everything, "really".',
+        "",
+        "k1ll m3 n0w 💊💊",
+    ],
+)
+def test_training_and_runtime_read_the_same_features(text: str) -> None:
+    folded = _fold(text)
+    assert set(features(folded)) == feature_set(folded)
+    assert set(features(folded).values()) <= {1}
+    weights = model.MODEL.weights
+    z = model.MODEL.bias + sum(weights.get(k, 0.0) for k in features(folded))
+    assert model.score(folded) == pytest.approx(1 / (1 + math.exp(-z)))
+
+
+def test_features_mark_negated_words_and_sentence_starts() -> None:
+    got = feature_set(_fold("I am not going to do it. Tired"))
+    assert {"NOT_going", "NOT_to", "NOT_do", "<s> i", "<s> tired", "not going"} <= got
+    assert "NOT_it" not in got and "NOT_tired" not in got  # three words, and never past the sentence end
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this workout is killing me lol",
+        "I'd kill for a coffee right now",
+        "my phone died on the bus",
+        "I carry naloxone in my bag, everyone should learn how to use it",
+        "Two years ago I was in a really dark place and wanted to die. Today I'm two years sober and grateful.",
+        "Not suicidal, just really tired after a long shift",
+        "Going on vacation next week, see you all when I'm back!",
+    ],
+)
+def test_safe_posts_stay_none(text: str) -> None:
+    assert assess(text).level == Level.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "everyone would honestly be better off if i just stopped being around. i am so tired of being a burden",
+        "nobody would even notice if i was gone. i am so tired of fighting",
+        "i relapsed hard last night and honestly i dont care what happens to me anymore",
+    ],
+)
+def test_model_flags_risk_worded_past_the_lexicon(text: str) -> None:
+    assert assess(text, use_model=False).level == Level.NONE  # the rules miss it
+    a = assess(text)
+    assert a.level == Level.CONCERN
+    assert [(m.phrase, m.category) for m in a.matches] == [("wording like posts that needed support", "model")]
+    assert a.reason.startswith("Concern: no listed phrase, but the wording resembles posts that needed support")
+
+
+def test_model_never_lowers_or_raises_a_rules_level() -> None:
+    text = "i've saved up my pills, tonight's the night"
+    assert assess(text).level == assess(text, use_model=False).level == Level.URGENT
+    assert all(m.category != "model" for m in assess(text).matches)
+
+
+def test_model_does_not_overrule_a_phrase_the_rules_set_aside() -> None:
+    text = "goodbye everyone, i'm moving to the discord server!"
+    assert model.score(_fold(text)) >= model.threshold()  # the wording alone looks like a farewell
+    assert assess(text).level == Level.NONE
