@@ -7,7 +7,6 @@ after it, so the other tests' `create_all` database is never touched.
 
 import logging
 import os
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,13 +16,13 @@ from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from forum import create_app
 from forum.config import PROJECT_ROOT, TestConfig
 from forum.extensions import db
 from forum.search.models import is_search_index_object
+from tests.apps import fresh_postgres_database
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
 
@@ -41,16 +40,8 @@ def database_url(request, tmp_path: Path):
     server = _postgres_server()
     if server is None:
         pytest.skip("TEST_DATABASE_URL does not name a PostgreSQL server")
-    name = f"forum_migrations_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database(server, "forum_migrations") as url:
+        yield url
 
 
 @contextmanager

@@ -7,17 +7,15 @@ PostgreSQL server named by TEST_DATABASE_URL.
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from forum import create_app
 from forum.config import PROJECT_ROOT, TestConfig
 from forum.extensions import db
 from forum.search import services
+from tests.apps import fresh_postgres_database
 from tests.factories import make_post, make_topic
 
 BEFORE_SEARCH = "b4145de9fa2e"
@@ -29,16 +27,8 @@ def database_url(tmp_path: Path):
     if not test_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    name = f"forum_search_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(test_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(test_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database(test_url, "forum_search") as url:
+        yield url
 
 
 def _flask_db(url: str, *args: str) -> subprocess.CompletedProcess:
