@@ -43,8 +43,12 @@ class Board(db.Model):
 
 class Topic(db.Model):
     # Status last (after id, which keeps the listing order whole), so counting a board's visible
-    # topics reads the index alone.
-    __table_args__ = (Index("ix_topic_board_listing", "board_id", "is_pinned", "last_activity_at", "id", "status"),)
+    # topics reads the index alone. The board's Atom feed wants its newest visible topics by id:
+    # ix_topic_board_newest hands them over in order, with no sort of the whole board.
+    __table_args__ = (
+        Index("ix_topic_board_listing", "board_id", "is_pinned", "last_activity_at", "id", "status"),
+        Index("ix_topic_board_newest", "board_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
