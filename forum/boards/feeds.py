@@ -7,6 +7,7 @@ else about them. Entries are plain values, so a template can't reach an author b
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -45,6 +46,18 @@ def rfc3339(moment: datetime) -> str:
 def feed_updated(entries: list[FeedEntry], fallback: datetime | None = None) -> datetime:
     """When the feed last changed: its newest entry's change, else the fallback, else now."""
     return max((entry.updated for entry in entries), default=None) or fallback or utcnow()
+
+
+def feed_etag(entries: list[FeedEntry], *parts: str) -> str:
+    """A validator for a feed, from the values it is rendered from, so it costs no rendering.
+
+    It changes whenever an entry is added, dropped (hidden, held, removed) or changed (edited
+    body, title, content note, author label), or one of `parts` (feed title, links) changes. It is
+    weak (the route sends W/"..."): it stands for the feed's content, not its exact bytes, which a
+    change to the template could alter without changing it.
+    """
+    digest = hashlib.blake2b(repr((parts, entries)).encode(), digest_size=16)
+    return digest.hexdigest()
 
 
 def _entry(post: Post, topic: Topic, board_slug: str, title: str) -> FeedEntry:

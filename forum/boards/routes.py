@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from werkzeug.http import is_resource_modified
 
 from forum import permissions
 from forum.boards import feeds, services
@@ -194,16 +195,29 @@ def show_member(pseudonym: str):
 
 
 def _atom(*, feed_title: str, self_url: str, page_url: str, entries, fallback=None):
-    xml = render_template(
-        "boards/feed.atom",
-        feed_title=feed_title,
-        self_url=self_url,
-        page_url=page_url,
-        entries=entries,
-        updated=feeds.feed_updated(entries, fallback),
-        rfc3339=feeds.rfc3339,
+    updated = feeds.feed_updated(entries, fallback)
+    etag = feeds.feed_etag(entries, feed_title, self_url, page_url)
+    response = current_app.response_class(mimetype="application/atom+xml")
+    response.set_etag(etag, weak=True)
+    response.last_modified = updated
+    # Readers poll: an unchanged feed answers 304 without being rendered. If-None-Match wins over
+    # If-Modified-Since (RFC 9110), and only the ETag sees a post hidden or removed; a reader that
+    # sends a date alone learns of that with the next new or edited entry.
+    if not is_resource_modified(request.environ, etag=etag, last_modified=updated):
+        response.status_code = 304
+        return response
+    response.set_data(
+        render_template(
+            "boards/feed.atom",
+            feed_title=feed_title,
+            self_url=self_url,
+            page_url=page_url,
+            entries=entries,
+            updated=updated,
+            rfc3339=feeds.rfc3339,
+        )
     )
-    return current_app.response_class(xml, mimetype="application/atom+xml")
+    return response
 
 
 @bp.route("/latest.atom")

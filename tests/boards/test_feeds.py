@@ -219,3 +219,94 @@ def test_feeds_make_a_fixed_number_of_queries(client, app, count_queries):
         make_topic(board, make_user(), anonymous=n % 3 == 0)
     assert counts() == few
     assert few == [1, 2, 2]
+
+
+def _revalidate(client, url, previous):
+    """GET with the validators of an earlier response, as a feed reader polls."""
+    return client.get(
+        url,
+        headers={"If-None-Match": previous.headers["ETag"], "If-Modified-Since": previous.headers["Last-Modified"]},
+    )
+
+
+def test_unchanged_feeds_answer_not_modified_without_a_body(client, app):
+    board = make_board()
+    topic = make_topic(board, title="Polled", body="opening")
+    make_post(topic, body="a reply")
+    for url in _urls(board, topic):
+        first, _root = _feed(client, url)
+        assert first.headers["ETag"].startswith('W/"'), url
+        assert first.last_modified is not None, url
+        for headers in (
+            {"If-None-Match": first.headers["ETag"]},
+            {"If-Modified-Since": first.headers["Last-Modified"]},
+            {"If-None-Match": first.headers["ETag"], "If-Modified-Since": first.headers["Last-Modified"]},
+        ):
+            again = client.get(url, headers=headers)
+            assert again.status_code == 304, (url, headers)
+            assert again.data == b""
+            assert again.headers["ETag"] == first.headers["ETag"]
+        # Another validator is no match: the feed comes whole.
+        assert client.get(url, headers={"If-None-Match": 'W/"something-else"'}).status_code == 200
+
+
+def test_feed_validators_change_with_new_edited_and_hidden_posts(client, login, app, member, moderator):
+    from forum.moderation import services as moderation
+    from forum.moderation.models import ItemKind
+
+    board = make_board()
+    topic = make_topic(board, member, title="Polled", body="opening")
+    topic_url = f"/boards/{board.slug}/topics/{topic.id}/feed.atom"
+    urls = _urls(board, topic)
+    seen = {url: _feed(client, url)[0] for url in urls}
+
+    def changed(expected_urls):
+        for url in urls:
+            response = _revalidate(client, url, seen[url])
+            if url in expected_urls:
+                assert response.status_code == 200, url
+                assert response.headers["ETag"] != seen[url].headers["ETag"], url
+                seen[url] = response
+            else:
+                assert response.status_code == 304, url
+
+    login(member)
+    assert client.post(f"/boards/{board.slug}/topics/{topic.id}/reply", data={"body": "A new reply"}).status_code == 302
+    changed({topic_url})
+    reply = db.session.scalars(db.select(Post).where(Post.topic_id == topic.id).order_by(Post.id.desc())).first()
+    assert client.post(f"/posts/{reply.id}/edit", data={"body": "An edited reply"}).status_code == 302
+    changed({topic_url})
+    assert "An edited reply" in seen[topic_url].text
+
+    # Hiding a post drops its entry: the newest entry's time goes back, yet the ETag changes.
+    client.post("/logout")
+    login(moderator)
+
+    def hide(post):
+        item = moderation.enqueue(post, ItemKind.REPORT)
+        db.session.commit()
+        response = client.post(f"/moderation/items/{item.id}/hide", data={"guideline": "spam", "note": "Advert"})
+        assert response.status_code == 302
+
+    hide(reply)
+    changed({topic_url})
+    assert "An edited reply" not in seen[topic_url].text
+    # The opening post carries the topic in the latest and board feeds; hiding it hides the topic.
+    hide(_first_post(topic))
+    urls.remove(topic_url)
+    changed(set(urls))
+    assert all("Polled" not in seen[url].text for url in urls)
+    assert _revalidate(client, topic_url, seen[topic_url]).status_code == 404
+
+
+def test_a_new_topic_changes_the_latest_and_board_feeds(client, login, app, member):
+    board = make_board()
+    topic = make_topic(board, title="Older")
+    urls = _urls(board, topic)
+    seen = {url: _feed(client, url)[0] for url in urls}
+    login(member)
+    response = client.post(f"/boards/{board.slug}/topics/new", data={"title": "Newer", "body": "hello"})
+    assert response.status_code == 302
+    for url in urls:
+        again = _revalidate(client, url, seen[url])
+        assert again.status_code == (304 if "/topics/" in url else 200), url
