@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, request, url_for
+from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -18,6 +18,7 @@ def register_web_hooks(app: Flask) -> None:
     app.jinja_env.globals["author_label"] = author_label
     app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.globals["post_links"] = PostLinks
+    app.jinja_env.globals["url_for"] = _remembering_url_for()
 
     @app.context_processor
     def template_helpers():
@@ -103,6 +104,28 @@ def url_pattern(endpoint: str, slot: str, **values) -> str:
     if url.count(_SLOT) != 1:
         raise ValueError(f"{endpoint}: the placeholder id appears {url.count(_SLOT)} times in {url}")
     return url.replace("{", "{{").replace("}", "}}").replace(_SLOT, "{}")
+
+
+def _remembering_url_for():
+    """Flask's url_for for one app's templates, building each argument-less URL once per process.
+
+    The header and footer hold about a dozen links without arguments (and a stylesheet), the same
+    on every page for a given mount point. They depend on the raw SCRIPT_NAME alone: the forum has
+    no host or subdomain rules and no url_defaults.
+    """
+    built: dict[tuple, str] = {}
+
+    def template_url_for(endpoint: str, **values) -> str:
+        fixed = not values or (endpoint == "static" and values.keys() == {"filename"})
+        if not fixed or endpoint[:1] == "." or not has_request_context():
+            return url_for(endpoint, **values)
+        key = (request.environ.get("SCRIPT_NAME", ""), endpoint, values.get("filename"))
+        url = built.get(key)
+        if url is None:
+            url = built[key] = url_for(endpoint, **values)
+        return url
+
+    return template_url_for
 
 
 def _action_form():

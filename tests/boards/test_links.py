@@ -15,3 +15,15 @@ def test_url_pattern_matches_url_for_for_every_id(app):
 def test_url_pattern_refuses_a_placeholder_it_cannot_place(app):
     with app.test_request_context("/"), pytest.raises(ValueError, match="placeholder"):
         url_pattern("boards.show_topic", "topic_id", slug="board-9876543210987")
+
+
+def test_template_url_for_follows_the_mount_point(app):
+    from flask import render_template_string
+
+    page = "{{ url_for('boards.index') }} {{ url_for('static', filename='css/forum.css') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "/ /static/css/forum.css"
+    with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": "/forum"}):
+        assert render_template_string(page) == "/forum/ /forum/static/css/forum.css"
+    with app.test_request_context("/"):
+        assert render_template_string("{{ url_for('boards.show_board', slug='stigma') }}") == "/boards/stigma"
