@@ -1,21 +1,47 @@
-"""The links under each post of a page, built once per page rather than once per post.
+"""What each post of a page shows its viewer, worked out once per page rather than in the template.
 
-A thread page shows 20 posts with up to six links each; url_for costs some 15 µs a call, and the
-viewer's page-wide rights (quoting, flagging) are the same for every post.
+A thread page shows 20 posts with an author link, a date and up to five action links each. In a
+template every call costs a few µs more than in Python, and url_for some 15 µs; the viewer's
+page-wide rights (quoting, flagging) are the same for every post, and each link differs from the
+next in one id only, so `PostLinks` builds each kind of link once and `view(post)` fills in the id.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 
+from flask import current_app
+
 from forum import permissions
+from forum.boards.services import author_label
 from forum.web import url_pattern
+
+# How a post's date reads on the page (its machine-readable form goes in <time datetime>).
+DATE_FORMAT = "%d %b %Y, %H:%M"
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    """One post as one viewer sees it: the author's name and page, the dates, the links they may follow."""
+
+    author: str
+    author_url: str | None
+    permalink: str
+    created_iso: str
+    created: str
+    quote: str | None = None
+    flag: str | None = None
+    report: str | None = None
+    edit: str | None = None
+    delete: str | None = None
 
 
 class PostLinks:
     """Links for the posts of one topic as one viewer sees them; `post_links(current_user, topic)` in templates."""
 
     def __init__(self, viewer, topic):
+        self.viewer = viewer
         self.topic = topic
         self.can_quote = permissions.can_reply(viewer, topic)
         self.can_flag = permissions.can_review_queue(viewer)
@@ -25,23 +51,46 @@ class PostLinks:
             viewer, permissions.Capability.EDIT_ANY_POST
         )
 
-    def permalink(self, post) -> str:
-        return self._permalink.format(post.id)
+    def view(self, post) -> PostView:
+        """What templates/_partials/post.html shows of this post."""
+        if post.is_anonymous or not post.author:
+            author, author_url = author_label(post, self.viewer), None
+        else:
+            author = post.author.pseudonym
+            author_url = self._member.format(self._path_segment(author))
+        post_id, viewer = post.id, self.viewer
+        actions = {}
+        if not post.is_removed_by_author:
+            if self.can_quote:
+                actions["quote"] = self._quote.format(post_id)
+            if self.can_flag:
+                actions["flag"] = self._flag.format(post_id)
+            if self.may_act:
+                if permissions.can_report_post(viewer, post):
+                    actions["report"] = self._report.format(post_id)
+                if permissions.can_edit_post(viewer, post):
+                    actions["edit"] = self._edit.format(post_id)
+                if permissions.can_delete_post(viewer, post):
+                    actions["delete"] = self._delete.format(post_id)
+        created_at = post.created_at
+        return PostView(
+            author,
+            author_url,
+            self._permalink.format(post_id),
+            created_at.isoformat(),
+            created_at.strftime(DATE_FORMAT),
+            **actions,
+        )
 
-    def quote(self, post) -> str:
-        return self._quote.format(post.id)
+    @cached_property
+    def _member(self) -> str:
+        return url_pattern("boards.show_member", "pseudonym")
 
-    def flag(self, post) -> str:
-        return self._flag.format(post.id)
-
-    def report(self, post) -> str:
-        return self._report.format(post.id)
-
-    def edit(self, post) -> str:
-        return self._edit.format(post.id)
-
-    def delete(self, post) -> str:
-        return self._delete.format(post.id)
+    @cached_property
+    def _path_segment(self):
+        # What url_for does to a pseudonym: the route's converter quotes it for the path.
+        url_map = current_app.url_map
+        return url_map.converters["default"](url_map).to_url
 
     @cached_property
     def _permalink(self) -> str:

@@ -27,3 +27,18 @@ def test_template_url_for_follows_the_mount_point(app):
         assert render_template_string(page) == "/forum/ /forum/static/css/forum.css"
     with app.test_request_context("/"):
         assert render_template_string("{{ url_for('boards.show_board', slug='stigma') }}") == "/boards/stigma"
+
+
+@pytest.mark.parametrize("pseudonym", ["plain_name", "two words", "ünïcode", "a/b?c#d%e", "{brace}"])
+def test_post_view_links_the_author_as_url_for_does(app, pseudonym):
+    from flask import url_for
+
+    from forum.boards.links import PostLinks
+    from tests.factories import make_post, make_user
+
+    post = make_post(author=make_user(pseudonym))
+    with app.test_request_context("/"):
+        view = PostLinks(None, post.topic).view(post)
+        assert view.author == pseudonym
+        assert view.author_url == url_for("boards.show_member", pseudonym=pseudonym)
+        assert view.permalink == url_for("boards.show_post", post_id=post.id)
