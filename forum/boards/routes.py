@@ -85,9 +85,11 @@ def show_topic(slug: str, topic_id: int):
     if topic.board.slug != slug:
         return redirect(url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id), 301)
     page = services.topic_posts(topic, current_user, _page_arg())
-    form = ReplyForm()
+    # Only a viewer who may reply gets the reply box; building the form for anyone else would
+    # cost a CSRF token and, for a guest, a session cookie on every page they read.
+    form = ReplyForm() if permissions.can_reply(current_user, topic) else None
     quote_id = request.args.get("quote", type=int)
-    if quote_id and quote_id <= MAX_ID and not form.body.data:
+    if form is not None and quote_id and quote_id <= MAX_ID and not form.body.data:
         try:
             quoted = services.get_post(quote_id, current_user)
         except Exception:  # noqa: BLE001 - an unknown quote id just means no quote

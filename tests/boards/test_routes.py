@@ -31,6 +31,14 @@ def test_guest_can_read_but_not_post(client, app):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_guest_reading_a_thread_gets_no_session_cookie(client, app):
+    app.config["WTF_CSRF_ENABLED"] = True  # a reply form would put its token in a new session
+    make_post(topic=(topic := make_topic()), body="Read me")
+    response = client.get(f"/boards/{topic.board.slug}/topics/{topic.id}")
+    assert "Read me" in response.text
+    assert "Set-Cookie" not in response.headers
+
+
 def test_members_only_setting_sends_guests_to_sign_in(client, app):
     app.config["MEMBERS_ONLY"] = True
     topic = make_topic()
