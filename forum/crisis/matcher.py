@@ -123,8 +123,49 @@ class PhraseMatcher:
         self._scanner = re.compile(f'[ .,!?;:"](?:{self._build(patterns, depth)})(?![a-z0-9_])')
         self._names = [f"c{i}" for i in range(len(by_category))]
         self._categories = dict(zip(self._names, by_category, strict=True))
-        groups = (f"(?P<{n}>{'|'.join(srcs)})" for n, srcs in zip(self._names, by_category.values(), strict=True))
-        self._classifier = re.compile(f"(?:{'|'.join(groups)})(?![a-z0-9_])")
+        # The classifier would try every pattern in turn at each hit, and most fail on their first two
+        # characters. So there is one classifier per two-character prefix, holding in lexicon order only
+        # the patterns that can start with it (and those whose start is unknown): at a hit with that prefix
+        # it picks the same pattern, so the same category and end, that the whole alternation would.
+        keys: dict[str, set[str]] = {}  # prefix ("s" or "su") -> the patterns it keeps beyond the fallback's
+        wild: set[str] = set()  # patterns whose first character is unknown: in every classifier
+        for _, src in patterns:
+            starts = first_chars(src)
+            if starts is None:
+                wild.add(src)
+                continue
+            for c in starts:
+                rest = derive(src, c)
+                seconds = first_chars(rest) if rest else None
+                keys.setdefault(c, set())
+                for key in [c] if seconds is None else [c + c2 for c2 in seconds]:
+                    keys.setdefault(key, set()).add(src)
+        # Compiling them all would double the lexicon's load time, so each is compiled when first needed.
+        self._sources = {"": self._classifier_source(by_category, wild)}  # "": no prefix has its own
+        for key, srcs in keys.items():
+            if len(key) == 2:  # the two-character classifier also holds its first character's unsure ones
+                srcs = srcs | keys[key[0]]
+            self._sources[key] = self._classifier_source(by_category, srcs | wild)
+        self._classifiers: dict[str, re.Pattern[str] | None] = {}
+
+    def _classifier_source(self, by_category: dict[str, list[str]], keep: set[str]) -> str | None:
+        """A regex with a named group per category, over the patterns in ``keep``; None when there are none."""
+        groups = []
+        for name, srcs in zip(self._names, by_category.values(), strict=True):
+            kept = [src for src in srcs if src in keep]
+            if kept:
+                groups.append(f"(?P<{name}>{'|'.join(kept)})")
+        return f"(?:{'|'.join(groups)})(?![a-z0-9_])" if groups else None
+
+    def _classifier(self, prefix: str) -> re.Pattern[str] | None:
+        """The classifier for a hit starting with ``prefix`` (two characters), compiled on first use."""
+        key = prefix if prefix in self._sources else prefix[:1] if prefix[:1] in self._sources else ""
+        try:
+            return self._classifiers[key]
+        except KeyError:
+            src = self._sources[key]
+            pattern = self._classifiers[key] = re.compile(src) if src is not None else None
+            return pattern
 
     def _build(self, alts: list[tuple[str, str]], depth: int) -> str:
         """A trie over the first ``depth`` characters of the patterns."""
@@ -151,7 +192,8 @@ class PhraseMatcher:
             start, end = m.start() + 1, m.end()
             pos = end  # the next word's leading space is still unread
             # The classifier tries categories in lexicon order, so a safe idiom wins over a risk phrase.
-            c = self._classifier.match(text, start)
+            classifier = self._classifier(text[start : start + 2])
+            c = classifier.match(text, start) if classifier is not None else None
             if c is None:  # the trie took a branch the classifier ranks lower; trust the scanner's span
                 continue
             out.append((self._categories[c.lastgroup or ""], start, c.end()))
