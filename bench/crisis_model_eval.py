@@ -11,10 +11,13 @@ the model catches and how many safe posts it newly flags.
 Two protocols:
 - 5-fold stratified cross-validation over the sample and tests/crisis/cases.jsonl. The current rules were tuned on
   all of these posts, so "rules alone" is 100% there; only the model's own figures are informative.
-- Blind rounds: the rules as they were at 035862d (tuned on the sample and c001-c313, before the blind rounds 3 and 4
-  were written) and a model trained on the same posts, both scored on c314-c573. The model's threshold is chosen by
-  cross-validation on the training posts only (highest threshold-recall with at most a given share of hard posts
-  flagged), never on the test posts. Both protocols also train on 250 everyday demo posts (labelled none).
+- Blind rounds (BLIND_ROUNDS): the flagger as it was at a commit that predates a round of posts, and a model
+  trained only on the posts written before that round, both scored on the round. Round 3+4 (c314-c573) against the
+  rules at 035862d; round 5 (c574-c1053, 480 posts by three writers who saw only the sample and its README)
+  against 3a542d2, where the flagger already had its attention model: there the "rules alone" line is the whole
+  flagger as shipped then (rules + attention head at concern), and "rules + model" adds the urgent head. The
+  model's threshold is chosen by cross-validation on the training posts only (highest recall with at most a given
+  share of hard posts flagged), never on the test posts. Both protocols also train on 250 everyday demo posts.
   Not modelled here: detector.assess skips the model where the rules set a phrase aside as safe, so the shipped
   recall may be a little under the "rules + model, concern only" line.
 """
@@ -43,9 +46,11 @@ from forum.crisis.features import features  # noqa: E402
 from forum.demo import _title, make_body  # noqa: E402
 
 RANK = {"none": 0, "concern": 1, "urgent": 2}
-RULES_BEFORE_BLIND_ROUNDS = "035862d"
-FIRST_BLIND_ID = "c314"
-MODEL_VERSION = "1"
+# Blind rounds: (the commit whose rules predate the round, first id, last id). Round 3+4 was written after the rules
+# at 035862d; round 5 (three writers who saw only the sample and its README) after the rules and model at 3a542d2.
+BLIND_ROUNDS = (("035862d", 314, 573), ("3a542d2", 574, 1053))
+MODEL_VERSION = "2"  # 2: an urgent head beside the attention head
+URGENT_THRESHOLD = 0.5
 HARD_CAP = 0.05  # the shipped threshold keeps held-out hard (frightening-but-safe) posts flagged at or under 5%
 PRUNE = 0.01  # weights smaller than this are dropped: a smaller file, and scores move by well under 0.01
 EVERYDAY_SEED, EVERYDAY_BODIES, EVERYDAY_TITLES = 2026, 200, 50
@@ -77,8 +82,9 @@ def everyday() -> list[dict]:
     return [{"id": f"d{i:03}", "text": t, "level": "none", "tags": ["everyday"]} for i, t in enumerate(bodies)]
 
 
-def is_blind(r: dict) -> bool:
-    return r["id"].startswith("c") and r["id"] >= FIRST_BLIND_ID
+def case_number(r: dict) -> int:
+    """c314 -> 314; posts that are not own cases (the sample, everyday posts) count as written first."""
+    return int(r["id"][1:]) if r["id"].startswith("c") else 0
 
 
 def old_rules(rows: list[dict], commit: str) -> dict[str, str]:
@@ -117,7 +123,7 @@ def probabilities(model, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
 
 def levels(p_att: np.ndarray, p_urg: np.ndarray, threshold: float) -> list[str]:
     return [
-        "urgent" if a >= threshold and u >= 0.5 else "concern" if a >= threshold else "none"
+        "urgent" if a >= threshold and u >= URGENT_THRESHOLD else "concern" if a >= threshold else "none"
         for a, u in zip(p_att, p_urg, strict=False)
     ]
 
@@ -150,7 +156,12 @@ def scores(rows: list[dict], got: list[str]) -> str:
     urec = sum(g == "urgent" for g in urg) / max(1, len(urg))
     prec = sum(r["level"] != "none" for r in flagged) / max(1, len(flagged))
     hfp = sum(g != "none" for g in hard) / max(1, len(hard))
-    return f"recall {rec:6.1%}  urgent {urec:6.1%}  precision {prec:6.1%}  hard flagged {hfp:6.1%}  (n={len(rows)})"
+    con = [g for r, g in zip(rows, got, strict=False) if r["level"] == "concern"]
+    over = sum(g == "urgent" for g in con) / max(1, len(con))
+    return (
+        f"recall {rec:6.1%}  urgent {urec:6.1%}  precision {prec:6.1%}  hard flagged {hfp:6.1%}"
+        f"  concern->urgent {over:6.1%}  (n={len(rows)})"
+    )
 
 
 def report(title: str, rows: list[dict], model_got: list[str]) -> None:
@@ -168,12 +179,8 @@ def report(title: str, rows: list[dict], model_got: list[str]) -> None:
     )
 
 
-def export(path: Path = ROOT / "forum/crisis/model.json") -> None:
-    """Train on every labelled post and write the attention head's weights, bias and CV-chosen threshold."""
-    rows = load()
-    t, rec = pick_threshold(rows, cross_val_attention(rows), HARD_CAP)
-    vec, heads = fit(rows)
-    head = heads["attention"]
+def _head_spec(vec, head, rows: list[dict]) -> tuple[dict, float]:
+    """One head's pruned weights and bias, and the largest probability change pruning caused on ``rows``."""
     weights = {
         name: round(float(w), 4) for name, w in zip(vec.feature_names_, head.coef_[0], strict=True) if abs(w) >= PRUNE
     }
@@ -181,6 +188,26 @@ def export(path: Path = ROOT / "forum/crisis/model.json") -> None:
     full = head.predict_proba(vec.transform([r["feats"] for r in rows]))[:, 1]
     z = np.array([bias + sum(weights.get(k, 0.0) for k in r["feats"]) for r in rows])
     drift = float(np.abs(full - 1 / (1 + np.exp(-z))).max())
+    spec = {"bias": round(bias, 4), "features_kept": len(weights), "weights": dict(sorted(weights.items()))}
+    return spec, drift
+
+
+def export(path: Path = ROOT / "forum/crisis/model.json") -> None:
+    """Train both heads on every labelled post; write their weights, biases and thresholds."""
+    rows = load()
+    t, rec = pick_threshold(rows, cross_val_attention(rows), HARD_CAP)
+    vec, heads = fit(rows)
+    attention, drift_a = _head_spec(vec, heads["attention"], rows)
+    urgent, drift_u = _head_spec(vec, heads["urgent"], rows)
+    attention.update(
+        threshold=math.floor(float(t) * 1e4) / 1e4,  # rounded down: the post at t stays flagged
+        threshold_rule=f"5-fold CV on the training posts: best recall with <= {HARD_CAP:.0%} hard posts flagged",
+        cv_recall_at_threshold=round(float(rec), 4),
+    )
+    urgent.update(
+        threshold=URGENT_THRESHOLD,
+        threshold_rule="class-balanced training, read at 0.5; counts only when the attention head also passes",
+    )
     spec = {
         "version": MODEL_VERSION,
         "trained": datetime.date.today().isoformat(),
@@ -193,19 +220,16 @@ def export(path: Path = ROOT / "forum/crisis/model.json") -> None:
         },
         "features": "forum.crisis.features.features (unigrams, bigrams, NOT_ words) of the normaliser's folded text",
         "C": C,
-        "threshold": math.floor(float(t) * 1e4) / 1e4,  # rounded down: the post at t stays flagged
-        "threshold_rule": f"5-fold CV on the training posts: best recall with <= {HARD_CAP:.0%} hard posts flagged",
-        "cv_recall_at_threshold": round(float(rec), 4),
         "prune_below": PRUNE,
-        "features_kept": len(weights),
         "features_total": len(vec.feature_names_),
-        "max_score_drift_from_pruning": round(drift, 5),
-        "bias": round(bias, 4),
-        "weights": dict(sorted(weights.items())),
+        "max_score_drift_from_pruning": round(max(drift_a, drift_u), 5),
+        "attention": attention,
+        "urgent": urgent,
     }
     path.write_text(json.dumps(spec, indent=0, ensure_ascii=True) + "\n", encoding="utf-8")
-    print(f"wrote {path}: {len(weights)}/{len(vec.feature_names_)} weights, threshold {t:.4f} (CV recall {rec:.1%})")
-    print(f"max score change from pruning on the training posts: {drift:.5f}")
+    print(f"wrote {path}: attention threshold {t:.4f} (CV recall {rec:.1%}), {attention['features_kept']} and")
+    print(f"{urgent['features_kept']} of {len(vec.feature_names_)} weights kept; pruning moved scores by at most")
+    print(f"{max(drift_a, drift_u):.5f}")
 
 
 def main() -> None:
@@ -218,22 +242,21 @@ def main() -> None:
     for t in (0.5, 0.7, 0.9):
         report(f"CV, threshold {t} (model says concern only)", rows, levels(p_cv, np.zeros(len(rows)), t))
 
-    print(
-        f"\n== Blind rounds: rules at {RULES_BEFORE_BLIND_ROUNDS} and a model trained on the same posts, on c314-c573"
-    )
-    train = [r for r in rows if not is_blind(r)]
-    old = old_rules(rows, RULES_BEFORE_BLIND_ROUNDS)
-    test = [{**r, "rule": old[r["id"]]} for r in rows if is_blind(r)]
-    p_train = cross_val_attention(train)
-    model = fit(train)
-    p_att, p_urg = probabilities(model, test)
-    for hard_cap in (0.02, 0.05):
-        t, rec = pick_threshold(train, p_train, hard_cap)
-        title = (
-            f"threshold {t:.3f} chosen on training CV (<= {hard_cap:.0%} hard flagged, training-CV recall {rec:.1%})"
+    for commit, first, last in BLIND_ROUNDS:
+        print(
+            f"\n== Blind round: rules at {commit} and a model trained on the posts before c{first}, on c{first}-c{last}"
         )
-        report(title, test, levels(p_att, p_urg, t))
-        report(title + ", model says concern only", test, levels(p_att, np.zeros(len(test)), t))
+        train = [r for r in rows if case_number(r) < first]
+        old = old_rules(rows, commit)
+        test = [{**r, "rule": old[r["id"]]} for r in rows if first <= case_number(r) <= last]
+        p_train = cross_val_attention(train)
+        model = fit(train)
+        p_att, p_urg = probabilities(model, test)
+        for hard_cap in (0.02, 0.05):
+            t, rec = pick_threshold(train, p_train, hard_cap)
+            title = f"threshold {t:.3f} chosen on training CV (<= {hard_cap:.0%} hard flagged, CV recall {rec:.1%})"
+            report(title, test, levels(p_att, p_urg, t))
+            report(title + ", model says concern only", test, levels(p_att, np.zeros(len(test)), t))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ _CONTEXT_ONLY = frozenset(
     }
     | {"ambush", "old_dose"}
 )
+# A denied act that still counts as suicidal thinking when the thought itself is said to persist.
+_THOUGHT_ON_DENIAL = frozenset({"suicidal_intent", "ideation", "method"})
+# Context-only categories that a past-tense clause still sets aside ("in 2017 i used the same amount i used to").
+_PAST_SENSITIVE = frozenset({"old_dose"})
 # Categories dropped in a clause that talks about news, research, hotlines or helping someone, unless it says "I".
 _SAFE_CONTEXT_DROPS = frozenset(
     {"ideation", "suicidal_intent", "method", "overdose_now", "self_harm", "third_party", "at_edge", "to_edge"}
@@ -159,6 +163,7 @@ class _Engine:
         self.mention = re.compile(expand(ctx["mention_cues"]))
         self.safe_context = re.compile(expand(ctx["safe_context"]))
         self.tp_now = re.compile(expand(ctx["third_party_now"]))
+        self.negated_thought = re.compile(expand(ctx["negated_thought"]))
 
     def hits(self, text: str) -> tuple[list[_Hit], bool]:
         """Find every lexicon phrase in folded text and keep those the context rules let stand.
@@ -178,8 +183,17 @@ class _Engine:
             c_end = bounds[si] if si < len(bounds) else len(text)
             hit = _Hit(cat, s, e, text[s:e], si)
             if self._negated(text[c_start:s]):
+                # "i'd never do it, but the thought shows up every day": the act is denied, the thinking is not.
+                if cat in _THOUGHT_ON_DENIAL and self.negated_thought.match(text, e, e + 160):
+                    hit.category = "ideation"
+                    kept.append(hit)
+                    continue
                 set_aside = True
                 continue
+            if cat in _PAST_SENSITIVE and not self.recent.search(text, c_start, c_end):
+                # The phrase itself may read as past ("the same amount i used to"): look either side of it.
+                if self.past.search(text, c_start, s) or self.past.search(text, e, c_end):
+                    continue
             if cat not in _CONTEXT_ONLY and not self._stands(hit, text, c_start, c_end):
                 set_aside = True
                 continue
@@ -247,16 +261,16 @@ def lexicon_version() -> str:
 
 def assess(text: str, *, use_model: bool = True) -> Assessment:
     """Rate one post. Pure function of the text, the shipped lexicon and, unless ``use_model`` is off, the model."""
-    from forum.crisis.rules import decide
+    from forum.crisis.rules import RELAPSE_REASON, decide
 
     eng = _engine()
     folded = eng.normalizer.fold(text or "")
     hits, set_aside = eng.hits(folded.text)
     level, reason_head, used = decide(hits, folded.text, eng) if hits else (Level.NONE, "", [])
     if level == Level.NONE:
-        # The model only ever adds concern, and never where the rules read a phrase as safe on purpose.
+        # The model never overrules a phrase the rules read as safe on purpose.
         if use_model and not set_aside:
-            return _model_opinion(folded.text)
+            return _model_only(folded.text)
         return Assessment(Level.NONE)
     shown = _display_words(folded, eng)
     matches = tuple(
@@ -264,17 +278,39 @@ def assess(text: str, *, use_model: bool = True) -> Assessment:
         for h in used
     )
     quoted = ", ".join(f'"{m.phrase}"' for m in matches[:4])
-    return Assessment(level, matches, f"{level.value.capitalize()}: {reason_head} ({quoted})")
+    reason = f"{reason_head} ({quoted})"
+    if level == Level.CONCERN and use_model and reason_head != RELAPSE_REASON:
+        # The model may raise what the rules flagged to urgent; it never lowers a level.
+        op = model.opinion(folded.text)
+        if op.is_urgent:
+            return Assessment(
+                Level.URGENT,
+                (*matches, _MODEL_URGENT),
+                f"Urgent: {reason}; the wording also resembles posts that needed a moderator at once"
+                f" (score {op.urgent:.2f})",
+            )
+    return Assessment(level, matches, f"{level.value.capitalize()}: {reason}")
 
 
-def _model_opinion(folded_text: str) -> Assessment:
-    p = model.score(folded_text)
-    if p < model.threshold():
+_MODEL_CONCERN = Match("wording like posts that needed support", "model", Level.CONCERN)
+_MODEL_URGENT = Match("wording like posts that needed support at once", "model", Level.URGENT)
+
+
+def _model_only(folded_text: str) -> Assessment:
+    op = model.opinion(folded_text)
+    if not op.needs_attention:
         return Assessment(Level.NONE)
+    if op.is_urgent:
+        return Assessment(
+            Level.URGENT,
+            (_MODEL_URGENT,),
+            "Urgent: no listed phrase, but the wording resembles posts that needed a moderator at once"
+            f" (scores {op.attention:.2f}, {op.urgent:.2f})",
+        )
     return Assessment(
         Level.CONCERN,
-        (Match("wording like posts that needed support", "model", Level.CONCERN),),
-        f"Concern: no listed phrase, but the wording resembles posts that needed support (score {p:.2f})",
+        (_MODEL_CONCERN,),
+        f"Concern: no listed phrase, but the wording resembles posts that needed support (score {op.attention:.2f})",
     )
 
 

@@ -1,5 +1,6 @@
-"""Statistical second opinion: a logistic regression over word features, weights in model.json.
+"""Statistical second opinion: two logistic regressions over word features, weights in model.json.
 
+The attention head says whether a post needs a moderator at all; the urgent head, whether it needs one now.
 Trained and exported by bench/crisis_model_eval.py (``--export``); this module only scores, in pure Python.
 """
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from forum.crisis.features import feature_set
@@ -14,20 +16,42 @@ from forum.crisis.features import feature_set
 MODEL_PATH = Path(__file__).with_name("model.json")
 
 
-class _Model:
-    """The exported attention head: feature weights, bias and the threshold chosen by cross-validation."""
+class _Head:
+    """One exported logistic regression: feature weights, bias and the threshold it is read at."""
 
     def __init__(self, spec: dict) -> None:
-        self.version = str(spec["version"])
         self.threshold = float(spec["threshold"])
         self.bias = float(spec["bias"])
         self.weights: dict[str, float] = spec["weights"]
         self.names = frozenset(self.weights)
 
-    def score(self, folded_text: str) -> float:
-        """Probability that a post needs attention, from its folded text."""
-        z = self.bias + sum(map(self.weights.__getitem__, feature_set(folded_text) & self.names))
+    def probability(self, feats: set[str]) -> float:
+        z = self.bias + sum(map(self.weights.__getitem__, feats & self.names))
         return 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """The model's reading of one post: both probabilities, and what they say at the shipped thresholds."""
+
+    attention: float
+    urgent: float
+    needs_attention: bool
+    is_urgent: bool  # only ever true together with needs_attention
+
+
+class _Model:
+    def __init__(self, spec: dict) -> None:
+        self.version = str(spec["version"])
+        self.attention = _Head(spec["attention"])
+        self.urgent = _Head(spec["urgent"])
+
+    def opinion(self, folded_text: str) -> Opinion:
+        feats = feature_set(folded_text)
+        att = self.attention.probability(feats)
+        urg = self.urgent.probability(feats)
+        needs = att >= self.attention.threshold
+        return Opinion(att, urg, needs, needs and urg >= self.urgent.threshold)
 
 
 def _load() -> _Model:
@@ -38,11 +62,16 @@ def _load() -> _Model:
 MODEL = _load()
 
 
+def opinion(folded_text: str) -> Opinion:
+    """Both heads' reading of a post; ``folded_text`` is the normaliser's squeezed text."""
+    return MODEL.opinion(folded_text)
+
+
 def score(folded_text: str) -> float:
-    """Probability (0-1) that a post needs attention; ``folded_text`` is the normaliser's squeezed text."""
-    return MODEL.score(folded_text)
+    """Probability (0-1) that a post needs attention."""
+    return MODEL.attention.probability(feature_set(folded_text))
 
 
 def threshold() -> float:
-    """The score at or above which the model alone rates a post concern."""
-    return MODEL.threshold
+    """The attention probability at or above which the model alone rates a post concern."""
+    return MODEL.attention.threshold

@@ -14,6 +14,8 @@ _ACTS = ("suicidal_intent", "method")
 _STATES = ("ideation", "passive_wish", "hopelessness")
 _SUBSTANCES = ("meds", "depressant", "alcohol_or_stimulant")
 _EDGE_TIMED = ("track", "rail", "ledge", "vias")
+# Dangerous relapse talk is concern by definition; the model's urgent head may not raise it (detector.assess).
+RELAPSE_REASON = "dangerous relapse talk"
 
 
 def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[_Hit]]:
@@ -157,7 +159,7 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
         return Level.CONCERN, "a goodbye message", pick("farewell")
     relapse = _relapse(by)
     if relapse:
-        return Level.CONCERN, "dangerous relapse talk", relapse
+        return Level.CONCERN, RELAPSE_REASON, relapse
     if has("harm_others") and not any("hedged" in h.flags for h in by["harm_others"]):
         return Level.CONCERN, "talk of harming someone", pick("harm_others")
     if len({h.text for h in by.get("self_harm_weak", ())}) >= 2:
@@ -172,8 +174,8 @@ def _relapse(by: dict[str, list[_Hit]]) -> list[_Hit]:
     alone, tol, dep = by.get("relapse_alone"), by.get("tolerance"), by.get("depressant")
     alc, careless = by.get("alcohol_or_stimulant"), by.get("not_caring")
     amount, old_dose = by.get("amount"), by.get("old_dose")
-    if alone and (tol or dep or careless or len(alone) > 1):
-        return alone + (tol or []) + (dep or []) + (careless or [])
+    if alone and (tol or dep or careless or old_dose or len(alone) > 1):
+        return alone + (tol or []) + (dep or []) + (careless or []) + (old_dose or [])
     if dep and careless and (alc or amount or len(dep) > 1):
         return dep + careless + (alc or []) + (amount or [])
     if tol and careless and (dep or alc):

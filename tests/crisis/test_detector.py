@@ -28,6 +28,7 @@ SAMPLE = _find_sample()
 CASES = Path(__file__).with_name("cases.jsonl")
 
 URGENT_CASES = [
+    ("i'm going to kill him tonight", U),
     ("going to kill myself tonight after everyone's asleep", U),
     ("Im gonna k1ll mys3lf tmrw morning, already decided", U),
     ("tonight's the night. i'm ending my life, the rope is ready", U),
@@ -134,10 +135,19 @@ CONCERN_CASES = [
     ("picking up from my old dealer tonight, haven't used in a year, doing it alone", C),
     ("taking my benzos with a bottle of wine tonight, whatever happens happens", C),
     ("tbh if i don't wake up tomorrow that's fine", C),
+    # A denied act with the thinking said to persist is still suicidal thinking.
+    ("i would never kill myself, but the thought of it keeps coming back every night", C),
+    ("i'm not going to end my life. these thoughts keep showing up though", C),
+    ("not relapsing, not suicidal, just can't see why i'd stay alive another 30 years of this", C),
+    # Alone, with the old dose, after time away.
+    ("out of detox friday. gonna get a bag and do it alone at my apartment, same dose i used to", C),
 ]
 
 SAFE_CASES = [
     ("i'm not suicidal, just exhausted from work", N),
+    ("in 2016 i shot the same amount i used to and woke up in the ER. today i carry narcan", N),
+    ("catching the bus to my meeting, see you all there", N),
+    ("my therapist asked if i'd had any thoughts of ending my life and i could honestly say no", N),
     ("no suicidal thoughts in 3 months! therapy is working", N),
     ("haven't felt suicidal since i started lithium", N),
     ("five years ago i tried to end my life. now i sponsor three women", N),
@@ -264,6 +274,9 @@ IDIOMS = [
     "dying to see you all at the picnic",
     "estoy muerta de cansancio",
     "me muero de risa",
+    "me quiero morir de la vergüenza jaja",
+    "i overdosed on christmas cookies again",
+    "grabbing a final nap before my night shift",
     "the new guy killed it at open mic",
 ]
 

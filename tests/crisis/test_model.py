@@ -18,14 +18,18 @@ def _fold(text: str) -> str:
 
 def test_model_file_has_its_fields() -> None:
     spec = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
-    for key in ("version", "trained", "training_posts", "threshold", "threshold_rule", "bias", "weights"):
+    for key in ("version", "trained", "training_posts", "training_data", "prune_below", "attention", "urgent"):
         assert key in spec
     assert spec["training_posts"] >= 600
-    assert 0.5 < spec["threshold"] < 1
-    assert len(spec["weights"]) > 1000
-    assert all(abs(w) >= spec["prune_below"] for w in spec["weights"].values())
-    assert model.MODEL_PATH.stat().st_size < 300_000
-    assert model.threshold() == spec["threshold"]
+    for name in ("attention", "urgent"):
+        head = spec[name]
+        for key in ("threshold", "threshold_rule", "bias", "weights"):
+            assert key in head
+        assert 0.5 <= head["threshold"] < 1
+        assert len(head["weights"]) > 1000
+        assert all(abs(w) >= spec["prune_below"] for w in head["weights"].values())
+    assert model.MODEL_PATH.stat().st_size < 600_000
+    assert model.threshold() == spec["attention"]["threshold"]
 
 
 @pytest.mark.parametrize(
@@ -41,9 +45,11 @@ def test_training_and_runtime_read_the_same_features(text: str) -> None:
     folded = _fold(text)
     assert set(features(folded)) == feature_set(folded)
     assert set(features(folded).values()) <= {1}
-    weights = model.MODEL.weights
-    z = model.MODEL.bias + sum(weights.get(k, 0.0) for k in features(folded))
-    assert model.score(folded) == pytest.approx(1 / (1 + math.exp(-z)))
+    op = model.opinion(folded)
+    for head, p in ((model.MODEL.attention, op.attention), (model.MODEL.urgent, op.urgent)):
+        z = head.bias + sum(head.weights.get(k, 0.0) for k in features(folded))
+        assert p == pytest.approx(1 / (1 + math.exp(-z)))
+    assert model.score(folded) == op.attention
 
 
 def test_features_mark_negated_words_and_sentence_starts() -> None:
@@ -84,10 +90,35 @@ def test_model_flags_risk_worded_past_the_lexicon(text: str) -> None:
     assert a.reason.startswith("Concern: no listed phrase, but the wording resembles posts that needed support")
 
 
-def test_model_never_lowers_or_raises_a_rules_level() -> None:
+def test_model_never_lowers_a_rules_level() -> None:
     text = "i've saved up my pills, tonight's the night"
     assert assess(text).level == assess(text, use_model=False).level == Level.URGENT
     assert all(m.category != "model" for m in assess(text).matches)
+    calm = "i want to die. the house is empty tonight"  # the urgent head is unsure: the rules' concern stands
+    assert model.opinion(_fold(calm)).urgent < model.MODEL.urgent.threshold
+    assert assess(calm).level == assess(calm, use_model=False).level == Level.CONCERN
+
+
+def test_urgent_head_raises_what_the_rules_rate_concern() -> None:
+    text = "i keep wishing i wouldnt wake up. the house is empty tonight and i have what i need"
+    assert assess(text, use_model=False).level == Level.CONCERN
+    op = model.opinion(_fold(text))
+    assert op.is_urgent and op.urgent >= model.MODEL.urgent.threshold
+    a = assess(text)
+    assert a.level == Level.URGENT
+    assert a.matches[0].category != "model"  # the rules' phrases come first, then the model's
+    assert (a.matches[-1].category, a.matches[-1].level) == ("model", Level.URGENT)
+    assert a.reason.startswith('Urgent: thoughts of dying or not wanting to exist ("wishing i wouldnt wake up")')
+    assert "the wording also resembles posts that needed a moderator at once" in a.reason
+
+
+def test_model_alone_can_rate_urgent_where_the_rules_see_nothing() -> None:
+    text = "i have what i need and the house is empty tonight"
+    assert assess(text, use_model=False).level == Level.NONE
+    a = assess(text)
+    assert a.level == Level.URGENT
+    assert [(m.category, m.level) for m in a.matches] == [("model", Level.URGENT)]
+    assert a.reason.startswith("Urgent: no listed phrase, but the wording resembles posts that needed a moderator")
 
 
 def test_model_does_not_overrule_a_phrase_the_rules_set_aside() -> None:
