@@ -156,3 +156,15 @@ def test_search_page_makes_the_same_number_of_queries_however_many_results(clien
         make_post(make_topic(title=f"Topic {i}"), authors[i % 3], body=f"needle {i}", anonymous=i % 2 == 0)
     assert measure() == few
     assert few <= 4
+
+
+def test_page_says_when_older_matches_were_left_out(client, monkeypatch):
+    from forum.search import services
+
+    monkeypatch.setattr(services, "WINDOW", 3)
+    topic = make_topic(title="Busy", body="Opening.")
+    for i in range(4):
+        make_post(topic, body=f"needle {i}")
+    page = client.get("/search?q=needle").text
+    assert "3 posts found" in page and "older posts match too" in page
+    assert "older posts match too" not in client.get("/search?q=opening").text

@@ -174,3 +174,39 @@ def test_pages_are_bounded(search):
     assert services.search_posts("needle", None, 99).page == 3
     assert services.search_posts("needle", None, -4).page == 1
     assert services.search_posts("absent", None, 5).page == 1
+
+
+def test_common_words_rank_only_the_newest_matches(search, monkeypatch, moderator):
+    # A small window stands in for WINDOW (2,000), which bounds the work when a word is everywhere.
+    monkeypatch.setattr(services, "WINDOW", 5)
+    topic = make_topic(title="Window", body="Opening.")
+    # The oldest posts would rank best (the word three times in a short text): outside the window.
+    old = [make_post(topic, body="needle needle needle") for _ in range(3)]
+    newer = [make_post(topic, body=f"one needle among many other words, number {i}, said plainly") for i in range(5)]
+    best_new = make_post(topic, body="needle needle")
+    found = services.search_posts("needle", None, 1)
+    assert found.more and found.total == 5
+    ids = [hit.post.id for hit in found.items]
+    assert ids[0] == best_new.id
+    assert set(ids) == {best_new.id, *[p.id for p in newer[1:]]}
+    assert not {p.id for p in old} & set(ids)
+    # Only what everyone may read: a held post inside the window is left out, not replaced.
+    newer[4].status = PostStatus.HELD.value
+    db.session.commit()
+    found = services.search_posts("needle", None, 1)
+    assert found.total == 4 and newer[4].id not in [hit.post.id for hit in found.items]
+
+
+def test_title_matches_are_windowed_by_topic(search, monkeypatch):
+    monkeypatch.setattr(services, "WINDOW", 2)
+    topics = [make_topic(title=f"Gratitude list {i}", body="Mine today.") for i in range(4)]
+    found = services.search_posts("gratitude", None, 1)
+    assert found.more and found.total == 2
+    assert [hit.post.id for hit in found.items] == [_first_post(t).id for t in reversed(topics[2:])]
+
+
+def test_searches_within_the_window_say_nothing_more(search):
+    for i in range(3):
+        make_topic(title=f"Walk {i}", body="needle")
+    found = services.search_posts("needle", None, 1)
+    assert not found.more and found.total == 3
