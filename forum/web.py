@@ -10,7 +10,7 @@ from forum import permissions
 
 
 def register_web_hooks(app: Flask) -> None:
-    from forum.boards.links import PostLinks
+    from forum.boards.links import PostLinks, topic_views
     from forum.boards.services import author_label
     from forum.text import render_markdown
 
@@ -18,6 +18,7 @@ def register_web_hooks(app: Flask) -> None:
     app.jinja_env.globals["author_label"] = author_label
     app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.globals["post_links"] = PostLinks
+    app.jinja_env.globals["topic_views"] = topic_views
     app.jinja_env.globals["url_for"] = _remembering_url_for()
 
     @app.context_processor
