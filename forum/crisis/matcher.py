@@ -99,8 +99,8 @@ def derive(src: str, c: str) -> str:
     alts, quant, rest = _split_group(src)  # type: ignore[misc]
     options = []
     inner = [derive(a, c) for a in alts if a and c in (first_chars(a) or ())]
-    if inner:
-        options.append(f"(?:{'|'.join(inner)}){rest}")
+    if inner:  # after one pass through a starred group, the whole starred group may come again
+        options.append(f"(?:{'|'.join(inner)}){src if quant == '*' else rest}")
     for a in alts:
         if not a and c in (first_chars(rest) or ()):
             options.append(derive(rest, c))
@@ -113,6 +113,7 @@ class PhraseMatcher:
     """Finds non-overlapping lexicon phrases; at one start the earlier category in the lexicon wins."""
 
     def __init__(self, patterns: list[tuple[str, str]], depth: int = 3) -> None:
+        self.patterns = list(patterns)  # (category, regex source), as given
         by_category: dict[str, list[str]] = {}
         for category, src in patterns:
             if re.compile(src).groups:
