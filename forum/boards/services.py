@@ -363,15 +363,25 @@ def _listed_author(pseudonym: str | None, handle: str | None) -> ListedAuthor | 
     return ListedAuthor(pseudonym, handle) if pseudonym is not None else None
 
 
+def _rows(statement, values: dict):
+    """Run a statement that selects columns (not models) on the session's connection.
+
+    The ORM's execution layer adds ~60 µs a query and nothing these statements need; the session
+    is flushed first, as its own execute would.
+    """
+    db.session.flush()
+    return db.session.connection().execute(statement, values)
+
+
 def board_topics(board: Board, viewer: User | None, page: int) -> Page:
     """One page of a board's topics (ListedTopic rows): pinned first, then by last activity."""
     per_page = current_app.config["TOPICS_PER_PAGE"]
     scope, values = _viewer_scope(viewer)
     values["board_id"] = board.id
     count, listing = _board_topics_statements(scope)
-    total = db.session.scalar(count, values)
+    total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    rows = db.session.execute(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
+    rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
     topics = [
         ListedTopic(
             *row[:10],
@@ -474,9 +484,9 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     scope, values = _viewer_scope(viewer)
     values["topic_id"] = topic.id
     count, listing = _topic_posts_statements(scope)
-    total = db.session.scalar(count, values)
+    total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    rows = db.session.execute(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
+    rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
     posts = [ShownPost(*row[:9], author=_listed_author(row[9], row[10])) for row in rows]
     return Page(posts, page, pages, total)
 
