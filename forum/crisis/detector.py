@@ -38,6 +38,8 @@ _CONTEXT_ONLY = frozenset(
 _THOUGHT_ON_DENIAL = frozenset({"suicidal_intent", "ideation", "method"})
 # Context-only categories that a past-tense clause still sets aside ("in 2017 i used the same amount i used to").
 _PAST_SENSITIVE = frozenset({"old_dose"})
+# Goodbye words that an innocent reason nearby ("step 9 amends", "a retreat with no wifi") sets aside.
+_FAREWELLS = frozenset({"farewell", "farewell_weak", "finality"})
 # Categories dropped in a clause that talks about news, research, hotlines or helping someone, unless it says "I".
 _SAFE_CONTEXT_DROPS = frozenset(
     {"ideation", "suicidal_intent", "method", "overdose_now", "self_harm", "third_party", "at_edge", "to_edge"}
@@ -164,6 +166,9 @@ class _Engine:
         self.safe_context = re.compile(expand(ctx["safe_context"]))
         self.tp_now = re.compile(expand(ctx["third_party_now"]))
         self.negated_thought = re.compile(expand(ctx["negated_thought"]))
+        self.kinda_want = re.compile(expand(ctx["kinda_want"]))
+        self.farewell_safe = re.compile(expand(ctx["farewell_safe"]))
+        self.quoted_by_other = re.compile(expand(ctx["quoted_by_other"]))
 
     def hits(self, text: str) -> tuple[list[_Hit], bool]:
         """Find every lexicon phrase in folded text and keep those the context rules let stand.
@@ -217,7 +222,14 @@ class _Engine:
         before = text[c_start : hit.start]
         if self.meta.search(clause):
             return False
-        if before.count('"') % 2 == 1 and self.mention.search(text):
+        if before.count('"') % 2 == 1:
+            # Someone else's message quoted ("she just texted 'thanks for everything'") is about them, not the writer.
+            if self.quoted_by_other.search(before, 0, before.rfind('"')):
+                hit.category = "third_party"
+                return True
+            if self.mention.search(text):
+                return False
+        if hit.category in _FAREWELLS and self.farewell_safe.search(text):
             return False
         if self.past.search(clause) and not self.recent.search(clause):
             return False
@@ -234,7 +246,11 @@ class _Engine:
                 return False
         if hit.category in ("suicidal_intent", "method", "harm_others"):
             tail = before[-60:]
-            thought = self.thought_before.search(tail) or self.thought_after.match(text, hit.end)
+            thought = (
+                self.thought_before.search(tail)
+                or self.thought_after.match(text, hit.end)
+                or self.kinda_want.search(tail)
+            )
             if hit.category != "harm_others" and thought:
                 hit.category = "ideation"
             elif self.joke.search(clause):

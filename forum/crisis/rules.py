@@ -13,7 +13,7 @@ _TIME_REACH = 2
 _ACTS = ("suicidal_intent", "method")
 _STATES = ("ideation", "passive_wish", "hopelessness")
 _SUBSTANCES = ("meds", "depressant", "alcohol_or_stimulant")
-_EDGE_TIMED = ("track", "rail", "ledge", "vias")
+_EDGE_TIMED = ("track", "rail", "ledge", "vias", "emj_bridge")
 # Dangerous relapse talk is concern by definition; the model's urgent head may not raise it (detector.assess).
 RELAPSE_REASON = "dangerous relapse talk"
 
