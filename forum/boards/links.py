@@ -22,7 +22,7 @@ from forum.web import url_pattern
 DATE_FORMAT = "%d %b %Y, %H:%M"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PostView:
     """One post as one viewer sees it: the author's name and page, the dates, the links they may follow."""
 
@@ -38,7 +38,7 @@ class PostView:
     delete: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TopicView:
     """One row of a board's listing as one viewer sees it; the last_* fields are None without posts."""
 
