@@ -438,11 +438,7 @@ def get_topic(topic_id: int, viewer: User | None) -> Topic:
 
 @cache
 def _topic_by_id():
-    return (
-        select(Topic)
-        .options(joinedload(Topic.board), joinedload(Topic.author))
-        .where(Topic.id == bindparam("topic_id"))
-    )
+    return select(Topic).options(joinedload(Topic.board)).where(Topic.id == bindparam("topic_id"))
 
 
 # A topic page shows its posts as plain rows too: loading 20 posts and their authors as ORM

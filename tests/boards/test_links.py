@@ -23,8 +23,10 @@ def test_template_url_for_follows_the_mount_point(app):
     page = "{{ url_for('boards.index') }} {{ url_for('static', filename='css/forum.css') }}"
     with app.test_request_context("/"):
         assert render_template_string(page) == "/ /static/css/forum.css"
+        assert url_pattern("boards.show_post", "post_id") == "/posts/{}"
     with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": "/forum"}):
         assert render_template_string(page) == "/forum/ /forum/static/css/forum.css"
+        assert url_pattern("boards.show_post", "post_id") == "/forum/posts/{}"
     with app.test_request_context("/"):
         assert render_template_string("{{ url_for('boards.show_board', slug='stigma') }}") == "/boards/stigma"
 
