@@ -32,7 +32,7 @@ _CONTEXT_ONLY = frozenset(
         "intake",
         "symptom",
     }
-    | {"ambush", "old_dose"}
+    | {"ambush", "old_dose", "target_known"}
 )
 # A denied act that still counts as suicidal thinking when the thought itself is said to persist.
 _THOUGHT_ON_DENIAL = frozenset({"suicidal_intent", "ideation", "method"})
@@ -169,6 +169,8 @@ class _Engine:
         self.kinda_want = re.compile(expand(ctx["kinda_want"]))
         self.farewell_safe = re.compile(expand(ctx["farewell_safe"]))
         self.quoted_by_other = re.compile(expand(ctx["quoted_by_other"]))
+        self.voice_says = re.compile(expand(ctx["voice_says"]))
+        self.quoted_by_self = re.compile(expand(ctx["quoted_by_self"]))
 
     def hits(self, text: str) -> tuple[list[_Hit], bool]:
         """Find every lexicon phrase in folded text and keep those the context rules let stand.
@@ -224,10 +226,12 @@ class _Engine:
             return False
         if before.count('"') % 2 == 1:
             # Someone else's message quoted ("she just texted 'thanks for everything'") is about them, not the writer.
-            if self.quoted_by_other.search(before, 0, before.rfind('"')):
+            opening = before.rfind('"')
+            if self.quoted_by_other.search(before, 0, opening):
                 hit.category = "third_party"
                 return True
-            if self.mention.search(text):
+            # The writer's own message quoted ("i texted my mom 'sorry for everything'") is still theirs.
+            if not self.quoted_by_self.search(before, 0, opening) and self.mention.search(text):
                 return False
         if hit.category in _FAREWELLS and self.farewell_safe.search(text):
             return False
@@ -244,6 +248,9 @@ class _Engine:
         if hit.category in _SAFE_CONTEXT_DROPS and self.safe_context.search(clause):
             if not set(clause.split()) & self.first_person:
                 return False
+        if hit.category in ("suicidal_intent", "method", "harm_others") and self.voice_says.search(before[-60:]):
+            hit.category = "ideation"  # "the voice that says k1ll yourself": heard, not intended
+            return True
         if hit.category in ("suicidal_intent", "method", "harm_others"):
             tail = before[-60:]
             thought = (

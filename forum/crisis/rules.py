@@ -91,7 +91,7 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     edge_signs = ("farewell", "farewell_weak", "finality", "hopeless_weak", *_STATES)
     # A time alone is enough on the tracks or a ledge, not on a roof or by a lake ("the sunset from the roof tonight").
     edge_time = has("timing") and any(w in h.text for h in by["at_edge"] for w in _EDGE_TIMED)
-    if has("at_edge") and (means or edge_time or has("now", *edge_signs)):
+    if has("at_edge") and (means or edge_time or has("now", "in_progress", *edge_signs)):
         used = pick("at_edge", "timing", "now", *edge_signs) + means_hits
         return Level.URGENT, "at a high place or the tracks, with a goodbye, time or means", used
     if has("to_edge") and has(*edge_signs):
@@ -126,6 +126,15 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
         return Level.URGENT, "thoughts of dying with means or a plan", pick(*_STATES, "plan", "farewell", "means")
     if has("harm_others_now"):
         return Level.URGENT, "on the way to harm someone", pick("harm_others_now", "harm_others", "now")
+    if has("target_known") and has("weapon", "means") and has("now", "timing", "harm_others"):
+        return (
+            Level.URGENT,
+            "going after someone with a weapon",
+            pick("target_known", "weapon", "means", "now", "timing"),
+        )
+    if has("weapon", "means") and final and (farewell_any or has("now", "in_progress", "at_edge", "timing")):
+        used = pick("weapon", "means", "finality", "farewell", "farewell_weak", "now", "in_progress", "at_edge")
+        return Level.URGENT, "a weapon or means at hand with a final tone", used
     if has("ambush") and has("weapon", "means"):
         return Level.URGENT, "waiting for someone with a weapon", pick("ambush", "weapon", "means")
     if has("harm_others") and (has("now", "in_progress", "timing") or means):

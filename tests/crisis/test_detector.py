@@ -28,6 +28,11 @@ SAMPLE = _find_sample()
 CASES = Path(__file__).with_name("cases.jsonl")
 
 URGENT_CASES = [
+    # Someone else's goodbye, quoted, while they can't be reached.
+    ("my cousin just texted the family chat 'sorry for everything, look after my dog' and now her phone is off", U),
+    # The writer's own goodbye, quoted.
+    ("i just texted my brother 'im sorry for everything'. the pills are lined up on the counter", U),
+    ("i know where he parks and i've got a bat in the car, headed there now", U),
     ("i'm going to kill him tonight", U),
     ("going to kill myself tonight after everyone's asleep", U),
     ("Im gonna k1ll mys3lf tmrw morning, already decided", U),
@@ -135,6 +140,9 @@ CONCERN_CASES = [
     ("picking up from my old dealer tonight, haven't used in a year, doing it alone", C),
     ("taking my benzos with a bottle of wine tonight, whatever happens happens", C),
     ("tbh if i don't wake up tomorrow that's fine", C),
+    # A voice heard, not an intent; "kinda want to" before an act is a thought.
+    ("the voice that keeps saying kill yourself is back since i stopped my meds", C),
+    ("kinda want to drive into the river on my way home. i won't", C),
     # A denied act with the thinking said to persist is still suicidal thinking.
     ("i would never kill myself, but the thought of it keeps coming back every night", C),
     ("i'm not going to end my life. these thoughts keep showing up though", C),
@@ -147,6 +155,9 @@ SAFE_CASES = [
     ("i'm not suicidal, just exhausted from work", N),
     ("in 2016 i shot the same amount i used to and woke up in the ER. today i carry narcan", N),
     ("catching the bus to my meeting, see you all there", N),
+    ("writing letters to everyone i hurt for my step 9 amends, my sponsor reads each one first", N),
+    ("logging off for two weeks, going on a silent retreat with no wifi. see you all when i get back", N),
+    ("four years ago tonight i was in the ER after an overdose. tonight i'm chairing my first meeting", N),
     ("my therapist asked if i'd had any thoughts of ending my life and i could honestly say no", N),
     ("no suicidal thoughts in 3 months! therapy is working", N),
     ("haven't felt suicidal since i started lithium", N),

@@ -122,6 +122,6 @@ def test_model_alone_can_rate_urgent_where_the_rules_see_nothing() -> None:
 
 
 def test_model_does_not_overrule_a_phrase_the_rules_set_aside() -> None:
-    text = "goodbye everyone, i'm moving to the discord server!"
-    assert model.score(_fold(text)) >= model.threshold()  # the wording alone looks like a farewell
-    assert assess(text).level == Level.NONE
+    text = "not going to kill myself, just really tired of everything"
+    assert model.score(_fold(text)) >= model.threshold()  # the wording alone looks like risk
+    assert assess(text).level == Level.NONE  # the rules read the negation on purpose
