@@ -19,12 +19,12 @@ def register_web_hooks(app: Flask) -> None:
     app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.globals["post_links"] = PostLinks
     app.jinja_env.globals["topic_views"] = topic_views
+    app.jinja_env.globals["action_form"] = _action_form
     app.jinja_env.globals["url_for"] = _remembering_url_for()
 
     @app.context_processor
     def template_helpers():
         helpers = dict(permissions.TEMPLATE_CHECKS)
-        helpers["action_form"] = _action_form
         # The signed-in user itself rather than flask-login's proxy, which re-resolves on every use.
         helpers["current_user"] = current_user._get_current_object()
         helpers["queue_counts"] = _queue_counts

@@ -44,3 +44,14 @@ def test_post_view_links_the_author_as_url_for_does(app, pseudonym):
         assert view.author == pseudonym
         assert view.author_url == url_for("boards.show_member", pseudonym=pseudonym)
         assert view.permalink == url_for("boards.show_post", post_id=post.id)
+
+
+def test_date_label_reads_as_strftime_does():
+    from datetime import datetime, timedelta
+
+    from forum.boards.links import date_label
+
+    start = datetime(2025, 1, 1, 0, 0)
+    for hours in range(0, 24 * 400, 7):
+        at = start + timedelta(hours=hours, minutes=hours % 60)
+        assert date_label(at) == at.strftime("%d %b %Y, %H:%M")
