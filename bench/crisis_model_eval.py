@@ -48,8 +48,14 @@ from forum.demo import _title, make_body  # noqa: E402
 RANK = {"none": 0, "concern": 1, "urgent": 2}
 # Blind rounds: (the commit whose rules predate the round, first id, last id). Round 3+4 was written after the rules
 # at 035862d; rounds 5 and 6 (three writers each, who saw only the sample and its README) after the flagger at
-# 3a542d2 (rules + attention head) and at 18a3548 (rules tuned on round 5 + both heads); round 7 after 171b0ef.
-BLIND_ROUNDS = (("035862d", 314, 573), ("3a542d2", 574, 1053), ("18a3548", 1054, 1533), ("171b0ef", 1534, 2013))
+# 3a542d2 (rules + attention head) and at 18a3548 (rules tuned on round 5 + both heads); round 7 after 171b0ef; round 8 after f95dec1.
+BLIND_ROUNDS = (
+    ("035862d", 314, 573),
+    ("3a542d2", 574, 1053),
+    ("18a3548", 1054, 1533),
+    ("171b0ef", 1534, 2013),
+    ("f95dec1", 2014, 2493),
+)
 MODEL_VERSION = "2"  # 2: an urgent head beside the attention head
 URGENT_THRESHOLD = 0.7  # 0.5 made 3.8% of concern posts urgent in CV and 9 of 44 model-only urgents in round 6 wrong
 HARD_CAP = 0.05  # the shipped threshold keeps held-out hard (frightening-but-safe) posts flagged at or under 5%

@@ -171,6 +171,7 @@ class _Engine:
         self.quoted_by_other = re.compile(expand(ctx["quoted_by_other"]))
         self.voice_says = re.compile(expand(ctx["voice_says"]))
         self.quoted_by_self = re.compile(expand(ctx["quoted_by_self"]))
+        self.denial_after = re.compile(expand(ctx["denial_after"]))
 
     def hits(self, text: str) -> tuple[list[_Hit], bool]:
         """Find every lexicon phrase in folded text and keep those the context rules let stand.
@@ -258,7 +259,8 @@ class _Engine:
                 or self.thought_after.match(text, hit.end)
                 or self.kinda_want.search(tail)
             )
-            if hit.category != "harm_others" and thought:
+            if hit.category != "harm_others" and (thought or self.denial_after.match(text, hit.end)):
+                # A thought, or an act denied right after ("i want to k1ll myself. i won't"): ideation.
                 hit.category = "ideation"
             elif self.joke.search(clause):
                 hit.flags.add("hedged")

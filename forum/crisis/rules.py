@@ -116,14 +116,16 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
         used = pick("intake", "amount_drug", "amount", *_SUBSTANCES, "timing", "now", "plan", "finality")
         return Level.URGENT, "a large amount of a drug with a time set", used
     weak_goodbyes = len({h.text for h in by.get("farewell_weak", ())})
-    if weak_goodbyes >= 2 and (means or final or has("timing", *_STATES)):
-        used = pick("farewell_weak", "finality", "timing", *_STATES) + means_hits
+    if weak_goodbyes >= 2 and (means or final or has("timing", "plan", *_STATES)):
+        used = pick("farewell_weak", "finality", "timing", "plan", *_STATES) + means_hits
         return Level.URGENT, "goodbye words with means at hand", used
     if weak_goodbyes and has("timing") and (final or has("hopeless_weak")):
         used = pick("farewell_weak", "timing", "finality", "hopeless_weak")
         return Level.URGENT, "goodbye words with a time and a final tone", used
     if has(*_STATES) and (has("plan", "farewell") or has("means")):
         return Level.URGENT, "thoughts of dying with means or a plan", pick(*_STATES, "plan", "farewell", "means")
+    if has("self_harm") and has("in_progress"):
+        return Level.URGENT, "self-harm happening now", pick("self_harm", "in_progress", "finality")
     if has("harm_others_now"):
         return Level.URGENT, "on the way to harm someone", pick("harm_others_now", "harm_others", "now")
     if has("target_known") and has("weapon", "means") and has("now", "timing", "harm_others"):

@@ -28,6 +28,8 @@ SAMPLE = _find_sample()
 CASES = Path(__file__).with_name("cases.jsonl")
 
 URGENT_CASES = [
+    ("cut deeper than ever and it won't stop bleeding. not going to the er", U),
+    ("sold the car, gave the cat to my neighbour, tonight's the night. thank you all for everything", U),
     # Someone else's goodbye, quoted, while they can't be reached.
     ("my cousin just texted the family chat 'sorry for everything, look after my dog' and now her phone is off", U),
     # The writer's own goodbye, quoted.
@@ -140,6 +142,9 @@ CONCERN_CASES = [
     ("picking up from my old dealer tonight, haven't used in a year, doing it alone", C),
     ("taking my benzos with a bottle of wine tonight, whatever happens happens", C),
     ("tbh if i don't wake up tomorrow that's fine", C),
+    # An act denied right after it is said.
+    ("i want to k1ll myself so bad tonight but i won't, my sponsor is coming over", C),
+    ("what is even the point of existing anymore", C),
     # A voice heard, not an intent; "kinda want to" before an act is a thought.
     ("the voice that keeps saying kill yourself is back since i stopped my meds", C),
     ("kinda want to drive into the river on my way home. i won't", C),
@@ -155,6 +160,9 @@ SAFE_CASES = [
     ("i'm not suicidal, just exhausted from work", N),
     ("in 2016 i shot the same amount i used to and woke up in the ER. today i carry narcan", N),
     ("catching the bus to my meeting, see you all there", N),
+    ("cut my finger chopping onions, two stitches, the ER nurse asked if i was safe at home lol", N),
+    ("my pharmacist warned me that mixing benzos and alcohol could kill me, so the wine went down the drain", N),
+    ("i'm ending it with my boyfriend tonight, he keeps drinking in front of me", N),
     ("writing letters to everyone i hurt for my step 9 amends, my sponsor reads each one first", N),
     ("logging off for two weeks, going on a silent retreat with no wifi. see you all when i get back", N),
     ("four years ago tonight i was in the ER after an overdose. tonight i'm chairing my first meeting", N),
