@@ -94,7 +94,7 @@ class PostLinks:
         )
 
     def view(self, post) -> PostView:
-        """What templates/_partials/post.html shows of this post."""
+        """What the post_article macro (templates/_macros/post.html) shows of this post."""
         if post.is_anonymous or not post.author:
             author, author_url = author_label(post, self.viewer), None
         else:
@@ -126,6 +126,7 @@ class PostLinks:
 
     @cached_property
     def _member(self) -> str:
+        # The placeholder passes through the route's converter unchanged; _path_segment quotes the name.
         return url_pattern("boards.show_member", "pseudonym")
 
     @cached_property
