@@ -225,6 +225,9 @@ class _Engine:
         before = text[c_start : hit.start]
         if self.meta.search(clause):
             return False
+        if hit.category in ("suicidal_intent", "method", "harm_others") and self.voice_says.search(before[-60:]):
+            hit.category = "ideation"  # "the voice that says k1ll yourself": heard, not intended
+            return True
         if before.count('"') % 2 == 1:
             # Someone else's message quoted ("she just texted 'thanks for everything'") is about them, not the writer.
             opening = before.rfind('"')
@@ -249,9 +252,6 @@ class _Engine:
         if hit.category in _SAFE_CONTEXT_DROPS and self.safe_context.search(clause):
             if not set(clause.split()) & self.first_person:
                 return False
-        if hit.category in ("suicidal_intent", "method", "harm_others") and self.voice_says.search(before[-60:]):
-            hit.category = "ideation"  # "the voice that says k1ll yourself": heard, not intended
-            return True
         if hit.category in ("suicidal_intent", "method", "harm_others"):
             tail = before[-60:]
             thought = (

@@ -28,6 +28,7 @@ SAMPLE = _find_sample()
 CASES = Path(__file__).with_name("cases.jsonl")
 
 URGENT_CASES = [
+    ("drank half a bottle and now i'm taking my bars one at a time until i don't wake up. on number 9", U),
     ("cut deeper than ever and it won't stop bleeding. not going to the er", U),
     ("sold the car, gave the cat to my neighbour, tonight's the night. thank you all for everything", U),
     # Someone else's goodbye, quoted, while they can't be reached.
@@ -142,6 +143,10 @@ CONCERN_CASES = [
     ("picking up from my old dealer tonight, haven't used in a year, doing it alone", C),
     ("taking my benzos with a bottle of wine tonight, whatever happens happens", C),
     ("tbh if i don't wake up tomorrow that's fine", C),
+    # Thoughts that came back are now, not "back when".
+    ("su1c1dal thoughts came back when they lowered my dose. seeing my psych friday", C),
+    ("k-i-l-l-i-n-g myself has been on my mind since the relapse. i'm not in danger tonight", C),
+    ("death sounds like a vacation rn", C),
     # An act denied right after it is said.
     ("i want to k1ll myself so bad tonight but i won't, my sponsor is coming over", C),
     ("what is even the point of existing anymore", C),
@@ -160,6 +165,8 @@ SAFE_CASES = [
     ("i'm not suicidal, just exhausted from work", N),
     ("in 2016 i shot the same amount i used to and woke up in the ER. today i carry narcan", N),
     ("catching the bus to my meeting, see you all there", N),
+    ("lol my phone unalived itself in the lake on the camping trip", N),
+    ("hace cinco años intenté quitarme la vida. hoy me gradué de enfermera", N),
     ("cut my finger chopping onions, two stitches, the ER nurse asked if i was safe at home lol", N),
     ("my pharmacist warned me that mixing benzos and alcohol could kill me, so the wine went down the drain", N),
     ("i'm ending it with my boyfriend tonight, he keeps drinking in front of me", N),
