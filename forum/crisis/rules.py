@@ -122,7 +122,8 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     if weak_goodbyes and has("timing") and (final or has("hopeless_weak")):
         used = pick("farewell_weak", "timing", "finality", "hopeless_weak")
         return Level.URGENT, "goodbye words with a time and a final tone", used
-    if has(*_STATES) and (has("plan", "farewell") or has("means")):
+    denied = any(eng.denial_after.match(text, h.end) for h in pick(*_STATES))
+    if has(*_STATES) and (has("plan", "farewell") or has("means")) and not denied:
         return Level.URGENT, "thoughts of dying with means or a plan", pick(*_STATES, "plan", "farewell", "means")
     if has("self_harm") and has("in_progress"):
         return Level.URGENT, "self-harm happening now", pick("self_harm", "in_progress", "finality")

@@ -28,6 +28,8 @@ SAMPLE = _find_sample()
 CASES = Path(__file__).with_name("cases.jsonl")
 
 URGENT_CASES = [
+    ("bought a helium tank today, told the cashier it was for a party. using it tonight", U),
+    ("my friend is on instagram live from the roof of his building saying goodbye to everyone", U),
     ("drank half a bottle and now i'm taking my bars one at a time until i don't wake up. on number 9", U),
     ("cut deeper than ever and it won't stop bleeding. not going to the er", U),
     ("sold the car, gave the cat to my neighbour, tonight's the night. thank you all for everything", U),
@@ -147,6 +149,9 @@ CONCERN_CASES = [
     ("su1c1dal thoughts came back when they lowered my dose. seeing my psych friday", C),
     ("k-i-l-l-i-n-g myself has been on my mind since the relapse. i'm not in danger tonight", C),
     ("death sounds like a vacation rn", C),
+    ("sometimes i think about killing myself with my pills and a bottle of vodka. i won't, just admitting it", C),
+    ("been wanting to sewer slide every day this week. safe for now, calling my sponsor tonight", C),
+    ("my therapist asked if i was suicidal and i said no. i am. no plan but it's there every day", C),
     # An act denied right after it is said.
     ("i want to k1ll myself so bad tonight but i won't, my sponsor is coming over", C),
     ("what is even the point of existing anymore", C),
@@ -165,6 +170,7 @@ SAFE_CASES = [
     ("i'm not suicidal, just exhausted from work", N),
     ("in 2016 i shot the same amount i used to and woke up in the ER. today i carry narcan", N),
     ("catching the bus to my meeting, see you all there", N),
+    ("to be clear i'm not going to hurt myself, i worded my last post badly. tired, not in danger", N),
     ("lol my phone unalived itself in the lake on the camping trip", N),
     ("hace cinco años intenté quitarme la vida. hoy me gradué de enfermera", N),
     ("cut my finger chopping onions, two stitches, the ER nurse asked if i was safe at home lol", N),
