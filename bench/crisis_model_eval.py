@@ -48,7 +48,7 @@ from forum.demo import _title, make_body  # noqa: E402
 RANK = {"none": 0, "concern": 1, "urgent": 2}
 # Blind rounds: (the commit whose rules predate the round, first id, last id). Round 3+4 was written after the rules
 # at 035862d; rounds 5 and 6 (three writers each, who saw only the sample and its README) after the flagger at
-# 3a542d2 (rules + attention head) and at 18a3548 (rules tuned on round 5 + both heads); round 7 after 171b0ef; round 8 after f95dec1; round 9 after fb8b8a9; round 10 after dfd49e1.
+# 3a542d2 (rules + attention head) and at 18a3548 (rules tuned on round 5 + both heads); round 7 after 171b0ef; round 8 after f95dec1; round 9 after fb8b8a9; round 10 after dfd49e1; round 11 after 82e10dd.
 BLIND_ROUNDS = (
     ("035862d", 314, 573),
     ("3a542d2", 574, 1053),
