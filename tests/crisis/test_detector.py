@@ -172,7 +172,10 @@ SAFE_CASES = [
     ("catching the bus to my meeting, see you all there", N),
     ("that plot twist had me yelling 'i'm gonna jump out the window' at the tv", N),
     ("i'm not going to hurt myself, i'm going to hurt my legs at the gym tomorrow at 6am lol", N),
-    ("8 years ago this week i woke up in the icu after an od. if you're reading this from where i was, you're not done yet", N),
+    (
+        "8 years ago this week i woke up in the icu after an od. if you're reading this from where i was, you're not done yet",
+        N,
+    ),
     ("to be clear i'm not going to hurt myself, i worded my last post badly. tired, not in danger", N),
     ("lol my phone unalived itself in the lake on the camping trip", N),
     ("hace cinco años intenté quitarme la vida. hoy me gradué de enfermera", N),
