@@ -34,6 +34,8 @@ _CONTEXT_ONLY = frozenset(
     }
     | {"ambush", "old_dose", "target_known"}
 )
+# Acts and threats whose wording before or after can make them a thought, a joke or a stated intent.
+_INTENTS = frozenset({"suicidal_intent", "method", "harm_others"})
 # A denied act that still counts as suicidal thinking when the thought itself is said to persist.
 _THOUGHT_ON_DENIAL = frozenset({"suicidal_intent", "ideation", "method"})
 # Context-only categories that a past-tense clause still sets aside ("in 2017 i used the same amount i used to").
@@ -225,7 +227,7 @@ class _Engine:
         before = text[c_start : hit.start]
         if self.meta.search(clause):
             return False
-        if hit.category in ("suicidal_intent", "method", "harm_others") and self.voice_says.search(before[-60:]):
+        if hit.category in _INTENTS and self.voice_says.search(before[-60:]):
             hit.category = "ideation"  # "the voice that says k1ll yourself": heard, not intended
             return True
         if before.count('"') % 2 == 1:
@@ -252,7 +254,7 @@ class _Engine:
         if hit.category in _SAFE_CONTEXT_DROPS and self.safe_context.search(clause):
             if not set(clause.split()) & self.first_person:
                 return False
-        if hit.category in ("suicidal_intent", "method", "harm_others"):
+        if hit.category in _INTENTS:
             tail = before[-60:]
             thought = (
                 self.thought_before.search(tail)
