@@ -26,6 +26,7 @@ def _find_sample() -> Path | None:
 
 SAMPLE = _find_sample()
 CASES = Path(__file__).with_name("cases.jsonl")
+HELD_OUT = Path(__file__).with_name("heldout.jsonl")
 
 URGENT_CASES = [
     ("bought a helium tank today, told the cashier it was for a party. using it tonight", U),
@@ -412,11 +413,25 @@ def test_sample_figures() -> None:
 def test_own_cases_figures() -> None:
     """Our own labelled posts, written apart from the sample in blind rounds (tests/crisis/cases.jsonl).
 
-    They are fitted now (each round's misses were fixed), so they guard against regressions; before
-    tuning, each blind round scored 58-73% recall, which is the better guess for unseen posts.
+    They are fitted now (each round's misses were fixed), so they guard against regressions; the
+    figures each round scored before its tuning (README, "Crisis flagger") are the better guess for
+    unseen posts, and test_held_out_figures below is one such round kept apart.
     """
     rows = _read_jsonl(CASES)
     assert len(rows) >= 250
     tags = {t for r in rows for t in r["tags"]}
     assert {"plan", "overdose_now", "third_party_now", "harm_others", "homoglyph", "naloxone", "lyrics"} <= tags
+    _assert_figures(rows)
+
+
+def test_held_out_figures() -> None:
+    """Blind round 12 (tests/crisis/heldout.jsonl): 479 posts nobody tuned the lexicon or trained the model on.
+
+    Written by three writers who saw only the sample and its README, and kept out of cases.jsonl and the
+    model's training data (one post that repeated an own case word for word was dropped). Don't tune on these posts: once a miss here is fixed, this stops being a
+    measure of unseen posts (move the file into cases.jsonl and hold out a fresh round instead).
+    """
+    rows = _read_jsonl(HELD_OUT)
+    assert len(rows) == 479
+    assert not {r["text"] for r in rows} & {r["text"] for r in _read_jsonl(CASES)}
     _assert_figures(rows)
