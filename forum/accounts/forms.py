@@ -44,7 +44,11 @@ class DeleteAccountForm(FlaskForm):
     posts = RadioField(
         "What should happen to your posts?",
         choices=[
-            ("keep", 'Leave them, shown as "Former member", with nothing linking them to you'),
+            (
+                "keep",
+                'Leave them, with nothing linking them to you: named posts show "Former member", '
+                'anonymous ones stay "Anonymous member"',
+            ),
             ("remove", "Remove them: each leaves a placeholder and its text is erased"),
         ],
         validators=[DataRequired(message="Please choose what happens to your posts.")],

@@ -16,6 +16,7 @@ from functools import cached_property
 from flask import current_app
 
 from forum import permissions
+from forum.boards.models import PostStatus
 from forum.boards.services import author_label
 from forum.web import url_pattern
 
@@ -103,7 +104,8 @@ class PostLinks:
         post_id, viewer = post.id, self.viewer
         actions = {}
         if not post.is_removed_by_author:
-            if self.can_quote:
+            # Only a visible post may be quoted: the quote copies it where every reader sees it.
+            if self.can_quote and post.status == PostStatus.VISIBLE:
                 actions["quote"] = self._quote.format(post_id)
             if self.can_flag:
                 actions["flag"] = self._flag.format(post_id)

@@ -5,6 +5,7 @@ from werkzeug.http import is_resource_modified
 from forum import permissions
 from forum.boards import feeds, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
+from forum.boards.models import PostStatus
 from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
 from forum.ratelimits import editing_limit, posting_limit
@@ -94,8 +95,10 @@ def show_topic(slug: str, topic_id: int):
             quoted = services.get_post(quote_id, current_user)
         except Exception:  # noqa: BLE001 - an unknown quote id just means no quote
             quoted = None
-        if quoted is not None and quoted.topic_id == topic.id and not quoted.is_removed_by_author:
-            form.body.data = quote_markdown(services.author_label(quoted, current_user), quoted.body)
+        # The quote becomes a new post every reader sees, so it copies only what every reader may see:
+        # a visible post, under its public label (not "(you)" or a moderator's private handle).
+        if quoted is not None and quoted.topic_id == topic.id and quoted.status == PostStatus.VISIBLE:
+            form.body.data = quote_markdown(services.public_author_label(quoted), quoted.body)
     return render_template("boards/topic.html", topic=topic, page=page, form=form)
 
 

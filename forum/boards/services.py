@@ -52,15 +52,24 @@ class Page:
 
 def author_label(item: Post | Topic, viewer: User | None) -> str:
     """The name shown for an item's author to this viewer; never reveals an anonymous author."""
+    if item.is_anonymous:
+        # A deleted account's anonymous posts stay anonymous: turning them into "Former member"
+        # together with its named posts would link the two.
+        if item.author_id is None:
+            return ANONYMOUS_LABEL
+        if permissions.is_author(viewer, item):
+            return f"{ANONYMOUS_LABEL} (you)"
+        if permissions.can_see_anonymous_handle(viewer):
+            return item.author.anonymous_label
+        return ANONYMOUS_LABEL
     if item.author_id is None:
         return FORMER_MEMBER_LABEL
-    if not item.is_anonymous:
-        return item.author.pseudonym
-    if permissions.is_author(viewer, item):
-        return f"{ANONYMOUS_LABEL} (you)"
-    if permissions.can_see_anonymous_handle(viewer):
-        return item.author.anonymous_label
-    return ANONYMOUS_LABEL
+    return item.author.pseudonym
+
+
+def public_author_label(item: Post | Topic) -> str:
+    """The author's name as every reader sees it: the only label that may be copied into new text."""
+    return author_label(item, None)
 
 
 def _clean_text(text: str | None) -> str:

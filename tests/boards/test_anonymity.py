@@ -2,7 +2,7 @@
 
 import pytest
 
-from forum.boards.models import Post, Topic
+from forum.boards.models import Post, PostStatus, Topic
 from forum.extensions import db
 from tests.factories import PASSWORD, make_board, make_topic
 
@@ -76,3 +76,60 @@ def test_moderator_sees_stable_handle_not_pseudonym(client, login, moderator, an
     page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
     assert f"Anonymous #{author.anonymous_handle}" in page
     assert author.pseudonym not in page
+
+
+# Every place that copies an author label into new text ------------------------------------------
+
+
+def _quote_box(client, board, topic, post_id):
+    page = client.get(f"/boards/{board.slug}/topics/{topic.id}?quote={post_id}").text
+    return page.split('name="body"', 1)[1].split("</textarea>", 1)[0]
+
+
+def _anonymous_opening_post(topic):
+    return db.session.scalar(db.select(Post).where(Post.topic_id == topic.id).order_by(Post.id))
+
+
+def test_quoting_own_anonymous_post_copies_only_the_public_label(client, anonymous_thread):
+    author, board, topic, _ = anonymous_thread
+    client.post("/login", data={"pseudonym": author.pseudonym, "password": PASSWORD})
+    box = _quote_box(client, board, topic, _anonymous_opening_post(topic).id)
+    assert "Anonymous member wrote:" in box and "(you)" not in box and author.pseudonym not in box
+    # Posted as it stands, under the author's name, the reply links nothing to the anonymous post.
+    client.post(f"/boards/{board.slug}/topics/{topic.id}/reply", data={"body": box.split(">", 1)[1]})
+    client.post("/logout")
+    page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+    assert "Anonymous member (you)" not in page and "Anonymous member wrote:" in page
+
+
+def test_moderator_quote_of_anonymous_post_has_no_private_handle(client, login, moderator, anonymous_thread):
+    author, board, topic, _ = anonymous_thread
+    login(moderator)
+    box = _quote_box(client, board, topic, _anonymous_opening_post(topic).id)
+    assert "Anonymous member wrote:" in box
+    assert author.anonymous_handle not in box and author.pseudonym not in box
+
+
+def test_hidden_post_cannot_be_quoted_into_public_text(client, login, moderator):
+    from tests.factories import make_post
+
+    topic = make_topic(make_board(), title="Open topic")
+    hidden = make_post(topic, body="Words a moderator hid", status=PostStatus.HIDDEN)
+    login(moderator)
+    page = client.get(f"/boards/{topic.board.slug}/topics/{topic.id}")
+    assert f"quote={hidden.id}" not in page.text
+    assert "Words a moderator hid" not in _quote_box(client, topic.board, topic, hidden.id)
+
+
+def test_deleted_account_keeps_its_anonymous_posts_anonymous(client, login, moderator, anonymous_thread):
+    author, board, topic, public = anonymous_thread
+    client.post("/login", data={"pseudonym": author.pseudonym, "password": PASSWORD})
+    assert client.post("/account/delete", data={"posts": "keep", "password": PASSWORD}).status_code == 302
+    for viewer in (None, moderator):
+        if viewer is not None:
+            login(viewer)
+        anonymous_page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+        assert "Former member" not in anonymous_page and "Anonymous member" in anonymous_page
+        public_page = client.get(f"/boards/{public.board.slug}/topics/{public.id}").text
+        # The named opening post becomes "Former member"; the anonymous reply beside it does not.
+        assert public_page.count("Former member") == 1 and "Anonymous member" in public_page
