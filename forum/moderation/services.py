@@ -358,7 +358,10 @@ def audit_log(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[ModerationAction]:
-    """The newest audit log rows matching every filter given (pseudonyms match case-insensitively)."""
+    """The newest audit log rows matching every filter given (pseudonyms match case-insensitively).
+
+    The member filter never matches an anonymous post's rows, whoever wrote it.
+    """
     query = select(ModerationAction).options(
         joinedload(ModerationAction.actor), joinedload(ModerationAction.target_user), joinedload(ModerationAction.post)
     )
@@ -369,8 +372,11 @@ def audit_log(
             ModerationAction.actor_id.in_(select(User.id).where(User.pseudonym_key == moderator.strip().lower()))
         )
     if member:
+        # Only what was public under that pseudonym: actions on the account itself and on its named
+        # posts. Matching its anonymous posts too would reveal their author, unlogged.
         query = query.where(
-            ModerationAction.target_user_id.in_(select(User.id).where(User.pseudonym_key == member.strip().lower()))
+            ModerationAction.target_user_id.in_(select(User.id).where(User.pseudonym_key == member.strip().lower())),
+            or_(ModerationAction.post_id.is_(None), ModerationAction.post.has(Post.is_anonymous.is_(False))),
         )
     if since:
         query = query.where(ModerationAction.created_at >= since)

@@ -196,3 +196,19 @@ def _reports_page_for(client, login, member):
     client.post("/logout")
     login(member)
     return client.get("/reports").text
+
+
+def test_audit_log_member_filter_never_lists_anonymous_posts(client, login, admin, moderator, member):
+    from forum.moderation import actions
+
+    named = services.enqueue(make_post(author=member, body="named"), ItemKind.REPORT)
+    db.session.commit()
+    actions.warn_member(named, admin, note="Named post warning")
+    anonymous = services.enqueue(make_post(author=member, anonymous=True), ItemKind.REPORT)
+    db.session.commit()
+    actions.hide_post(anonymous, moderator, guideline="kindness", note="Anonymous post hidden")
+    login(admin)
+    page = client.get(f"/moderation/log?member={member.pseudonym}").text
+    assert "Named post warning" in page
+    assert "Anonymous post hidden" not in page and member.anonymous_handle not in page
+    assert "Anonymous post hidden" in client.get("/moderation/log").text

@@ -365,3 +365,17 @@ def test_report_model_has_unique_post_reporter(member):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_audit_log_member_filter_skips_anonymous_posts(moderator, admin, member):
+    named = _item(make_post(author=member, body="named"))
+    actions.warn_member(named, admin, note="named warning")
+    anonymous = _item(make_post(author=member, anonymous=True))
+    actions.hide_post(anonymous, moderator, guideline="kindness", note="anonymous hide")
+    actions.reveal_author(_item(make_post(author=member, anonymous=True)), moderator, reason="Threat")
+    services.log_action(admin, "note_on_account", target=member, note="account-wide")
+    db.session.commit()
+    found = {e.note for e in services.audit_log(member=member.pseudonym)}
+    assert found == {"named warning", "account-wide"}
+    # The rows are still in the log, under the anonymous handle.
+    assert {"kindness: anonymous hide", "Threat"} <= {e.note for e in services.audit_log()}
