@@ -90,8 +90,16 @@ def record_feedback(flag: CrisisFlag, by: User, verdict: str) -> None:
 
 
 def export_feedback() -> Iterator[str]:
-    """JSON lines of every reviewed assessment with the post's text, for tuning the lexicon."""
-    flags = db.session.scalars(select(CrisisFlag).where(CrisisFlag.feedback.is_not(None)).order_by(CrisisFlag.id))
+    """JSON lines of every reviewed assessment with the post's text, for tuning the lexicon.
+
+    A post its author removed (or erased with their account) is left out: only what still exists.
+    """
+    flags = db.session.scalars(
+        select(CrisisFlag)
+        .join(Post, Post.id == CrisisFlag.post_id)
+        .where(CrisisFlag.feedback.is_not(None), Post.status != PostStatus.REMOVED.value)
+        .order_by(CrisisFlag.id)
+    )
     for flag in flags:
         yield (
             json.dumps(

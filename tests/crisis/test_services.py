@@ -127,3 +127,14 @@ def test_admin_edits_a_hotline_and_it_is_logged(app, admin):
         services.save_hotline(line, admin, region="UK", name="Samaritans", phone="", sms_number="", url="")
     services.save_hotline(line, admin, region="UK", name="Samaritans", phone="116 123", sms_number="", url="https://www.samaritans.org")
     assert db.session.scalar(db.select(ModerationAction)).action == "save_hotline"
+
+
+def test_feedback_export_leaves_out_posts_their_authors_removed(app, member, moderator):
+    kept = boards.create_reply(make_topic(), member, body=CONCERN_TEXT)
+    removed = boards.create_reply(make_topic(), member, body=CONCERN_TEXT + " I deleted this later")
+    for post in (kept, removed):
+        services.record_feedback(services.latest_flag(post), moderator, "confirmed")
+    boards.delete_own_post(removed, member)
+    export = "".join(services.export_feedback())
+    assert "I deleted this later" not in export
+    assert [json.loads(line)["id"] for line in export.splitlines()] == [f"flag-{services.latest_flag(kept).id}"]
