@@ -220,6 +220,8 @@ def reveal_author(item: QueueItem, by: User, *, reason: str | None) -> str:
     """Return an anonymous author's pseudonym; needs a written reason, is logged, and the member is told."""
     if not can_reveal_anonymous(by):
         raise NotAllowed()
+    # A closed item hides the form; the route refuses too, as for every other action on the item.
+    require_free(item, by)
     if not item.post.is_anonymous:
         raise InvalidAction("This post is not anonymous.")
     author = _author(item)

@@ -236,7 +236,10 @@ def reveal_author(item_id: int):
         try:
             pseudonym = actions.reveal_author(item, current_user, reason=form.reason.data)
         except InvalidAction as error:
-            form.reason.errors = [error.message]
+            if error.field:
+                form.reason.errors = [error.message]
+            else:
+                flash(error.message, "error")
         else:
             # Shown once, on this response only: never flashed into the session cookie.
             return _render_item(item, revealed=pseudonym)

@@ -212,3 +212,16 @@ def test_audit_log_member_filter_never_lists_anonymous_posts(client, login, admi
     assert "Named post warning" in page
     assert "Anonymous post hidden" not in page and member.anonymous_handle not in page
     assert "Anonymous post hidden" in client.get("/moderation/log").text
+
+
+def test_reveal_refused_on_a_closed_item(client, login, moderator, member):
+    from forum.moderation import actions
+
+    item = services.enqueue(make_post(author=member, anonymous=True), ItemKind.REPORT)
+    db.session.commit()
+    actions.hide_post(item, moderator, guideline="kindness", note="Closed now")
+    login(moderator)
+    response = client.post(f"/moderation/items/{item.id}/reveal", data={"reason": "Just curious"})
+    assert response.status_code == 400
+    assert "already been dealt with" in response.text and member.pseudonym not in response.text
+    assert not db.session.scalars(select(ModerationAction).where(ModerationAction.action == "reveal_author")).all()

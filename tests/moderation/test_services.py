@@ -379,3 +379,11 @@ def test_audit_log_member_filter_skips_anonymous_posts(moderator, admin, member)
     assert found == {"named warning", "account-wide"}
     # The rows are still in the log, under the anonymous handle.
     assert {"kindness: anonymous hide", "Threat"} <= {e.note for e in services.audit_log()}
+
+
+def test_reveal_refused_on_closed_item_and_unlogged(moderator, member):
+    item = _item(make_post(author=member, anonymous=True))
+    services.resolve_item(item, moderator, resolution="keep")
+    with pytest.raises(InvalidAction):
+        actions.reveal_author(item, moderator, reason="After the fact")
+    assert not _actions("reveal_author") and actions.messages_for(member) == []
