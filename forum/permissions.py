@@ -36,6 +36,8 @@ class Capability(enum.StrEnum):
     READ_AUDIT_LOG = "read_audit_log"
     MANAGE_BOARDS = "manage_boards"
     MANAGE_HOTLINES = "manage_hotlines"
+    # Warn, suspend or ban an anonymous post's author directly (others' requests go to an admin).
+    RESTRICT_ANONYMOUS_AUTHOR = "restrict_anonymous_author"
 
 
 _MEMBER = {Capability.POST}
@@ -106,6 +108,24 @@ def can_manage_members(user: User | None) -> bool:
     return has_capability(user, Capability.MANAGE_MEMBERS)
 
 
+def can_restrict_member(user: User | None, member: User) -> bool:
+    """Moderators warn, suspend and ban members; only admins restrict moderators, and never admins or themselves."""
+    if not can_manage_members(user) or member.id == user.id:
+        return False
+    if can_review_queue(member):
+        return can_read_audit_log(user) and not can_read_audit_log(member)
+    return True
+
+
+def can_restrict_anonymous_author(user: User | None) -> bool:
+    """Admins act on an anonymous post's author themselves.
+
+    A moderator's warning, suspension or ban there goes to an admin instead, whoever wrote the post:
+    a refusal when the author is staff would tell the moderator who they are.
+    """
+    return has_capability(user, Capability.RESTRICT_ANONYMOUS_AUTHOR)
+
+
 def can_manage_hotlines(user: User | None) -> bool:
     """Admins edit the crisis lines shown to members."""
     return has_capability(user, Capability.MANAGE_HOTLINES)
@@ -172,6 +192,7 @@ TEMPLATE_CHECKS = {
         can_manage_resources,
         can_read_audit_log,
         can_manage_members,
+        can_restrict_anonymous_author,
         can_manage_hotlines,
         can_edit_post,
         can_delete_post,

@@ -13,7 +13,13 @@ from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import ModerationAction, ModeratorMessage, QueueItem
 from forum.moderation.services import close_item, log_action, require_free
-from forum.permissions import can_manage_members, can_reveal_anonymous, can_review_queue
+from forum.permissions import (
+    can_manage_members,
+    can_restrict_anonymous_author,
+    can_restrict_member,
+    can_reveal_anonymous,
+    can_review_queue,
+)
 
 # Guidelines a hidden post can cite; the author sees the label with the moderator's note.
 GUIDELINES = {
@@ -146,29 +152,51 @@ def _author(item: QueueItem) -> User:
     return item.post.author
 
 
-def _member_action(item: QueueItem, by: User) -> User:
+# A moderator's warning, suspension or ban of an anonymous post's author is logged under this
+# prefix and escalated: an admin applies it.
+REQUEST_PREFIX = "request_"
+DONE_MESSAGE = "Done; the member has been told."
+REQUESTED_MESSAGE = "Sent to an admin for review: on an anonymous post an admin applies it."
+
+
+def _member_action(item: QueueItem, by: User) -> User | None:
+    """The author to restrict, or None when the request must go to an admin.
+
+    An anonymous post's author goes to an admin before anything about them is checked, so the
+    answer is the same whoever wrote it (a refusal would tell the moderator the author is staff).
+    """
     _moderator(by, item)
     if not can_manage_members(by):
         raise NotAllowed()
     author = _author(item)
     if author.id == by.id:
         raise NotAllowed()
-    if can_review_queue(author) and not can_manage_members_above(by, author):
+    if item.post.is_anonymous and not can_restrict_anonymous_author(by):
+        return None
+    if not can_restrict_member(by, author):
         raise NotAllowed()
     return author
 
 
-def can_manage_members_above(by: User, member: User) -> bool:
-    # Moderators do not restrict other moderators or admins; admins may restrict moderators.
-    from forum.permissions import can_read_audit_log
+def _request_admin(item: QueueItem, by: User, action: str, note: str) -> ModerationAction:
+    if item.escalated_at is None:
+        item.escalated_at = utcnow()
+    entry = log_action(by, REQUEST_PREFIX + action, post=item.post, item=item, note=note)
+    db.session.commit()
+    return entry
 
-    return can_read_audit_log(by) and not can_read_audit_log(member)
+
+def member_action_message(entry: ModerationAction) -> str:
+    """What the moderator is told after a warning, suspension or ban: applied, or sent to an admin."""
+    return REQUESTED_MESSAGE if entry.action.startswith(REQUEST_PREFIX) else DONE_MESSAGE
 
 
 def warn_member(item: QueueItem, by: User, *, note: str | None) -> ModerationAction:
-    """Warn the post's author: a message to their account and a line in the log."""
+    """Warn the post's author: a message to their account and a line in the log (an admin's call if anonymous)."""
     author = _member_action(item, by)
     note = _note(note, required=True, what="the warning")
+    if author is None:
+        return _request_admin(item, by, "warn", note)
     _message(author, by, subject="A warning from the moderators", body=note, kind="warning", post=item.post)
     entry = log_action(by, "warn", post=item.post, item=item, note=note)
     db.session.commit()
@@ -178,11 +206,13 @@ def warn_member(item: QueueItem, by: User, *, note: str | None) -> ModerationAct
 def suspend_member(
     item: QueueItem, by: User, *, days: int, note: str | None, now: datetime | None = None
 ) -> ModerationAction:
-    """Suspend the post's author for some days; they are told why and until when."""
+    """Suspend the post's author for some days; they are told why and until when (an admin's call if anonymous)."""
     author = _member_action(item, by)
     note = _note(note, required=True, what="the reason for the suspension")
     if not 1 <= (days or 0) <= MAX_SUSPENSION_DAYS:
         raise InvalidAction(f"Suspend for 1 to {MAX_SUSPENSION_DAYS} days.", field="days")
+    if author is None:
+        return _request_admin(item, by, "suspend", f"{days} days: {note}")
     author.suspended_until = (now or utcnow()) + timedelta(days=days)
     author.restriction_reason = note
     until = author.suspended_until.strftime("%d %B %Y, %H:%M UTC")
@@ -194,9 +224,11 @@ def suspend_member(
 
 
 def ban_member(item: QueueItem, by: User, *, note: str | None) -> ModerationAction:
-    """Close the post's author's account; they can no longer sign in."""
+    """Close the post's author's account; they can no longer sign in (an admin's call if anonymous)."""
     author = _member_action(item, by)
     note = _note(note, required=True, what="the reason for the ban")
+    if author is None:
+        return _request_admin(item, by, "ban", note)
     author.is_banned = True
     author.restriction_reason = note
     author.session_version += 1

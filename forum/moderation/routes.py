@@ -123,18 +123,21 @@ def show_item(item_id: int):
     return _render_item(item, form=form)
 
 
-def _act(item: QueueItem, form, call, done: str, form_name: str):
-    """Validate a form, run one service, and go back to the item (or show the errors there)."""
+def _act(item: QueueItem, form, call, done, form_name: str):
+    """Validate a form, run one service, and go back to the item (or show the errors there).
+
+    `done` is the flash message, or a function of the service's result that returns it.
+    """
     if form.validate_on_submit():
         try:
-            call()
+            result = call()
         except InvalidAction as error:
             if error.field and error.field in form:
                 form[error.field].errors = [*form[error.field].errors, error.message]
             else:
                 flash(error.message, "error")
         else:
-            flash(done, "success")
+            flash(done(result) if callable(done) else done, "success")
             return redirect(url_for("moderation.show_item", item_id=item.id))
     return _render_item(item, 400, **{form_name: form})
 
@@ -208,13 +211,12 @@ def act_on_member(item_id: int):
 
     def act():
         if form.action.data == "warn":
-            actions.warn_member(item, current_user, note=form.note.data)
-        elif form.action.data == "suspend":
-            actions.suspend_member(item, current_user, days=form.days.data, note=form.note.data)
-        else:
-            actions.ban_member(item, current_user, note=form.note.data)
+            return actions.warn_member(item, current_user, note=form.note.data)
+        if form.action.data == "suspend":
+            return actions.suspend_member(item, current_user, days=form.days.data, note=form.note.data)
+        return actions.ban_member(item, current_user, note=form.note.data)
 
-    return _act(item, form, act, "Done; the member has been told.", "member")
+    return _act(item, form, act, actions.member_action_message, "member")
 
 
 @bp.post("/items/<int:item_id>/escalate")

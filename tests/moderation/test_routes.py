@@ -225,3 +225,29 @@ def test_reveal_refused_on_a_closed_item(client, login, moderator, member):
     assert response.status_code == 400
     assert "already been dealt with" in response.text and member.pseudonym not in response.text
     assert not db.session.scalars(select(ModerationAction).where(ModerationAction.action == "reveal_author")).all()
+
+
+def test_moderator_sees_the_same_answer_whoever_wrote_an_anonymous_post(client, login, moderator, admin, member):
+    from forum.moderation import actions
+    from forum.permissions import Role
+
+    staff = make_user("quiet_mod", role=Role.MODERATOR)
+    items = {}
+    for author in (member, staff):
+        items[author.pseudonym] = services.enqueue(make_post(author=author, anonymous=True), ItemKind.REPORT)
+    db.session.commit()
+    login(moderator)
+    answers = []
+    for item in items.values():
+        response = client.post(f"/moderation/items/{item.id}/member", data={"action": "warn", "note": "Stop that"})
+        page = client.get(response.headers["Location"]).text
+        answers.append((response.status_code, actions.REQUESTED_MESSAGE in page, "Escalated to admins" in page))
+    assert answers == [(302, True, True), (302, True, True)]
+    client.post("/logout")
+    # The admin finds the request at the top of the queue and applies it.
+    login(admin)
+    staff_item = items[staff.pseudonym]
+    assert "request_warn" in client.get(f"/moderation/items/{staff_item.id}").text
+    response = client.post(f"/moderation/items/{staff_item.id}/member", data={"action": "warn", "note": "Stop that"})
+    assert response.status_code == 302
+    assert actions.messages_for(staff)[0].kind == "warning"

@@ -387,3 +387,29 @@ def test_reveal_refused_on_closed_item_and_unlogged(moderator, member):
     with pytest.raises(InvalidAction):
         actions.reveal_author(item, moderator, reason="After the fact")
     assert not _actions("reveal_author") and actions.messages_for(member) == []
+
+
+@pytest.mark.parametrize("act", ["warn", "suspend", "ban"])
+def test_moderator_action_on_anonymous_post_goes_to_an_admin_whoever_wrote_it(moderator, admin, member, act):
+    other_mod = make_user("other_mod", role=Role.MODERATOR)
+    call = {
+        "warn": lambda item, by: actions.warn_member(item, by, note="Please stop"),
+        "suspend": lambda item, by: actions.suspend_member(item, by, days=2, note="Please stop"),
+        "ban": lambda item, by: actions.ban_member(item, by, note="Please stop"),
+    }[act]
+    outcomes = []
+    for author in (member, other_mod, admin):
+        item = _item(make_post(author=author, anonymous=True))
+        entry = call(item, moderator)
+        outcomes.append((entry.action, actions.member_action_message(entry), item.escalated_at is not None))
+        assert not author.is_restricted and actions.messages_for(author) == []
+    assert outcomes == [(f"request_{act}", actions.REQUESTED_MESSAGE, True)] * 3
+    # An admin then applies it to a member or a moderator.
+    call(_item(make_post(author=other_mod, anonymous=True)), admin)
+    assert _actions(act) and _actions(act)[0].target_user == other_mod
+
+
+def test_admin_restricts_anonymous_authors_directly(admin, member):
+    entry = actions.warn_member(_item(make_post(author=member, anonymous=True)), admin, note="Be kind")
+    assert entry.action == "warn" and actions.member_action_message(entry) == actions.DONE_MESSAGE
+    assert actions.messages_for(member)[0].kind == "warning"
