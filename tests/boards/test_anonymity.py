@@ -28,6 +28,8 @@ def _pages(client, board, topic, public):
     urls = ["/", f"/boards/{board.slug}", f"/boards/{board.slug}/topics/{topic.id}", "/help"]
     # Feeds of the anonymous topic's board and thread (the public topic names its author, rightly).
     urls += [f"/boards/{board.slug}/feed.atom", f"/boards/{board.slug}/topics/{topic.id}/feed.atom"]
+    # Search results label each hit's author.
+    urls += ["/search?q=relapsed", "/search?q=anon+reply"]
     for post in db.session.scalars(db.select(Post).where(Post.is_anonymous.is_(True), Post.topic_id == topic.id)):
         urls.append(f"/posts/{post.id}")
         urls.append(f"/boards/{board.slug}/topics/{topic.id}?quote={post.id}")
@@ -47,6 +49,9 @@ def test_guest_never_sees_anonymous_author(client, anonymous_thread):
     _assert_hidden(client, _pages(client, board, topic, public), author.pseudonym)
     page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
     assert "Anonymous member" in page
+    # The walk is not vacuous: search finds both anonymous posts, labelled as such.
+    for query in ("relapsed", "anon reply"):
+        assert "Anonymous member" in client.get("/search", query_string={"q": query}).text
 
 
 def test_other_member_never_sees_anonymous_author(client, login, anonymous_thread):
@@ -133,3 +138,85 @@ def test_deleted_account_keeps_its_anonymous_posts_anonymous(client, login, mode
         public_page = client.get(f"/boards/{public.board.slug}/topics/{public.id}").text
         # The named opening post becomes "Former member"; the anonymous reply beside it does not.
         assert public_page.count("Former member") == 1 and "Anonymous member" in public_page
+
+
+URGENT_TEXT = "i've saved up my pills, tonight's the night. wanted to say goodbye to you all"
+
+
+def _secrets(author):
+    return (author.pseudonym.lower(), author.anonymous_handle.lower())
+
+
+def test_alerts_never_name_an_anonymous_author(app, client, login):
+    from forum.crisis.models import AlertOutbox
+    from tests.factories import make_user
+
+    app.config.update(
+        SMTP_HOST="smtp.invalid", ALERT_EMAIL_TO=["mods@example.org"], ALERT_WEBHOOK_URL="https://h.invalid/"
+    )
+    author = make_user("Secret_Author_Y")
+    board = make_board()
+    login(author)
+    client.post(f"/boards/{board.slug}/topics/new", data={"title": "Tonight", "body": URGENT_TEXT, "anonymous": "y"})
+    rows = db.session.scalars(db.select(AlertOutbox)).all()
+    assert {row.channel for row in rows} == {"email", "webhook"}
+    for row in rows:
+        text = f"{row.subject} {row.body} {row.recipients}".lower()
+        assert not any(secret in text for secret in _secrets(author)), row.channel
+
+
+def test_reporter_pages_messages_and_export_never_name_an_anonymous_author(client, login, moderator, anonymous_thread):
+    from forum.moderation import actions, services
+    from tests.factories import make_user
+
+    author, board, topic, _ = anonymous_thread
+    reporter = make_user("worried_reader")
+    post = _anonymous_opening_post(topic)
+    login(reporter)
+    client.post(f"/posts/{post.id}/report", data={"reason": "worried", "note": "Are they safe?"})
+    item = services.open_item_for(post)
+    actions.message_author(item, moderator, subject="Checking in", body="How are you?")
+    actions.hide_post(item, moderator, guideline="graphic", note="Please add a content note")
+    for url in ("/reports", "/messages", "/account/export"):
+        response = client.get(url, follow_redirects=True)
+        assert response.status_code == 200, url
+        assert not any(secret in response.text.lower() for secret in _secrets(author)), url
+    assert "Are they safe?" in client.get("/account/export").text
+
+
+def test_crisis_feedback_export_never_names_an_anonymous_author(client, login, moderator):
+    from forum.boards.services import create_topic
+    from forum.crisis import services as crisis
+    from tests.factories import make_user
+
+    author = make_user("Secret_Author_Z")
+    topic = create_topic(make_board(), author, title="Tonight", body=URGENT_TEXT, anonymous=True)
+    crisis.record_feedback(crisis.latest_flag(_anonymous_opening_post(topic)), moderator, "confirmed")
+    login(moderator)
+    export = client.get("/moderation/crisis-feedback.jsonl").text
+    assert "goodbye" in export
+    assert not any(secret in export.lower() for secret in _secrets(author))
+
+
+def test_logs_never_name_an_anonymous_author(client, login, moderator, anonymous_thread, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    author, board, topic, _ = anonymous_thread
+    client.post("/login", data={"pseudonym": author.pseudonym, "password": PASSWORD})
+    client.post(f"/boards/{board.slug}/topics/{topic.id}/reply", data={"body": "Another anonymous", "anonymous": "y"})
+    client.post("/logout")
+    login(moderator)
+    client.get(f"/boards/{board.slug}/topics/{topic.id}")
+    for record in caplog.records:
+        # Signing in may name the account; nothing may tie it to a post.
+        message = record.getMessage().lower()
+        assert author.anonymous_handle.lower() not in message and "another anonymous" not in message, message
+
+
+def test_latest_feed_labels_the_anonymous_topic_only_anonymous(client, anonymous_thread):
+    author, *_ = anonymous_thread
+    feed = client.get("/latest.atom").text
+    entries = {e.split("<title", 1)[1].split("</title>")[0]: e for e in feed.split("<entry>")[1:]}
+    (anonymous,) = [e for title, e in entries.items() if "Hard week" in title]
+    assert "<name>Anonymous member</name>" in anonymous and author.pseudonym not in anonymous
