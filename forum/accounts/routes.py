@@ -145,7 +145,10 @@ def change_region():
     if region_form.validate_on_submit():
         services.set_region(current_user, region_form.region.data)
         flash("Saved. The support lines shown to you now match that region.", "success")
-    return redirect(url_for("accounts.settings"))
+    response = redirect(url_for("accounts.settings"))
+    # A region picked on /help before now gives way to the one saved on the account.
+    response.delete_cookie("region")
+    return response
 
 
 @bp.route("/account/recovery-codes", methods=["POST"])

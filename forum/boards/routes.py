@@ -31,9 +31,11 @@ def _add_error(form, error: InvalidAction) -> None:
 
 def _after_posting(post) -> str:
     """Remember to show support after a risky post, and say where the post went."""
-    if latest_flag(post) is not None:
-        session["show_support"] = True
-    if post.is_held:
+    flag = latest_flag(post)
+    if flag is not None:
+        # The panel says itself that a held post waits for a moderator.
+        session["show_support"] = {"level": flag.level, "held": post.is_held}
+    elif post.is_held:
         flash("Thanks for posting. A moderator will look at it soon; until then only you can see it.", "info")
     return url_for("boards.show_post", post_id=post.id)
 
@@ -134,7 +136,8 @@ def show_post(post_id: int):
     post = services.get_post(post_id, current_user)
     page = services.post_page(post, current_user)
     url = url_for("boards.show_topic", slug=post.topic.board.slug, topic_id=post.topic_id, page=page)
-    return redirect(f"{url}#post-{post.id}")
+    # After a post that signals risk the support panel comes first: the fragment lands on it.
+    return redirect(f"{url}#support" if session.get("show_support") else f"{url}#post-{post.id}")
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -163,8 +166,9 @@ def edit_post(post_id: int):
         except InvalidAction as error:
             _add_error(form, error)
         else:
-            if latest_flag(post) is not None and permissions.is_author(current_user, post):
-                session["show_support"] = True
+            flag = latest_flag(post)
+            if flag is not None and permissions.is_author(current_user, post):
+                session["show_support"] = {"level": flag.level, "held": post.is_held}
             flash("Your changes are saved.", "success")
             return redirect(url_for("boards.show_post", post_id=post.id))
     status = 400 if request.method == "POST" else 200

@@ -6,6 +6,8 @@ REGIONS = {"US": "United States", "UK": "UK and Ireland", "OTHER": "Somewhere el
 
 # Checked against each service's own published details on this date.
 CHECKED = date(2026, 11, 23)
+# The international lines for "Somewhere else" were added and checked later.
+ADDED = date(2026, 12, 4)
 
 DEFAULT_HOTLINES = (
     dict(
@@ -96,4 +98,56 @@ DEFAULT_HOTLINES = (
         sms_body="",
         url="https://findahelpline.com",
     ),
+    dict(
+        region="OTHER",
+        position=2,
+        is_primary=True,
+        name="9-8-8 Suicide Crisis Helpline (Canada)",
+        description="Call or text 988 anywhere in Canada, in English or French, 24/7.",
+        phone="988",
+        sms_number="988",
+        sms_body="",
+        url="https://988.ca",
+        last_checked=ADDED,
+    ),
+    dict(
+        region="OTHER",
+        position=3,
+        is_primary=True,
+        name="Lifeline (Australia)",
+        description="Call 13 11 14 or text 0477 13 11 14, 24/7.",
+        phone="13 11 14",
+        sms_number="0477 13 11 14",
+        sms_body="",
+        url="https://www.lifeline.org.au",
+        last_checked=ADDED,
+    ),
+    dict(
+        region="OTHER",
+        position=4,
+        is_primary=False,
+        name="Befrienders Worldwide",
+        description="Emotional support centres in many countries: find the one nearest you.",
+        phone="",
+        sms_number="",
+        sms_body="",
+        url="https://befrienders.org",
+        last_checked=ADDED,
+    ),
+    dict(
+        region="OTHER",
+        position=5,
+        is_primary=False,
+        name="Emergency services",
+        description="If you or someone near you is in immediate danger: 112 across the European Union and on "
+        "many mobile networks, or your local emergency number.",
+        phone="112",
+        sms_number="",
+        sms_body="",
+        url="",
+        last_checked=ADDED,
+    ),
 )
+
+# Numbers that reach emergency services; after an urgent post they are shown unfolded.
+EMERGENCY_NUMBERS = frozenset({"911", "999", "112", "000"})

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User, utcnow
 from forum.boards.models import Post
+from forum.crisis.hotlines import EMERGENCY_NUMBERS
 from forum.extensions import db
 
 
@@ -49,6 +50,11 @@ class Hotline(db.Model):
     sms_body: Mapped[str] = mapped_column(String(40), default="")
     url: Mapped[str] = mapped_column(String(300), default="")
     last_checked: Mapped[date | None]
+
+    @property
+    def is_emergency(self) -> bool:
+        """A line that reaches emergency services (911, 999, 112...)."""
+        return "".join(ch for ch in self.phone if ch.isdigit()) in EMERGENCY_NUMBERS
 
     @property
     def tel_href(self) -> str:

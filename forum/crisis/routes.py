@@ -1,8 +1,21 @@
-from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from forum.crisis import services
 from forum.crisis.forms import FeedbackForm, FlagMissedForm, HotlineForm
+from forum.crisis.hotlines import REGIONS
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.errors import InvalidAction
 from forum.extensions import db
@@ -11,8 +24,21 @@ from forum.permissions import Capability, role_required
 bp = Blueprint("crisis", __name__)
 
 
-def _region() -> str | None:
-    return current_user.region if current_user.is_authenticated else None
+# A functional cookie: the region a visitor chose on /help or in the panel (no account needed).
+REGION_COOKIE = "region"
+
+
+def _region() -> str:
+    member_region = current_user.region if current_user.is_authenticated else None
+    return services.chosen_region(request.cookies.get(REGION_COOKIE), member_region)
+
+
+def _panel(shown) -> dict:
+    """What the support panel shows: `shown` is what the posting route remembered (True or a dict)."""
+    shown = shown if isinstance(shown, dict) else {}
+    urgent = shown.get("level") == "urgent"
+    first, rest = services.hotlines_for(_region(), urgent=urgent)
+    return {"first": first, "rest": rest, "urgent": urgent, "held": bool(shown.get("held")), "region": _region()}
 
 
 @bp.app_context_processor
@@ -20,18 +46,28 @@ def support_panel():
     """The calm support panel: shown once, on the page after a post that signals risk."""
 
     def take_support_panel():
-        if not session.pop("show_support", False):
-            return None
-        first, rest = services.hotlines_for(_region())
-        return {"first": first, "rest": rest}
+        shown = session.pop("show_support", None)
+        return _panel(shown) if shown else None
 
-    return {"take_support_panel": take_support_panel}
+    return {"take_support_panel": take_support_panel, "crisis_regions": REGIONS}
 
 
 @bp.route("/help")
 def get_help():
-    first, rest = services.hotlines_for(_region())
-    return render_template("crisis/get_help.html", first=first, rest=rest)
+    chosen = request.args.get("region")
+    region = services.chosen_region(chosen, None) if chosen in REGIONS else _region()
+    first, rest = services.hotlines_for(region)
+    response = make_response(render_template("crisis/get_help.html", first=first, rest=rest, region=region))
+    if chosen in REGIONS:
+        response.set_cookie(
+            REGION_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
 
 
 @bp.route("/admin/hotlines")

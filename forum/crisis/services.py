@@ -123,15 +123,27 @@ def latest_flag(post: Post) -> CrisisFlag | None:
     )
 
 
-def hotlines_for(region: str | None) -> tuple[list[Hotline], list[Hotline]]:
-    """The lines to show first for a region, and the rest folded under "more options"."""
+def hotlines_for(region: str | None, *, urgent: bool = False) -> tuple[list[Hotline], list[Hotline]]:
+    """The lines to show first for a region, and the rest folded under "more options".
+
+    After an urgent post the region's emergency number is shown unfolded too, right after the
+    first lines, so nobody has to open anything to find it.
+    """
     region = region if region in REGIONS else current_app.config["DEFAULT_REGION"]
     lines = list(db.session.scalars(select(Hotline).order_by(Hotline.region, Hotline.position, Hotline.id)))
-    first = [h for h in lines if h.region == region and h.is_primary]
+    first = [h for h in lines if h.region == region and (h.is_primary or (urgent and h.is_emergency))]
     rest = [h for h in lines if h not in first]
     # Other regions come after the member's own, so the most useful extra lines are nearest.
     rest.sort(key=lambda h: (h.region != region, h.region, h.position))
     return first, rest
+
+
+def chosen_region(cookie: str | None, member_region: str | None) -> str:
+    """The region whose lines come first: a choice made on /help or in the panel, else the account's."""
+    for region in (cookie, member_region):
+        if region in REGIONS:
+            return region
+    return current_app.config["DEFAULT_REGION"]
 
 
 def seed_hotlines() -> int:
@@ -139,7 +151,7 @@ def seed_hotlines() -> int:
     if db.session.scalar(select(Hotline.id).limit(1)) is not None:
         return 0
     for data in DEFAULT_HOTLINES:
-        db.session.add(Hotline(**data, last_checked=CHECKED))
+        db.session.add(Hotline(**{"last_checked": CHECKED, **data}))
     db.session.commit()
     return len(DEFAULT_HOTLINES)
 

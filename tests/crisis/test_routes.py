@@ -79,9 +79,15 @@ def test_only_admins_manage_hotlines(client, login, member, moderator, admin):
     client.post("/logout")
     login(admin)
     assert "Samaritans" in client.get("/admin/hotlines").text
-    response = client.post("/admin/hotlines/new", data={"region": "UK", "name": "Test line", "phone": "", "sms_number": "", "url": ""})
-    assert response.status_code == 200 and "Give a phone number" in response.text and 'value="Test line"' in response.text
-    response = client.post("/admin/hotlines/new", data={"region": "UK", "name": "Test line", "phone": "0800 000 000", "position": "9"})
+    response = client.post(
+        "/admin/hotlines/new", data={"region": "UK", "name": "Test line", "phone": "", "sms_number": "", "url": ""}
+    )
+    assert (
+        response.status_code == 200 and "Give a phone number" in response.text and 'value="Test line"' in response.text
+    )
+    response = client.post(
+        "/admin/hotlines/new", data={"region": "UK", "name": "Test line", "phone": "0800 000 000", "position": "9"}
+    )
     assert response.status_code == 302
 
 
@@ -116,3 +122,56 @@ def test_moderator_flags_missed_post_and_gives_verdicts(client, login, moderator
     login(member)
     assert client.post(f"/posts/{post.id}/flag-missed", data={"level": "urgent", "note": "x"}).status_code == 403
     assert client.post(f"/moderation/flags/{flag.id}/feedback", data={"verdict": "false_alarm"}).status_code == 403
+
+
+def test_after_a_risky_post_the_redirect_lands_on_the_panel_heading(client, login, member):
+    seed_hotlines()
+    login(member)
+    response = _post_topic(client, make_board(), URGENT_TEXT)
+    landing = client.get(response.headers["Location"])
+    assert landing.status_code == 302 and landing.headers["Location"].endswith("#support")
+    page = client.get(landing.headers["Location"]).text
+    assert '<h2 id="support" tabindex="-1">' in page
+    # An urgent post: the emergency number is unfolded, before "More options".
+    assert 'href="tel:911"' in page.split("More options")[0]
+    assert "a moderator will look at it soon" in page.split("More options")[0]
+
+
+def test_a_concern_post_keeps_the_emergency_number_folded_and_a_safe_post_lands_on_itself(client, login, member):
+    seed_hotlines()
+    topic = make_topic()
+    login(member)
+    response = client.post(f"/boards/{topic.board.slug}/topics/{topic.id}/reply", data={"body": CONCERN_TEXT})
+    landing = client.get(response.headers["Location"])
+    page = client.get(landing.headers["Location"]).text
+    assert 'href="tel:911"' in page.split("More options")[1]
+    assert 'href="tel:911"' not in page.split("More options")[0]
+    response = client.post(f"/boards/{topic.board.slug}/topics/{topic.id}/reply", data={"body": SAFE_TEXT})
+    assert "#post-" in client.get(response.headers["Location"]).headers["Location"]
+
+
+def test_a_guest_chooses_a_region_on_help_and_it_is_remembered(client):
+    seed_hotlines()
+    page = client.get("/help?region=UK")
+    assert 'href="tel:116123"' in page.text.split("More options")[0]
+    cookie = client.get_cookie("region")
+    assert cookie is not None and cookie.value == "UK" and cookie.http_only
+    assert 'href="tel:116123"' in client.get("/help").text.split("More options")[0]
+    page = client.get("/help?region=OTHER").text.split("More options")[0]
+    assert "findahelpline.com" in page and 'href="tel:988"' in page and 'href="tel:131114"' in page
+    assert client.get("/help?region=nowhere").status_code == 200
+    assert client.get_cookie("region").value == "OTHER"
+
+
+def test_the_panel_offers_the_region_choice_and_saving_a_region_on_the_account_wins_again(client, login, member):
+    seed_hotlines()
+    login(member)
+    response = _post_topic(client, make_board(), URGENT_TEXT)
+    page = client.get(response.headers["Location"], follow_redirects=True).text
+    panel = page.split('<section class="support-panel"')[1].split("</section>")[0]
+    assert 'href="/help?region=UK"' in panel and 'href="/help?region=OTHER"' in panel
+    client.get("/help?region=UK")
+    assert 'href="tel:116123"' in client.get("/help").text.split("More options")[0]
+    client.post("/account/region", data={"region-region": "US"})
+    assert client.get_cookie("region") is None
+    assert 'href="tel:988"' in client.get("/help").text.split("More options")[0]

@@ -88,7 +88,10 @@ def test_moderator_flags_a_missed_post_and_feedback_exports(app, member, moderat
     with pytest.raises(InvalidAction):
         services.record_feedback(services.latest_flag(flagged), moderator, "whatever")
     lines = [json.loads(line) for line in services.export_feedback()]
-    assert [(row["feedback"], row["flagged_level"]) for row in lines] == [("missed", "urgent"), ("false_alarm", "concern")]
+    assert [(row["feedback"], row["flagged_level"]) for row in lines] == [
+        ("missed", "urgent"),
+        ("false_alarm", "concern"),
+    ]
     assert lines[0]["text"] == missed.body
 
 
@@ -108,14 +111,45 @@ def test_seeded_hotlines_are_accurate_and_idempotent(app):
     assert all(h.last_checked for h in lines.values())
 
 
-@pytest.mark.parametrize(("region", "expected"), [("US", {"988 Suicide & Crisis Lifeline", "Crisis Text Line"}),
-                                                   ("UK", {"Samaritans", "Shout"}), ("OTHER", {"Find A Helpline"}),
-                                                   (None, {"988 Suicide & Crisis Lifeline", "Crisis Text Line"})])
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        ("US", {"988 Suicide & Crisis Lifeline", "Crisis Text Line"}),
+        ("UK", {"Samaritans", "Shout"}),
+        ("OTHER", {"Find A Helpline", "9-8-8 Suicide Crisis Helpline (Canada)", "Lifeline (Australia)"}),
+        (None, {"988 Suicide & Crisis Lifeline", "Crisis Text Line"}),
+    ],
+)
 def test_region_decides_which_lines_come_first(app, region, expected):
     services.seed_hotlines()
     first, rest = services.hotlines_for(region)
     assert {h.name for h in first} == expected
-    assert len(first) <= 2 and len(first) + len(rest) == len(DEFAULT_HOTLINES)
+    assert len(first) <= 3 and len(first) + len(rest) == len(DEFAULT_HOTLINES)
+    assert not any(h.is_emergency for h in first)
+
+
+@pytest.mark.parametrize(("region", "number"), [("US", "911"), ("UK", "999"), ("OTHER", "112"), (None, "911")])
+def test_after_an_urgent_post_the_emergency_number_is_unfolded(app, region, number):
+    services.seed_hotlines()
+    first, rest = services.hotlines_for(region, urgent=True)
+    assert [h.phone for h in first if h.is_emergency] == [number]
+    assert not any(h.is_emergency and h.region == (region or "US") for h in rest)
+
+
+def test_somewhere_else_lists_international_lines_not_only_a_web_link(app):
+    services.seed_hotlines()
+    first, _ = services.hotlines_for("OTHER")
+    assert [h.tel_href for h in first if h.phone] == ["tel:988", "tel:131114"]
+    assert [h.sms_href for h in first if h.sms_number] == ["sms:988", "sms:0477131114"]
+    assert all(h.last_checked for h in first)
+
+
+@pytest.mark.parametrize(
+    ("cookie", "member", "expected"),
+    [("UK", "US", "UK"), (None, "UK", "UK"), ("bogus", None, "US"), ("OTHER", None, "OTHER"), (None, None, "US")],
+)
+def test_a_region_chosen_on_help_wins_over_the_account_and_the_default(app, cookie, member, expected):
+    assert services.chosen_region(cookie, member) == expected
 
 
 def test_admin_edits_a_hotline_and_it_is_logged(app, admin):
@@ -125,7 +159,9 @@ def test_admin_edits_a_hotline_and_it_is_logged(app, admin):
     line = db.session.scalar(db.select(Hotline).where(Hotline.name == "Samaritans"))
     with pytest.raises(InvalidAction):
         services.save_hotline(line, admin, region="UK", name="Samaritans", phone="", sms_number="", url="")
-    services.save_hotline(line, admin, region="UK", name="Samaritans", phone="116 123", sms_number="", url="https://www.samaritans.org")
+    services.save_hotline(
+        line, admin, region="UK", name="Samaritans", phone="116 123", sms_number="", url="https://www.samaritans.org"
+    )
     assert db.session.scalar(db.select(ModerationAction)).action == "save_hotline"
 
 
