@@ -55,6 +55,9 @@ class Config:
     HOLD_FIRST_POSTS = int(os.environ.get("HOLD_FIRST_POSTS", "1"))
     CRISIS_HOLD_URGENT = _flag("CRISIS_HOLD_URGENT", True)
     CRISIS_HOLD_CONCERN = _flag("CRISIS_HOLD_CONCERN", False)
+    # A member's CRISIS_REPEAT_COUNT-th post with risk within CRISIS_REPEAT_HOURS raises an urgent item.
+    CRISIS_REPEAT_COUNT = int(os.environ.get("CRISIS_REPEAT_COUNT", "3"))
+    CRISIS_REPEAT_HOURS = int(os.environ.get("CRISIS_REPEAT_HOURS", "72"))
     DEFAULT_REGION = os.environ.get("DEFAULT_REGION", "US")
     # A moderator's claim on a queue item lapses after this many minutes.
     MODERATION_CLAIM_MINUTES = int(os.environ.get("MODERATION_CLAIM_MINUTES", "15"))

@@ -12,6 +12,7 @@ from forum import permissions
 def register_web_hooks(app: Flask) -> None:
     from forum.boards.links import PostLinks, topic_views
     from forum.boards.services import author_label
+    from forum.moderation.models import CARE_NOTE
     from forum.text import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
@@ -20,6 +21,7 @@ def register_web_hooks(app: Flask) -> None:
     app.jinja_env.globals["post_links"] = PostLinks
     app.jinja_env.globals["topic_views"] = topic_views
     app.jinja_env.globals["action_form"] = _action_form
+    app.jinja_env.globals["CARE_NOTE"] = CARE_NOTE
     app.jinja_env.globals["url_for"] = _remembering_url_for()
 
     @app.context_processor

@@ -43,6 +43,8 @@ class PostView:
     report: str | None = None
     edit: str | None = None
     delete: str | None = None
+    # A note for readers on replying to someone who is struggling (a flagged, visible post).
+    peer_note: bool = False
 
 
 @dataclass(slots=True)
@@ -116,6 +118,8 @@ class PostLinks:
                     actions["edit"] = self._edit.format(post_id)
                 if permissions.can_delete_post(viewer, post):
                     actions["delete"] = self._delete.format(post_id)
+        if getattr(post, "flagged", False) and post.status == "visible" and not post.is_removed_by_author:
+            actions["peer_note"] = not permissions.is_author(viewer, post)
         created_at = post.created_at
         return PostView(
             author,

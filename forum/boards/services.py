@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, true
+from sqlalchemy import bindparam, column, func, or_, select, table, true
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
@@ -467,6 +467,8 @@ class ShownPost:
     edited_at: datetime | None
     moderator_note: str | None
     author: ListedAuthor | None
+    # The flagger found risk in it (and no moderator called it a false alarm): readers get the peer note.
+    flagged: bool = False
     is_removed_by_author = Post.is_removed_by_author
     is_held = Post.is_held
     is_hidden = Post.is_hidden
@@ -494,7 +496,7 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
     rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
-    posts = [ShownPost(*row[:9], author=_listed_author(row[9], row[10])) for row in rows]
+    posts = [ShownPost(*row[:9], author=_listed_author(row[9], row[10]), flagged=bool(row[11])) for row in rows]
     return Page(posts, page, pages, total)
 
 
@@ -502,7 +504,7 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
 def _topic_posts_statements(scope: str):
     where = (Post.topic_id == bindparam("topic_id")) & _scope_clause(Post, scope)
     listing = (
-        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle)
+        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag())
         .outerjoin(User, User.id == Post.author_id)
         .where(where)
         .order_by(Post.id)
@@ -510,6 +512,22 @@ def _topic_posts_statements(scope: str):
         .offset(bindparam("offset"))
     )
     return select(func.count(Post.id)).where(where), listing
+
+
+# The crisis flag table as a plain table clause: boards read whether a post was flagged without
+# importing the crisis package, which sits above boards.
+_crisis_flag = table("crisis_flag", column("post_id"), column("feedback"))
+
+
+def _has_risk_flag():
+    return (
+        select(_crisis_flag.c.post_id)
+        .where(
+            _crisis_flag.c.post_id == Post.id,
+            or_(_crisis_flag.c.feedback.is_(None), _crisis_flag.c.feedback != "false_alarm"),
+        )
+        .exists()
+    )
 
 
 def get_post(post_id: int, viewer: User | None) -> Post:

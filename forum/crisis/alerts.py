@@ -74,6 +74,20 @@ def queue_crisis_alert(item, level: str, *, emails: list[str] | None = None) -> 
     return queue_alert(subject, body, emails=emails, payload=payload)
 
 
+def queue_worry_alert(item) -> list[AlertOutbox]:
+    """Alert moderators that a member is worried about someone; links to the item, never copies the post."""
+    db.session.flush()
+    url = _item_url(item.id)
+    subject = f"[Concern] A member is worried about someone (item #{item.id})"
+    body = (
+        'A member reported a post with "I\'m worried about this member".\n\n'
+        f"Please open the moderation queue to look at it:\n{url}\n\n"
+        "This message does not include the post, its author or the reporter, to keep them private."
+    )
+    payload = {"event": "worried_report", "level": "concern", "item_id": item.id, "url": url}
+    return queue_alert(subject, body, payload=payload)
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from forum.accounts.models import User
+from forum.accounts.models import User, utcnow
 from forum.boards.models import Post, PostStatus
 from forum.crisis import alerts
 from forum.crisis.detector import Assessment, Level, assess
@@ -58,7 +59,51 @@ def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None)
         post.status = PostStatus.HELD.value
     item = enqueue(post, _KIND[level])
     alerts.queue_crisis_alert(item, level.value)
+    if level == Level.CONCERN and flagged_by is None:
+        _raise_repeated_concern(post, item)
     return flag
+
+
+def repeated_concern_posts(post: Post) -> list[Post]:
+    """The author's posts the flagger found risk in lately (CRISIS_REPEAT_HOURS), oldest first.
+
+    Counted under the name this post shows (anonymous posts with anonymous ones), so the rule never
+    links an anonymous post to its author's pseudonym.
+    """
+    if post.author_id is None:
+        return []
+    since = utcnow() - timedelta(hours=current_app.config["CRISIS_REPEAT_HOURS"])
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.author_id == post.author_id,
+                Post.is_anonymous.is_(post.is_anonymous),
+                Post.id.in_(
+                    select(CrisisFlag.post_id).where(
+                        CrisisFlag.flagged_by_id.is_(None),
+                        CrisisFlag.level.in_((Level.CONCERN.value, Level.URGENT.value)),
+                        CrisisFlag.created_at >= since,
+                    )
+                ),
+            )
+            .order_by(Post.id)
+        )
+    )
+
+
+def _raise_repeated_concern(post: Post, item) -> None:
+    """A member's third concern-level post in a few days is urgent: the item lists the posts."""
+    posts = repeated_concern_posts(post)
+    if len(posts) < current_app.config["CRISIS_REPEAT_COUNT"] or item.kind == ItemKind.URGENT_CRISIS:
+        return
+    item = enqueue(post, ItemKind.URGENT_CRISIS)
+    alerts.queue_crisis_alert(item, Level.URGENT.value)
+    hours = current_app.config["CRISIS_REPEAT_HOURS"]
+    listed = ", ".join(f"#{p.id}" for p in posts)
+    log_action(
+        None, "crisis_pattern", post=post, item=item, note=f"{len(posts)} posts with risk in {hours} hours: {listed}"
+    )
 
 
 def flag_missed_post(post: Post, by: User, *, level: str, note: str) -> CrisisFlag:

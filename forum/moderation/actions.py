@@ -11,7 +11,7 @@ from forum.accounts.models import User, utcnow
 from forum.boards.models import Board, PostStatus
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation.models import ModerationAction, ModeratorMessage, QueueItem
+from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
 from forum.moderation.services import close_item, log_action, require_free
 from forum.permissions import (
     can_manage_members,
@@ -31,6 +31,14 @@ GUIDELINES = {
     "spam": "No spam or advertising",
 }
 MAX_NOTE = 500
+CARE_SUBJECT = "We're here for you"
+CARE_BODY = (
+    "Hi, I'm one of the volunteer moderators. I read your post and I wanted you to know it was seen, "
+    "and that you matter here. For now only you can see it, while we make sure you have support.\n\n"
+    "You're not in trouble. If things feel like too much right now, the people at the lines below "
+    "are there any time of day or night, and talking to them is confidential. You can reply to this "
+    "message too."
+)
 MAX_MESSAGE = 5000
 # A suspension longer than a year is a ban and should be recorded as one.
 MAX_SUSPENSION_DAYS = 365
@@ -74,22 +82,30 @@ def _message(recipient: User, by: User, *, subject: str, body: str, kind: str, p
 
 
 def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) -> ModerationAction:
-    """Hide the item's post, tell its author which guideline and why, and close the item."""
+    """Hide the item's post, tell its author which guideline and why, and close the item.
+
+    A crisis item's post is kept out of view with care: its author reads a warm note and gets a
+    message with the support lines, never a guideline; the moderator's note goes to the log.
+    """
     from forum.boards.services import is_first_post, refresh_board_stats, refresh_topic_stats
 
     _moderator(by, item)
-    if guideline not in GUIDELINES:
+    crisis = item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS)
+    if not crisis and guideline not in GUIDELINES:
         raise InvalidAction("Choose the guideline the post breaks.", field="guideline")
-    note = _note(note, required=True, what="what the author should know")
+    note = _note(note, required=True, what="a note for the log" if crisis else "what the author should know")
     post = item.post
     post.status = PostStatus.HIDDEN.value
-    post.moderator_note = f"{GUIDELINES[guideline]}. {note}"[:MAX_NOTE]
+    post.moderator_note = CARE_NOTE if crisis else f"{GUIDELINES[guideline]}. {note}"[:MAX_NOTE]
     if is_first_post(post):
         post.topic.status = post.status
     refresh_topic_stats(post.topic)
     refresh_board_stats(post.topic.board)
+    if crisis and post.author is not None:
+        _message(post.author, by, subject=CARE_SUBJECT, body=CARE_BODY, kind="care", post=post, crisis_lines=True)
     close_item(item, by, "hidden")
-    entry = log_action(by, "hide_post", post=post, item=item, note=f"{guideline}: {note}")
+    logged = f"care: {note}" if crisis else f"{guideline}: {note}"
+    entry = log_action(by, "hide_post", post=post, item=item, note=logged)
     db.session.commit()
     return entry
 

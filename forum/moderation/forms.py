@@ -36,7 +36,8 @@ class NoteForm(FlaskForm):
 
 
 class HideForm(FlaskForm):
-    guideline = SelectField("Guideline", choices=list(GUIDELINES.items()))
+    # A crisis item's form sends "care": its author never reads a guideline.
+    guideline = SelectField("Guideline", choices=[*GUIDELINES.items(), ("care", "Keep hidden with care")])
     note = _note("What the author should know (they see this)", required=True)
 
 

@@ -9,6 +9,7 @@ from forum.errors import InvalidAction
 from forum.extensions import limiter
 from forum.moderation import actions, reports
 from forum.moderation.forms import ReportForm
+from forum.moderation.models import ReportReason
 from forum.moderation.services import restriction_message
 from forum.permissions import is_author
 from forum.ratelimits import member_or_address
@@ -36,9 +37,22 @@ def report_post(post_id: int):
         except InvalidAction as error:
             flash(error.message, "error")
         else:
+            if form.reason.data == ReportReason.WORRIED:
+                return redirect(url_for("reports.after_worry", post_id=post.id))
             flash("Thank you. The moderators will look at this; the member won't know who reported it.", "success")
             return redirect(url_for("boards.show_post", post_id=post.id))
     return render_template("moderation/report_post.html", post=post, topic=post.topic, form=form, notice=notice)
+
+
+@reports_bp.route("/posts/<int:post_id>/worried")
+@login_required
+def after_worry(post_id: int):
+    """What a member who is worried about someone can do now, after telling the moderators."""
+    if post_id >= 2**31:
+        abort(404)
+    post = get_post(post_id, current_user)
+    first, rest = hotlines_for(current_user.region)
+    return render_template("moderation/after_worry.html", post=post, first=first, rest=rest)
 
 
 @reports_bp.route("/reports")

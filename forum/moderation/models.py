@@ -10,6 +10,12 @@ from forum.accounts.models import User, utcnow
 from forum.boards.models import Post
 from forum.extensions import db
 
+# What the author of a crisis post a moderator keeps hidden reads: care, never a guideline.
+CARE_NOTE = (
+    "A moderator has read your post and wants to make sure you have support right now. "
+    "For the moment only you can see it. You're not in trouble, and you're welcome here."
+)
+
 
 class ItemKind(enum.IntEnum):
     """Why an item is in the queue; the lower the value, the sooner it is worked."""

@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User, utcnow
 from forum.boards.models import Post, PostStatus
+from forum.crisis import alerts
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import ItemKind, Report, ReportReason
-from forum.moderation.services import enqueue, restriction_message
+from forum.moderation.services import enqueue, open_item_for, restriction_message
 from forum.permissions import can_report_post, is_author
 
 # "Worried" reports are a care channel, not a weapon: a few a day is plenty for one member.
@@ -43,15 +44,25 @@ def report_post(post: Post, by: User, *, reason: str, note: str | None = None, n
         )
     report = Report(post=post, reporter=by, reason=reason, note=note, created_at=now)
     db.session.add(report)
+    # A member's worry is a care signal: it reaches the queue as a crisis item, at least concern.
+    worried = reason == ReportReason.WORRIED
     try:
-        item = enqueue(post, ItemKind.REPORT)
+        was_crisis = _open_crisis_item(post)
+        item = enqueue(post, ItemKind.CONCERN_CRISIS if worried else ItemKind.REPORT)
     except IntegrityError:
         # Two submissions at once: the unique constraint keeps one.
         db.session.rollback()
         raise InvalidAction(ALREADY_REPORTED) from None
     report.queue_item_id = item.id
+    if worried and not was_crisis:
+        alerts.queue_worry_alert(item)
     db.session.commit()
     return report
+
+
+def _open_crisis_item(post: Post) -> bool:
+    item = open_item_for(post)
+    return item is not None and item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS)
 
 
 def has_reported(post: Post, by: User) -> bool:

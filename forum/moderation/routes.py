@@ -20,7 +20,7 @@ from forum.moderation.forms import (
     ResolveForm,
     RevealForm,
 )
-from forum.moderation.models import QueueItem
+from forum.moderation.models import ItemKind, QueueItem
 from forum.permissions import can_read_audit_log, can_review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -87,10 +87,13 @@ def _render_item(item: QueueItem, status: int = 200, **forms):
     flags = db.session.scalars(
         db.select(CrisisFlag).where(CrisisFlag.post_id == item.post_id).order_by(CrisisFlag.id)
     ).all()
+    hide = forms.pop("hide", None) or HideForm()
+    if item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS):
+        hide.note.label.text = "Note for the log (the author doesn't see it)"
     context = {
         "item": item,
         "form": forms.pop("form", None) or ResolveForm(),
-        "hide": forms.pop("hide", None) or HideForm(),
+        "hide": hide,
         "move": move,
         "message": message,
         "member": forms.pop("member", None) or MemberActionForm(),
