@@ -69,6 +69,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "moderation.on_call": MODERATORS,
     "moderation.audit_log": ADMINS,
     "reports.report_post": SIGNED_IN - AUTHOR,
+    "reports.after_worry": SIGNED_IN,
     "reports.my_reports": SIGNED_IN,
     "messages.inbox": SIGNED_IN,
     "resources.list_resources": EVERYONE,
