@@ -78,6 +78,8 @@ class Config:
     # Each web process delivers alerts in a background thread; turn off to use `flask alerts deliver`.
     ALERT_WORKER = _flag("ALERT_WORKER", True)
 
+    # Search engines are asked to stay away (noindex, robots.txt) unless ALLOW_INDEXING=1.
+    ALLOW_INDEXING = _flag("ALLOW_INDEXING", False)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, has_request_context, request, url_for
+from flask import Flask, Response, abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -23,6 +23,8 @@ def register_web_hooks(app: Flask) -> None:
     app.jinja_env.globals["action_form"] = _action_form
     app.jinja_env.globals["CARE_NOTE"] = CARE_NOTE
     app.jinja_env.globals["url_for"] = _remembering_url_for()
+
+    app.add_url_rule("/robots.txt", endpoint="robots_txt", view_func=_robots_txt)
 
     @app.context_processor
     def template_helpers():
@@ -59,6 +61,7 @@ def register_web_hooks(app: Flask) -> None:
                 "crisis.get_help",
                 "static",
                 "healthz",
+                "robots_txt",
             }
             if request.endpoint not in open_endpoints:
                 from forum.extensions import login_manager
@@ -81,10 +84,23 @@ def register_web_hooks(app: Flask) -> None:
         headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
         )
+        if not current_app.config["ALLOW_INDEXING"]:
+            # Every page and feed: members write about their health; search engines keep out.
+            headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         if current_user.is_authenticated:
             # Pages for a signed-in member may hold private text; keep them out of shared caches.
             headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+def _robots_txt():
+    """Everything is off limits to crawlers unless ALLOW_INDEXING=1; private pages always are."""
+    if current_app.config["ALLOW_INDEXING"] and not current_app.config["MEMBERS_ONLY"]:
+        private = ("/account", "/messages", "/moderation/", "/admin/", "/reports", "/search", "/login", "/register")
+        lines = ["User-agent: *", *(f"Disallow: {path}" for path in private)]
+    else:
+        lines = ["User-agent: *", "Disallow: /"]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}

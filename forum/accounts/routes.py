@@ -1,6 +1,6 @@
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import privacy, services
@@ -36,13 +36,29 @@ def _form_error(form, error: InvalidAction) -> None:
         form.form_errors.append(error.message)
 
 
+def _registered(response) -> bool:
+    # Only a sign-up that worked counts towards the limit, so typos on a shared clinic or library
+    # connection don't lock the next person out.
+    return response.status_code == 200 and getattr(response, "new_account", False)
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("10 per hour", methods=["POST"], deduct_when=_registered)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
     form = RegisterForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        # Every problem at once: the form's own checks and the service's, field by field.
+        problems = services.registration_problems(
+            form.pseudonym.data or "", form.password.data or "", agreed_to_guidelines=form.agree.data
+        )
+        for name, message in problems.items():
+            if not form[name].errors:
+                form[name].errors = [*form[name].errors, message]
+        valid = valid and not problems
+    if valid:
         try:
             user, codes = services.register_member(
                 form.pseudonym.data, form.password.data, agreed_to_guidelines=form.agree.data
@@ -51,7 +67,9 @@ def register():
             _form_error(form, error)
         else:
             login_user(user)
-            return render_template("accounts/recovery_codes.html", codes=codes, new_account=True)
+            response = make_response(render_template("accounts/recovery_codes.html", codes=codes, new_account=True))
+            response.new_account = True
+            return response
     return render_template("accounts/register.html", form=form)
 
 

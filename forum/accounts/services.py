@@ -101,6 +101,23 @@ def create_user(pseudonym: str, password: str, role: Role = Role.MEMBER) -> tupl
     return user, codes
 
 
+def registration_problems(pseudonym: str, password: str, *, agreed_to_guidelines: bool) -> dict[str, str]:
+    """Every reason this sign-up would be refused, by form field, so the form shows them all at once."""
+    pseudonym = pseudonym.strip()
+    problems = {}
+    problem = pseudonym_problem(pseudonym)
+    if problem:
+        problems["pseudonym"] = problem
+    elif find_user(pseudonym):
+        problems["pseudonym"] = "That pseudonym is taken. Please choose another."
+    problem = password_problem(password)
+    if problem:
+        problems["password"] = problem
+    if not agreed_to_guidelines:
+        problems["agree"] = "Please read and agree to the community guidelines."
+    return problems
+
+
 def register_member(pseudonym: str, password: str, *, agreed_to_guidelines: bool) -> tuple[User, list[str]]:
     """Register a member who has agreed to the guidelines; returns the user and recovery codes."""
     if not agreed_to_guidelines:

@@ -175,14 +175,19 @@ def edit_post(post_id: int):
     return render_template("boards/edit_post.html", post=post, form=form, first=first), status
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):
     if post_id > MAX_ID:
         abort(404)
     post = services.get_post(post_id, current_user)
+    if not permissions.can_delete_post(current_user, post):
+        abort(403)
     from forum.accounts.forms import ActionForm
 
+    if request.method == "GET":
+        # Deleting can't be undone: a page asks first, with no JavaScript needed.
+        return render_template("boards/delete_post.html", post=post, topic=post.topic)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_own_post(post, current_user)

@@ -26,6 +26,7 @@ AUTHOR_OR_MODERATOR = AUTHOR | MODERATORS
 # endpoint -> the roles allowed to use it (GET and POST alike).
 EXPECTED: dict[str, frozenset[str]] = {
     "healthz": EVERYONE,
+    "robots_txt": EVERYONE,
     "accounts.login": EVERYONE,
     "accounts.register": EVERYONE,
     "accounts.recover": EVERYONE,
