@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint bench clean e2e-deps system-deps
+.PHONY: run test install install-dev lint bench clean e2e-deps system-deps crisis-eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench: install-dev
 	  else echo "bench: wrk is missing; as root: apt-get install wrk"; exit 1; fi; \
 	fi
 	$(BIN)/python bench/run.py
+
+# The crisis flagger on the held-out blind rounds, per language.
+crisis-eval: install-dev
+	$(BIN)/python bench/crisis_rounds.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
