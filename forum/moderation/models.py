@@ -40,6 +40,8 @@ class QueueItem(db.Model):
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     claimed_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
+    # When the item became urgent (created so, or raised later): on-call escalation counts from it.
+    urgent_at: Mapped[datetime | None]
     # When every moderator was alerted because no one on call claimed an urgent item.
     broadcast_at: Mapped[datetime | None]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from forum.accounts.models import User, utcnow
 from forum.errors import InvalidAction, NotAllowed
@@ -96,7 +96,7 @@ def escalate_unclaimed(now: datetime | None = None) -> int:
             QueueItem.resolved_at.is_(None),
             QueueItem.priority == ItemKind.URGENT_CRISIS.value,
             QueueItem.broadcast_at.is_(None),
-            QueueItem.created_at <= now - timedelta(minutes=minutes),
+            func.coalesce(QueueItem.urgent_at, QueueItem.created_at) <= now - timedelta(minutes=minutes),
         )
     ).all()
     sent = 0

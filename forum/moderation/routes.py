@@ -53,10 +53,18 @@ def moderation_helpers():
 
 @bp.route("/")
 def queue():
-    items = services.open_items(escalated_first=can_read_audit_log(current_user))
+    shown = request.args.get("show", "")
+    items = services.open_items(
+        escalated_first=can_read_audit_log(current_user),
+        kind=services.QUEUE_FILTERS.get(shown),
+        held_by=current_user if shown == "mine" else None,
+    )
     return render_template(
         "moderation/queue.html",
         items=items,
+        shown=shown if shown in services.QUEUE_FILTERS or shown == "mine" else "",
+        per_member=services.items_per_member(items),
+        excerpt=services.excerpt,
         stats=services.queue_stats(),
         now=_now(),
         claim_holder=services.current_holder,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -70,6 +71,7 @@ def enqueue(post: Post, kind: ItemKind) -> QueueItem:
         item.priority = min(item.priority, kind.value)
     db.session.flush()
     if kind == ItemKind.URGENT_CRISIS and not was_urgent:
+        item.urgent_at = utcnow()
         from forum.moderation.oncall import alert_on_call
 
         alert_on_call(item)
@@ -126,23 +128,55 @@ def _open_counts_statement():
     ).where(QueueItem.resolved_at.is_(None))
 
 
-def open_items(*, escalated_first: bool = False) -> list[QueueItem]:
+# The queue's filters: a kind of item, or the items a moderator holds.
+QUEUE_FILTERS = {
+    "urgent": ItemKind.URGENT_CRISIS,
+    "concern": ItemKind.CONCERN_CRISIS,
+    "report": ItemKind.REPORT,
+    "held": ItemKind.HELD,
+}
+EXCERPT_CHARS = 200
+
+
+def open_items(
+    *, escalated_first: bool = False, kind: ItemKind | None = None, held_by: User | None = None
+) -> list[QueueItem]:
     """Open queue items, most urgent first, then oldest first; admins see escalated ones on top."""
     order = [QueueItem.priority, QueueItem.created_at, QueueItem.id]
     if escalated_first:
         order.insert(0, QueueItem.escalated_at.is_(None))
+    query = select(QueueItem).where(QueueItem.resolved_at.is_(None))
+    if kind is not None:
+        query = query.where(QueueItem.priority == kind.value)
+    if held_by is not None:
+        since = utcnow() - timedelta(minutes=claim_minutes())
+        query = query.where(QueueItem.claimed_by_id == held_by.id, QueueItem.claimed_at > since)
     return list(
         db.session.scalars(
-            select(QueueItem)
-            .options(
+            query.options(
                 joinedload(QueueItem.post).joinedload(Post.topic).joinedload(Topic.board),
                 joinedload(QueueItem.post).joinedload(Post.author),
                 joinedload(QueueItem.claimed_by),
-            )
-            .where(QueueItem.resolved_at.is_(None))
-            .order_by(*order)
+            ).order_by(*order)
         ).unique()
     )
+
+
+def excerpt(post: Post) -> str:
+    """The start of a post for the queue list, on one line."""
+    text = " ".join(post.body.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def items_per_member(items: list[QueueItem]) -> dict[int, int]:
+    """For each item, how many listed items concern the same member under the same name (item id -> count).
+
+    Anonymous posts are counted with anonymous ones and named with named, so the count never links
+    an anonymous post to its author's pseudonym.
+    """
+    key = {item.id: (item.post.author_id, item.post.is_anonymous) for item in items if item.post.author_id}
+    counts = Counter(key.values())
+    return {item_id: counts[name] for item_id, name in key.items()}
 
 
 # Claims -------------------------------------------------------------------------------------

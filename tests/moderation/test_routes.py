@@ -251,3 +251,31 @@ def test_moderator_sees_the_same_answer_whoever_wrote_an_anonymous_post(client, 
     response = client.post(f"/moderation/items/{staff_item.id}/member", data={"action": "warn", "note": "Stop that"})
     assert response.status_code == 302
     assert actions.messages_for(staff)[0].kind == "warning"
+
+
+def test_the_queue_reads_at_a_glance_excerpts_counts_and_filters(client, login, moderator, member, other_member):
+    long_body = "I relapsed last night after eight months. " * 10
+    named = [make_post(author=member, body=long_body) for _ in range(2)]
+    anonymous = make_post(author=member, anonymous=True, body="hard week, can't sleep")
+    urgent = make_post(author=other_member, body="this is my last post, the pills are here")
+    items = [services.enqueue(p, ItemKind.REPORT) for p in (*named, anonymous)]
+    items.append(services.enqueue(urgent, ItemKind.URGENT_CRISIS))
+    db.session.commit()
+    login(moderator)
+    page = client.get("/moderation/").text
+    # The first 200 characters, on one line.
+    excerpt = services.excerpt(named[0])
+    assert len(excerpt) == 200 and excerpt.endswith("…") and excerpt in page
+    # Two items about the member under their pseudonym; the anonymous one is counted apart.
+    assert page.count("2 items about this member") == 2
+    assert page.count("items about this member") == 2
+    # Urgent posts sit behind a content note.
+    assert '<details class="content-note queue-excerpt"><summary>Content note: a post in crisis' in page
+    urgent_page = client.get("/moderation/?show=urgent").text
+    assert "the pills are here" in urgent_page and "I relapsed" not in urgent_page
+    assert "the pills are here" not in client.get("/moderation/?show=report").text
+    assert "Nothing here." in client.get("/moderation/?show=mine").text
+    services.claim_item(items[2], moderator)
+    mine = client.get("/moderation/?show=mine").text
+    assert "hard week" in mine and "I relapsed" not in mine
+    assert client.get("/moderation/?show=nonsense").status_code == 200

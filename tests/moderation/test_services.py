@@ -348,6 +348,24 @@ def test_unclaimed_urgent_item_goes_to_everyone_once(mail, moderator, admin):
     assert oncall.escalate_unclaimed(now + timedelta(minutes=30)) == 0
 
 
+def test_escalation_counts_from_when_the_item_became_urgent(mail, moderator, admin):
+    oncall.set_alert_email(admin, "oak@example.org")
+    post = make_post()
+    earlier = utcnow() - timedelta(hours=3)
+    item = _item(post, ItemKind.REPORT, created_at=earlier)
+    assert item.urgent_at is None
+    services.enqueue(post, ItemKind.URGENT_CRISIS)
+    db.session.commit()
+    raised = item.urgent_at
+    assert raised is not None and raised > earlier
+    # Three hours after the first report, but only just urgent: not yet escalated.
+    assert oncall.escalate_unclaimed(raised + timedelta(minutes=5)) == 0
+    assert oncall.escalate_unclaimed(raised + timedelta(minutes=11)) == 1
+    # Raising an item that is already urgent keeps the time it first became so.
+    services.enqueue(post, ItemKind.URGENT_CRISIS)
+    assert item.urgent_at == raised
+
+
 def test_claimed_urgent_item_is_not_broadcast(mail, moderator):
     now = utcnow()
     item = _item(make_post(), ItemKind.URGENT_CRISIS, created_at=now)
