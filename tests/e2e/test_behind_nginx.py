@@ -254,3 +254,28 @@ def test_nginx_logs_hold_no_client_address(behind_nginx, https_page):
     for log in behind_nginx.logs.iterdir():
         text = log.read_text()
         assert "127.0.0.1" not in text and "::1" not in text and "private" not in text, f"{log.name}: {text}"
+
+
+def test_forum_posts_carry_the_referer_and_other_sites_get_none(https_page, behind_nginx):
+    page = https_page
+    seen: dict[str, str | None] = {}
+
+    def elsewhere(route):
+        seen["elsewhere"] = route.request.all_headers().get("referer")
+        route.fulfill(status=200, content_type="text/html", body="<title>elsewhere</title>")
+
+    page.context.route("https://elsewhere.example/**", elsewhere)
+    page.on("request", lambda r: seen.setdefault("post", r.header_value("referer")) if r.method == "POST" else None)
+
+    register(page, f"referred_{secrets.token_hex(3)}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    assert seen["post"] == f"{behind_nginx.url}/register"
+
+    # A link out, followed from a topic page: the other site must not learn which page it was.
+    start_topic(page, unique("Links out"), "Somewhere else to read.")
+    page.evaluate(
+        "() => { const a = document.createElement('a'); a.href = 'https://elsewhere.example/'; "
+        "document.body.append(a); a.click(); }"
+    )
+    page.wait_for_url("https://elsewhere.example/")
+    assert seen["elsewhere"] is None
