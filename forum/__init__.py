@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Mapping
 from functools import cache
 
 from flask import Flask
 
-from forum.config import DEV_SECRET_KEY, PROJECT_ROOT, Config
+from forum.config import DEV_SECRET_KEY, PROJECT_ROOT, Config, gunicorn_workers
 
 
 def create_app(overrides: Mapping | None = None, config_class: type = Config) -> Flask:
@@ -25,6 +26,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         app.config.update(overrides)
     _check_secret_key(app)
     _configure_logging(app)
+    _warn_if_limits_unshared(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -91,6 +93,23 @@ def _configure_logging(app: Flask) -> None:
         logging.basicConfig(level=level, handlers=[handler])
         # Werkzeug's access log writes client addresses; the forum keeps none by default.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def _warn_if_limits_unshared(app: Flask) -> None:
+    # memory:// counts per process: with 5 workers an attacker gets 5 times each allowance. A
+    # misquoted env file (see docs/forum.env.sample) falls back to it silently, so say so at start.
+    config = app.config
+    if not config["RATELIMIT_ENABLED"] or not config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return
+    workers = gunicorn_workers(sys.argv, os.environ)
+    if workers > 1 or config["APP_HOSTS"] > 1:
+        logging.getLogger("forum").warning(
+            "rate limits are counted in each process's memory (RATELIMIT_STORAGE_URI=memory://) "
+            "with %d gunicorn workers and %d app hosts configured, so each process allows the full limit: "
+            "point RATELIMIT_STORAGE_URI at Redis (docs/deploy.md, section 7)",
+            workers,
+            config["APP_HOSTS"],
+        )
 
 
 def _configure_login(app: Flask) -> None:

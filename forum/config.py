@@ -1,4 +1,6 @@
 import os
+import shlex
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,39 @@ def _database_url() -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+def _workers_option(args: Sequence[str]) -> int | None:
+    """The last `-w N`, `-wN`, `--workers N` or `--workers=N` in a gunicorn command line."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg in ("-w", "--workers"):
+            value = args[index + 1] if index + 1 < len(args) else ""
+        elif arg.startswith("--workers="):
+            value = arg.partition("=")[2]
+        elif arg.startswith("-w") and not arg.startswith("--"):
+            value = arg[2:]
+        else:
+            continue
+        if value.isdigit():
+            found = int(value)
+    return found
+
+
+def gunicorn_workers(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    """How many worker processes gunicorn was told to start; 1 outside gunicorn.
+
+    Read as gunicorn reads it: the command line, then GUNICORN_CMD_ARGS, then WEB_CONCURRENCY.
+    A count set only in a gunicorn config file is not seen.
+    """
+    if not argv or "gunicorn" not in argv[0]:
+        return 1
+    for args in (argv[1:], shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))):
+        workers = _workers_option(args)
+        if workers is not None:
+            return workers
+    concurrency = environ.get("WEB_CONCURRENCY", "")
+    return int(concurrency) if concurrency.isdigit() else 1
 
 
 class Config:
@@ -82,6 +117,9 @@ class Config:
     ALLOW_INDEXING = _flag("ALLOW_INDEXING", False)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    # How many app hosts serve the forum. With more than one (or more than one gunicorn worker),
+    # create_app warns when rate limits are counted in each process's memory.
+    APP_HOSTS = int(os.environ.get("APP_HOSTS", "1"))
     RATELIMIT_HEADERS_ENABLED = True
     # If Redis is unreachable, each process counts in its own memory until Redis answers again,
     # rather than every sign-in and post failing with a 500.

@@ -80,7 +80,10 @@ def register_web_hooks(app: Flask) -> None:
         )
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        # Same-origin requests carry the Referer, which Flask-WTF's CSRF check requires over HTTPS
+        # (behind nginx with TRUSTED_PROXIES); links to other sites still learn nothing of the
+        # page, whose address can name a board such as self-harm or a topic's number.
+        headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
         )
