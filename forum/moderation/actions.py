@@ -12,7 +12,7 @@ from forum.boards.models import Board, PostStatus
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
-from forum.moderation.services import close_item, log_action, require_free
+from forum.moderation.services import log_action, require_free
 from forum.permissions import (
     can_manage_members,
     can_restrict_anonymous_author,
@@ -82,7 +82,7 @@ def _message(recipient: User, by: User, *, subject: str, body: str, kind: str, p
 
 
 def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) -> ModerationAction:
-    """Hide the item's post, tell its author which guideline and why, and close the item.
+    """Hide the item's post and tell its author which guideline and why; the item stays open.
 
     A crisis item's post is kept out of view with care: its author reads a warm note and gets a
     message with the support lines, never a guideline; the moderator's note goes to the log.
@@ -103,7 +103,7 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     refresh_board_stats(post.topic.board)
     if crisis and post.author is not None:
         _message(post.author, by, subject=CARE_SUBJECT, body=CARE_BODY, kind="care", post=post, crisis_lines=True)
-    close_item(item, by, "hidden")
+    # The item stays open: the moderator resolves it when they are done (a crisis item has more steps).
     logged = f"care: {note}" if crisis else f"{guideline}: {note}"
     entry = log_action(by, "hide_post", post=post, item=item, note=logged)
     db.session.commit()

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from forum.moderation.actions import GUIDELINES, MAX_MESSAGE, MAX_NOTE, MAX_SUSPENSION_DAYS
 from forum.moderation.models import REPORT_REASON_LABELS
 from forum.moderation.oncall import MAX_ON_CALL_HOURS
+from forum.moderation.playbook import MAX_FOLLOW_UP_HOURS, OUTCOMES, VISIBILITY
 from forum.moderation.reports import MAX_REPORT_NOTE
 
 
@@ -15,7 +16,12 @@ def _note(label: str = "Note for the log", required: bool = False):
 
 class ResolveForm(FlaskForm):
     resolution = SelectField(
-        "Decision", choices=[("approve", "Approve and publish"), ("keep", "Resolve and keep visible")]
+        "Decision",
+        choices=[
+            ("approve", "Approve and publish"),
+            ("keep", "Resolve and keep visible"),
+            ("resolve", "Resolve: nothing more to do"),
+        ],
     )
     note = _note()
 
@@ -84,3 +90,29 @@ class LogFilterForm(FlaskForm):
     member = StringField("Member", validators=[Optional(), Length(max=30)])
     since = DateField("From", validators=[Optional()])
     until = DateField("Until (inclusive)", validators=[Optional()])
+
+
+class VisibilityForm(FlaskForm):
+    # No default: a crisis post is never published by one unconsidered click.
+    visibility = RadioField(
+        "What happens to the post?",
+        choices=list(VISIBILITY.items()),
+        validators=[DataRequired(message="Choose what happens to the post.")],
+    )
+    note = _note()
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(
+        "What happened?", choices=list(OUTCOMES.items()), validators=[DataRequired(message="Choose what happened.")]
+    )
+    note = _note()
+    done = BooleanField("This item is done: close it")
+
+
+class FollowUpForm(FlaskForm):
+    hours = IntegerField(
+        "Check back in (hours)",
+        validators=[DataRequired(message="Choose how many hours."), NumberRange(min=1, max=MAX_FOLLOW_UP_HOURS)],
+    )
+    note = _note()

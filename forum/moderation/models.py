@@ -42,6 +42,9 @@ class QueueItem(db.Model):
     escalated_at: Mapped[datetime | None]
     # When the item became urgent (created so, or raised later): on-call escalation counts from it.
     urgent_at: Mapped[datetime | None]
+    # "Check back in N hours": the item reopens then and alerts whoever set it.
+    follow_up_at: Mapped[datetime | None] = mapped_column(index=True)
+    follow_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # When every moderator was alerted because no one on call claimed an urgent item.
     broadcast_at: Mapped[datetime | None]
 

@@ -116,4 +116,8 @@ def escalate_unclaimed(now: datetime | None = None) -> int:
         queue_crisis_alert(item, "urgent", emails=all_staff_emails())
         sent += 1
     db.session.commit()
+    # The same sweep reopens items whose "check back" time has come.
+    from forum.moderation.playbook import reopen_due_follow_ups
+
+    reopen_due_follow_ups(now)
     return sent

@@ -7,9 +7,10 @@ from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
 from forum.extensions import db, login_manager
-from forum.moderation import actions, oncall, services
+from forum.moderation import actions, oncall, playbook, services
 from forum.moderation.forms import (
     AlertEmailForm,
+    FollowUpForm,
     HideForm,
     LogFilterForm,
     MemberActionForm,
@@ -17,8 +18,10 @@ from forum.moderation.forms import (
     MoveForm,
     NoteForm,
     OnCallForm,
+    OutcomeForm,
     ResolveForm,
     RevealForm,
+    VisibilityForm,
 )
 from forum.moderation.models import ItemKind, QueueItem
 from forum.permissions import can_read_audit_log, can_review_queue
@@ -98,7 +101,18 @@ def _render_item(item: QueueItem, status: int = 200, **forms):
     hide = forms.pop("hide", None) or HideForm()
     if item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS):
         hide.note.label.text = "Note for the log (the author doesn't see it)"
+    crisis = playbook.is_crisis_item(item)
+    if crisis and request.method == "GET" and not message.body.data:
+        # The playbook opens on reaching out: the template, lines included, is ready to send.
+        message.subject.data, message.body.data = actions.REACH_OUT_SUBJECT, actions.REACH_OUT_BODY
+        message.crisis_lines.data = True
     context = {
+        "crisis": crisis,
+        "visibility": forms.pop("visibility", None) or VisibilityForm(),
+        "outcome": forms.pop("outcome", None) or OutcomeForm(),
+        "follow_up": forms.pop("follow_up", None) or FollowUpForm(),
+        "timeline": playbook.timeline(item) if crisis else [],
+        "recent_flags": services.recent_flagged_posts(item.post) if crisis else [],
         "item": item,
         "form": forms.pop("form", None) or ResolveForm(),
         "hide": hide,
@@ -165,6 +179,44 @@ def release_item(item_id: int):
     return _act(item, NoteForm(), lambda: services.release_item(item, current_user), "Released.", "note_form")
 
 
+@bp.post("/items/<int:item_id>/visibility")
+def decide_visibility(item_id: int):
+    item, form = _get_item(item_id), VisibilityForm()
+    return _act(
+        item,
+        form,
+        lambda: playbook.decide_visibility(item, current_user, choice=form.visibility.data, note=form.note.data),
+        "Saved. Next: record what happened for the member.",
+        "visibility",
+    )
+
+
+@bp.post("/items/<int:item_id>/outcome")
+def record_outcome(item_id: int):
+    item, form = _get_item(item_id), OutcomeForm()
+    return _act(
+        item,
+        form,
+        lambda: playbook.record_outcome(
+            item, current_user, outcome=form.outcome.data, note=form.note.data, done=form.done.data
+        ),
+        "Outcome recorded. Thank you for looking after them.",
+        "outcome",
+    )
+
+
+@bp.post("/items/<int:item_id>/follow-up")
+def follow_up(item_id: int):
+    item, form = _get_item(item_id), FollowUpForm()
+    return _act(
+        item,
+        form,
+        lambda: playbook.schedule_follow_up(item, current_user, hours=form.hours.data, note=form.note.data),
+        "We'll reopen this item and remind you then.",
+        "follow_up",
+    )
+
+
 @bp.post("/items/<int:item_id>/hide")
 def hide_post(item_id: int):
     item, form = _get_item(item_id), HideForm()
@@ -172,7 +224,7 @@ def hide_post(item_id: int):
         item,
         form,
         lambda: actions.hide_post(item, current_user, guideline=form.guideline.data, note=form.note.data),
-        "The post is hidden and the item closed.",
+        "The post is hidden. Resolve the item when you are done.",
         "hide",
     )
 

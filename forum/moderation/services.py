@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import DateTime, column, func, or_, select, table
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User, utcnow
@@ -251,8 +251,8 @@ def resolve_item(
     """Approve a held post or keep a post visible, closing its item; NotAllowed for one's own post."""
     from forum.boards.services import refresh_board_stats, refresh_topic_stats
 
-    if resolution not in ("approve", "keep"):
-        raise InvalidAction("Choose approve or keep.")
+    if resolution not in ("approve", "keep", "resolve"):
+        raise InvalidAction("Choose approve, keep or resolve.")
     require_free(item, by, now)
     if item.post.author_id == by.id:
         raise NotAllowed()
@@ -315,6 +315,28 @@ def author_history(post: Post) -> AuthorHistory:
 def item_reports(item: QueueItem) -> list[Report]:
     """Every report of the item's post, oldest first."""
     return list(db.session.scalars(select(Report).where(Report.post_id == item.post_id).order_by(Report.id)))
+
+
+def recent_flagged_posts(post: Post, days: int = 30, limit: int = HISTORY_LIMIT) -> list[Post]:
+    """The author's other posts with risk lately, under the name this post shows (never linking names)."""
+    if post.author_id is None:
+        return []
+    flags = table("crisis_flag", column("post_id"), column("created_at", DateTime))
+    since = utcnow() - timedelta(days=days)
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.topic))
+            .where(
+                Post.author_id == post.author_id,
+                Post.is_anonymous.is_(post.is_anonymous),
+                Post.id != post.id,
+                Post.id.in_(select(flags.c.post_id).where(flags.c.created_at >= since)),
+            )
+            .order_by(Post.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def item_history(item: QueueItem) -> list[ModerationAction]:

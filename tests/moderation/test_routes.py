@@ -172,6 +172,8 @@ def test_moderator_takes_report_and_held_post_to_resolution_all_logged(client, l
         (f"{base}/member", {"action": "warn", "note": "No selling"}),
         (f"{base}/escalate", {"note": "Repeat seller?"}),
         (f"{base}/hide", {"guideline": "substances", "note": "Selling"}),
+        # Hiding leaves the item open until the moderator resolves it.
+        (base, {"resolution": "resolve", "note": "hidden and warned"}),
         (f"/moderation/items/{held_item.id}", {"resolution": "approve", "note": "welcome"}),
     ]
     for url, data in steps:
@@ -219,7 +221,8 @@ def test_reveal_refused_on_a_closed_item(client, login, moderator, member):
 
     item = services.enqueue(make_post(author=member, anonymous=True), ItemKind.REPORT)
     db.session.commit()
-    actions.hide_post(item, moderator, guideline="kindness", note="Closed now")
+    actions.hide_post(item, moderator, guideline="kindness", note="Hidden")
+    services.resolve_item(item, moderator, resolution="resolve", note="Closed now")
     login(moderator)
     response = client.post(f"/moderation/items/{item.id}/reveal", data={"reason": "Just curious"})
     assert response.status_code == 400

@@ -146,7 +146,10 @@ def test_hide_post_needs_note_and_tells_author_the_guideline(moderator):
     actions.hide_post(item, moderator, guideline="spam", note="Advert for a clinic")
     assert post.status == PostStatus.HIDDEN
     assert "No spam" in post.moderator_note and "Advert" in post.moderator_note
-    assert not item.is_open and _actions("hide_post")[0].queue_item_id == item.id
+    # The item stays open until the moderator resolves it.
+    assert item.is_open and _actions("hide_post")[0].queue_item_id == item.id
+    services.resolve_item(item, moderator, resolution="resolve", note="done")
+    assert not item.is_open and post.status == PostStatus.HIDDEN
 
 
 def test_lock_and_unlock_topic(moderator):

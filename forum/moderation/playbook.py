@@ -1,0 +1,182 @@
+"""The crisis playbook for urgent and concern items: reach out, decide visibility, record the outcome,
+and check back later. Each call logs itself in the audit log and commits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from forum.accounts.models import User, utcnow
+from forum.boards.models import Post, PostStatus
+from forum.errors import InvalidAction, NotAllowed
+from forum.extensions import db
+from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
+from forum.moderation.services import close_item, log_action, require_free
+from forum.permissions import can_review_queue
+
+# What happens to the post. No choice is preselected: the form refuses to guess.
+VISIBILITY = {
+    "hold": "Keep hidden while we reach out",
+    "publish_note": "Publish with a note for peers",
+    "safe": "The member is safe: publish",
+    "not_crisis": "Not a crisis: publish",
+}
+OUTCOMES = {
+    "reached": "Reached the member",
+    "no_answer": "No answer yet",
+    "safe": "Member says they are safe",
+    "contacted_help": "Member contacted emergency services or a crisis line",
+    "referred": "Referred to a professional service",
+}
+MAX_FOLLOW_UP_HOURS = 168
+MAX_NOTE = 500
+CRISIS_KINDS = (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS)
+
+
+def is_crisis_item(item: QueueItem) -> bool:
+    return item.kind in CRISIS_KINDS
+
+
+def _check(item: QueueItem, by: User, now: datetime | None = None) -> None:
+    if not can_review_queue(by):
+        raise NotAllowed()
+    if item.post.author_id == by.id:
+        raise NotAllowed()
+    require_free(item, by, now)
+
+
+def _note(note: str | None) -> str | None:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidAction(f"Notes can be up to {MAX_NOTE} characters.", field="note")
+    return note or None
+
+
+def _set_status(post: Post, status: PostStatus) -> None:
+    from forum.boards.services import refresh_board_stats, refresh_topic_stats
+
+    if post.status == status.value:
+        return
+    post.status = status.value
+    if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
+        post.topic.status = post.status
+    refresh_topic_stats(post.topic)
+    refresh_board_stats(post.topic.board)
+
+
+def decide_visibility(item: QueueItem, by: User, *, choice: str | None, note: str | None = None) -> None:
+    """Keep the post hidden while reaching out, or publish it; "not a crisis" also records a false alarm.
+
+    Only "not a crisis" closes the item: the others leave it open for the outcome.
+    """
+    _check(item, by)
+    if choice not in VISIBILITY:
+        raise InvalidAction("Choose what happens to the post.", field="visibility")
+    note = _note(note)
+    post = item.post
+    if choice == "hold":
+        if post.status == PostStatus.VISIBLE:
+            _set_status(post, PostStatus.HIDDEN)
+            post.moderator_note = CARE_NOTE
+    else:
+        post.moderator_note = None
+        _set_status(post, PostStatus.VISIBLE)
+    if choice == "not_crisis":
+        _record_false_alarm(post, by)
+        close_item(item, by, "not_crisis")
+    log_action(by, f"visibility_{choice}", post=post, item=item, note=note)
+    db.session.commit()
+
+
+def _record_false_alarm(post: Post, by: User) -> None:
+    # The crisis flag table as a plain table clause: moderation sits below crisis.
+    from sqlalchemy import column, table, update
+
+    flags = table("crisis_flag", column("id"), column("post_id"), column("feedback"), column("feedback_by_id"))
+    db.session.execute(
+        update(flags).where(flags.c.post_id == post.id).values(feedback="false_alarm", feedback_by_id=by.id)
+    )
+
+
+def record_outcome(
+    item: QueueItem, by: User, *, outcome: str | None, note: str | None = None, done: bool = False
+) -> None:
+    """Record what happened for the person; "done" closes the item."""
+    _check(item, by)
+    if outcome not in OUTCOMES:
+        raise InvalidAction("Choose what happened.", field="outcome")
+    log_action(by, f"outcome_{outcome}", post=item.post, item=item, note=_note(note))
+    if done:
+        close_item(item, by, f"outcome_{outcome}")
+    db.session.commit()
+
+
+def schedule_follow_up(
+    item: QueueItem, by: User, *, hours: int | None, note: str | None = None, now: datetime | None = None
+) -> None:
+    """ "Check back in N hours": the item reopens then and alerts its holder, or on-call."""
+    if not can_review_queue(by):
+        raise NotAllowed()
+    if not hours or not 1 <= hours <= MAX_FOLLOW_UP_HOURS:
+        raise InvalidAction(f"Choose 1 to {MAX_FOLLOW_UP_HOURS} hours.", field="hours")
+    now = now or utcnow()
+    item.follow_up_at = now + timedelta(hours=hours)
+    item.follow_up_by_id = by.id
+    log_action(by, "follow_up", post=item.post, item=item, note=f"in {hours} h" + (f": {_note(note)}" if note else ""))
+    db.session.commit()
+
+
+def reopen_due_follow_ups(now: datetime | None = None) -> int:
+    """Reopen items whose follow-up is due and alert whoever set it (or on-call); once per follow-up."""
+    from forum.crisis.alerts import queue_crisis_alert
+    from forum.moderation.oncall import on_call_emails
+
+    now = now or utcnow()
+    due = db.session.scalars(select(QueueItem).where(QueueItem.follow_up_at <= now)).all()
+    for item in due:
+        item.follow_up_at = None
+        item.resolved_at = None
+        item.resolved_by_id = None
+        item.resolution = None
+        if item.kind == ItemKind.URGENT_CRISIS:
+            # Escalation to everyone counts from the reopening.
+            item.urgent_at = now
+        holder = db.session.get(User, item.follow_up_by_id) if item.follow_up_by_id else None
+        emails = [holder.alert_email] if holder is not None and holder.alert_email else on_call_emails(now)
+        log_action(None, "follow_up_due", post=item.post, item=item, target=item.post.author)
+        if emails:
+            queue_crisis_alert(item, "urgent" if item.kind == ItemKind.URGENT_CRISIS else "concern", emails=emails)
+    db.session.commit()
+    return len(due)
+
+
+def timeline(item: QueueItem) -> list[tuple[datetime, str]]:
+    """Everything that happened on this item, oldest first: flags, log entries and messages both ways."""
+    from sqlalchemy import DateTime, column, table
+
+    flags = table(
+        "crisis_flag", column("post_id"), column("level"), column("created_at", DateTime), column("flagged_by_id")
+    )
+    events = [
+        (at, f"Flagged {level}" + (" by a moderator" if by else " by the flagger"))
+        for at, level, by in db.session.execute(
+            select(flags.c.created_at, flags.c.level, flags.c.flagged_by_id).where(flags.c.post_id == item.post_id)
+        )
+    ]
+    entries = db.session.scalars(
+        select(ModerationAction).where(
+            (ModerationAction.queue_item_id == item.id) | (ModerationAction.post_id == item.post_id)
+        )
+    )
+    events += [
+        (
+            e.created_at,
+            f"{e.actor.pseudonym if e.actor else 'System'}: {e.action.replace('_', ' ')}"
+            + (f" ({e.note})" if e.note else ""),
+        )
+        for e in entries
+    ]
+    messages = db.session.scalars(select(ModeratorMessage).where(ModeratorMessage.post_id == item.post_id))
+    events += [(m.created_at, f"Message to the member: {m.subject}") for m in messages]
+    return sorted(events, key=lambda event: event[0])
