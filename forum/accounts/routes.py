@@ -105,6 +105,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends the session server-side too (on every device), so a copied cookie is worthless.
+            services.end_sessions(current_user._get_current_object())
         logout_user()
         flash("You have signed out. Take care.", "info")
     return redirect(url_for("boards.index"))

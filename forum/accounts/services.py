@@ -169,6 +169,12 @@ def _set_password(user: User, new: str) -> None:
     db.session.commit()
 
 
+def end_sessions(user: User) -> None:
+    """Sign the member out everywhere: every session and remember-me cookie issued so far stops working."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def regenerate_recovery_codes(user: User) -> list[str]:
     """Replace all of a member's recovery codes with new ones."""
     codes = _new_codes(user)

@@ -1,4 +1,5 @@
 import pytest
+from flask import g
 
 from forum.accounts.models import User
 from forum.extensions import db
@@ -144,3 +145,31 @@ def test_login_next_keeps_a_local_path_as_the_browser_reads_it(client, member):
         "/login", query_string={"next": "/boards/\tcalm?page=2"}, data={"pseudonym": "river", "password": PASSWORD}
     )
     assert response.headers["Location"] == "/boards/calm?page=2"
+
+
+def test_cookies_replayed_after_sign_out_no_longer_sign_in(app, member):
+    browser = app.test_client()
+    browser.post("/login", data={"pseudonym": "river", "password": PASSWORD, "remember": "y"})
+    session_cookie = browser.get_cookie("session").value
+    remember_cookie = browser.get_cookie("remember_token").value
+    g.pop("_login_user", None)
+    assert browser.get("/account").status_code == 200
+    browser.post("/logout")
+    for cookies in ({"session": session_cookie}, {"remember_token": remember_cookie}):
+        thief = app.test_client()
+        for name, value in cookies.items():
+            thief.set_cookie(name, value)
+        g.pop("_login_user", None)  # the tests' app context outlives requests; a server's doesn't
+        assert thief.get("/account").status_code == 302, cookies
+
+
+def test_signing_out_ends_the_sessions_on_other_devices_too(app, member):
+    laptop, phone = app.test_client(), app.test_client()
+    for device in (laptop, phone):
+        g.pop("_login_user", None)
+        device.post("/login", data={"pseudonym": "river", "password": PASSWORD})
+    g.pop("_login_user", None)
+    assert phone.get("/account").status_code == 200
+    laptop.post("/logout")
+    g.pop("_login_user", None)
+    assert phone.get("/account").status_code == 302
