@@ -17,6 +17,7 @@ from forum.accounts.forms import (
 from forum.crisis.hotlines import REGIONS
 from forum.errors import InvalidAction
 from forum.extensions import limiter
+from forum.ratelimits import sign_in_guess_limit
 
 bp = Blueprint("accounts", __name__)
 
@@ -87,6 +88,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"])
+@sign_in_guess_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
