@@ -5,7 +5,7 @@ The per-account lock let anyone shut a member out for an hour, renewable for eve
 message showed which pseudonyms exist.
 
 Revision ID: a91c4e7b2d05
-Revises: 3f8b6c2d1e57
+Revises: a13e7c5d0b21
 Create Date: 2026-12-04 21:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a91c4e7b2d05'
-down_revision = '3f8b6c2d1e57'
+down_revision = 'a13e7c5d0b21'
 branch_labels = None
 depends_on = None
 
