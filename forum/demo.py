@@ -329,7 +329,6 @@ def seed_demo(
             "created_at": start - timedelta(days=rng.uniform(1, 365)),
             "region": None,
             "anonymous_handle": handle,
-            "failed_logins": 0,
             "is_banned": False,
             "session_version": 0,
         }

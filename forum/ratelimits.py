@@ -6,7 +6,10 @@ is written to the database.
 
 from __future__ import annotations
 
-from flask import Response
+import hashlib
+import hmac
+
+from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -17,6 +20,9 @@ from forum.extensions import limiter
 POSTING_LIMIT = "30 per hour;5 per minute"
 # Fixing typos takes several saves in a row, so edits get more room than new posts.
 EDITING_LIMIT = "60 per hour;10 per minute"
+# Wrong sign-ins from one address at one pseudonym: room for a member unsure of their password
+# (recovery codes cover the rest), too few for a script guessing one account.
+SIGN_IN_GUESS_LIMIT = "5 per 15 minutes;10 per hour"
 
 
 def member_or_address() -> str:
@@ -28,6 +34,24 @@ def member_or_address() -> str:
     if current_user.is_authenticated:
         return f"member:{current_user.id}"
     return get_remote_address()
+
+
+def address_and_pseudonym() -> str:
+    """Count sign-in guesses per (address, pseudonym) typed, whether or not the account exists.
+
+    Another address is never slowed, so no one can lock a member out. The pair is kept only as
+    a keyed hash: the counter store never holds a link between an address and a pseudonym.
+    """
+    name = request.form.get("pseudonym", "").strip().lower()
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    pair = f"{get_remote_address()}\n{name}".encode()
+    return "sign-in:" + hmac.new(secret, pair, hashlib.sha256).hexdigest()[:32]
+
+
+def _was_refused(response: Response) -> bool:
+    # A refused sign-in shows the form again; one that worked redirects. Only refusals count,
+    # so a member who signs in and out often is never slowed.
+    return response.status_code == 200
 
 
 def _went_through(response: Response) -> bool:
@@ -48,4 +72,10 @@ editing_limit = limiter.limit(
     key_func=member_or_address,
     methods=["POST"],
     deduct_when=_went_through,
+)
+sign_in_guess_limit = limiter.limit(
+    SIGN_IN_GUESS_LIMIT,
+    key_func=address_and_pseudonym,
+    methods=["POST"],
+    deduct_when=_was_refused,
 )

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
 from forum import permissions
+from forum.validation import has_non_characters, without_non_characters
 
 
 def register_web_hooks(app: Flask) -> None:
@@ -37,13 +38,17 @@ def register_web_hooks(app: Flask) -> None:
     @app.before_request
     def refuse_nul_bytes():
         # No text column may hold a NUL byte (PostgreSQL refuses them outright). In an address
-        # the request is refused with a clear page; in a form they are dropped, so that a pasted
-        # message with a stray NUL still arrives whole rather than being lost to an error page.
+        # the request is refused with a clear page. In a form, NULs and every other character no
+        # text may hold (controls, Unicode non-characters: they would make the Atom feeds invalid
+        # XML) are dropped, so that a pasted message with a stray one still arrives whole.
         if "\x00" in request.path or _has_nul(request.args):
             abort(400, description="The request contained a NUL character, which this forum can't accept.")
-        if request.mimetype in _FORM_TYPES and _has_nul(request.form):
+        if request.mimetype in _FORM_TYPES and _has_non_text(request.form):
             request.__dict__["form"] = ImmutableMultiDict(
-                [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in request.form.items(multi=True)]
+                [
+                    (without_non_characters(key), without_non_characters(value))
+                    for key, value in request.form.items(multi=True)
+                ]
             )
 
     @app.before_request
@@ -111,6 +116,10 @@ _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 def _has_nul(values) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
+def _has_non_text(values) -> bool:
+    return any(has_non_characters(key) or has_non_characters(value) for key, value in values.items(multi=True))
 
 
 # Stands in for the per-item id in url_pattern; ids stop at 2**31 - 1, so no real one is this long.

@@ -31,8 +31,6 @@ class User(UserMixin, db.Model):
     region: Mapped[str | None] = mapped_column(String(8))
     # Shown to moderators as "Anonymous #<handle>" for all of this member's anonymous posts.
     anonymous_handle: Mapped[str] = mapped_column(String(12), unique=True, default=new_anonymous_handle)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     is_banned: Mapped[bool] = mapped_column(default=False)
     restriction_reason: Mapped[str | None] = mapped_column(String(500))

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,16 +17,28 @@ from forum.accounts.forms import (
 from forum.crisis.hotlines import REGIONS
 from forum.errors import InvalidAction
 from forum.extensions import limiter
+from forum.ratelimits import sign_in_guess_limit
 
 bp = Blueprint("accounts", __name__)
 
 
+# Browsers drop tabs and line breaks anywhere in a URL, and spaces or control characters at
+# either end, before reading it (WHATWG URL standard); "/\t/evil.example" is "//evil.example".
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+_URL_TRIMMED = "".join(map(chr, range(0x21)))
+
+
+def local_path(target: str) -> str | None:
+    """The target as a browser reads it when it is a path on this site, else None."""
+    cleaned = target.translate(_URL_DROPPED).strip(_URL_TRIMMED).replace("\\", "/")
+    if not cleaned.startswith("/") or cleaned.startswith("//") or any(ch < " " or ch == "\x7f" for ch in cleaned):
+        return None
+    parts = urlsplit(cleaned)
+    return None if parts.scheme or parts.netloc else cleaned
+
+
 def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    # Only same-site paths: "//host" and "/\host" would leave the forum.
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default
+    return local_path(request.args.get("next", "")) or default
 
 
 def _form_error(form, error: InvalidAction) -> None:
@@ -75,6 +88,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"])
+@sign_in_guess_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
@@ -93,6 +107,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends the session server-side too (on every device), so a copied cookie is worthless.
+            services.end_sessions(current_user._get_current_object())
         logout_user()
         flash("You have signed out. Take care.", "info")
     return redirect(url_for("boards.index"))

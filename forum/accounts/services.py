@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 
@@ -21,10 +20,6 @@ from forum.permissions import Role
 PSEUDONYM_RE = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
 MIN_PASSWORD_LENGTH = 10
 RECOVERY_CODE_COUNT = 8
-# Failed sign-ins allowed before the account starts to wait between attempts.
-FREE_LOGIN_ATTEMPTS = 5
-# The wait doubles with each further failure, up to this cap.
-MAX_LOCK_MINUTES = 60
 SIGN_IN_FAILED = "That pseudonym and password don't match. Please try again."
 # Checked against when the pseudonym is unknown, so both failures take about as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
@@ -125,29 +120,21 @@ def register_member(pseudonym: str, password: str, *, agreed_to_guidelines: bool
     return create_user(pseudonym, password)
 
 
-def authenticate(pseudonym: str, password: str, *, now: datetime | None = None) -> User:
-    """The user for these credentials; raises InvalidAction with one message for every failure."""
-    now = now or utcnow()
+def authenticate(pseudonym: str, password: str) -> User:
+    """The user for these credentials; raises InvalidAction with one message for every failure.
+
+    Guessing is slowed by a rate limit on (address, pseudonym) in the sign-in route, not by
+    locking the account: a lock would let anyone shut a member out, and would show which
+    pseudonyms exist.
+    """
     user = find_user(pseudonym)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         raise InvalidAction(SIGN_IN_FAILED)
-    if user.locked_until and user.locked_until > now:
-        check_password_hash(_DUMMY_HASH, password)
-        raise InvalidAction("Too many attempts for this account. Please wait a few minutes and try again.")
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        extra = user.failed_logins - FREE_LOGIN_ATTEMPTS
-        if extra >= 0:
-            user.locked_until = now + timedelta(minutes=min(2**extra, MAX_LOCK_MINUTES))
-        db.session.commit()
         raise InvalidAction(SIGN_IN_FAILED)
     if user.is_banned:
         raise InvalidAction("This account has been closed by the moderators.")
-    if user.failed_logins or user.locked_until:
-        user.failed_logins = 0
-        user.locked_until = None
-        db.session.commit()
     return user
 
 
@@ -164,8 +151,12 @@ def _set_password(user: User, new: str) -> None:
         raise InvalidAction(problem, field="new_password")
     user.password_hash = generate_password_hash(new)
     user.session_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Sign the member out everywhere: every session and remember-me cookie issued so far stops working."""
+    user.session_version += 1
     db.session.commit()
 
 

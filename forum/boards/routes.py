@@ -10,6 +10,7 @@ from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
 from forum.ratelimits import editing_limit, posting_limit
 from forum.text import quote_markdown
+from forum.validation import without_non_characters
 
 bp = Blueprint("boards", __name__)
 
@@ -220,17 +221,17 @@ def _atom(*, feed_title: str, self_url: str, page_url: str, entries, fallback=No
     if request.if_none_match and not is_resource_modified(request.environ, etag=etag):
         response.status_code = 304
         return response
-    response.set_data(
-        render_template(
-            "boards/feed.atom",
-            feed_title=feed_title,
-            self_url=self_url,
-            page_url=page_url,
-            entries=entries,
-            updated=updated,
-            rfc3339=feeds.rfc3339,
-        )
+    feed = render_template(
+        "boards/feed.atom",
+        feed_title=feed_title,
+        self_url=self_url,
+        page_url=page_url,
+        entries=entries,
+        updated=updated,
+        rfc3339=feeds.rfc3339,
     )
+    # Forms drop characters XML forbids, but rows saved before that (or by other paths) may hold them.
+    response.set_data(without_non_characters(feed))
     return response
 
 

@@ -3,6 +3,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.crisis.hotlines import REGIONS
+from forum.validation import date_in_range
 
 
 class HotlineForm(FlaskForm):
@@ -15,7 +16,7 @@ class HotlineForm(FlaskForm):
     url = StringField("Web address", validators=[Optional(), Length(max=300)])
     position = IntegerField("Order", default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
     is_primary = BooleanField("Show first, as a button")
-    last_checked = DateField("Last checked", validators=[Optional()])
+    last_checked = DateField("Last checked", validators=[Optional(), date_in_range])
 
 
 class FeedbackForm(FlaskForm):

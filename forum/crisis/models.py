@@ -10,6 +10,7 @@ from forum.accounts.models import User, utcnow
 from forum.boards.models import Post
 from forum.crisis.hotlines import EMERGENCY_NUMBERS
 from forum.extensions import db
+from forum.validation import is_web_address
 
 
 class CrisisFlag(db.Model):
@@ -55,6 +56,11 @@ class Hotline(db.Model):
     def is_emergency(self) -> bool:
         """A line that reaches emergency services (911, 999, 112...)."""
         return "".join(ch for ch in self.phone if ch.isdigit()) in EMERGENCY_NUMBERS
+
+    @property
+    def web_address(self) -> str:
+        # Checked again on the way out: a row saved before the rule, or by hand, may hold anything.
+        return self.url if is_web_address(self.url) else ""
 
     @property
     def tel_href(self) -> str:

@@ -19,6 +19,7 @@ from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.moderation.models import ItemKind
 from forum.moderation.services import enqueue, log_action
+from forum.validation import web_address_problem
 
 _KIND = {Level.URGENT: ItemKind.URGENT_CRISIS, Level.CONCERN: ItemKind.CONCERN_CRISIS}
 
@@ -209,6 +210,11 @@ def save_hotline(hotline: Hotline | None, by: User, **fields) -> Hotline:
         raise InvalidAction("Give a phone number, a text number or a web address.", field="phone")
     if fields.get("region") not in REGIONS:
         raise InvalidAction("Choose a region.", field="region")
+    # The same rule as the resource library: a javascript: or data: address would run on /help.
+    fields["url"] = (fields.get("url") or "").strip()
+    problem = web_address_problem(fields["url"])
+    if problem:
+        raise InvalidAction(problem, field="url")
     if hotline is None:
         hotline = Hotline()
         db.session.add(hotline)

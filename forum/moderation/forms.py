@@ -7,6 +7,7 @@ from forum.moderation.models import REPORT_REASON_LABELS
 from forum.moderation.oncall import MAX_ON_CALL_HOURS
 from forum.moderation.playbook import MAX_FOLLOW_UP_HOURS, OUTCOMES, VISIBILITY
 from forum.moderation.reports import MAX_REPORT_NOTE
+from forum.validation import date_in_range
 
 
 def _note(label: str = "Note for the log", required: bool = False):
@@ -88,8 +89,8 @@ class LogFilterForm(FlaskForm):
     action = SelectField("Action", choices=[], validators=[Optional()])
     moderator = StringField("Moderator", validators=[Optional(), Length(max=30)])
     member = StringField("Member", validators=[Optional(), Length(max=30)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("Until (inclusive)", validators=[Optional()])
+    since = DateField("From", validators=[Optional(), date_in_range])
+    until = DateField("Until (inclusive)", validators=[Optional(), date_in_range])
 
 
 class VisibilityForm(FlaskForm):

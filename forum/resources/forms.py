@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.resources.models import CATEGORY_LABELS
 from forum.resources.services import MAX_NOTE
+from forum.validation import date_in_range
 
 NOTE_REQUIRED = "Please say why, for the moderation log."
 
@@ -24,5 +25,5 @@ class ResourceForm(FlaskForm):
         "Board", coerce=int, choices=[], description="Leave as 'Whole forum' to show it on every board when pinned."
     )
     position = IntegerField("Order within its category", default=0, validators=[Optional(), NumberRange(0, 1000)])
-    last_checked = DateField("Last checked", validators=[Optional()])
+    last_checked = DateField("Last checked", validators=[Optional(), date_in_range])
     note = StringField("Reason for this change", validators=[DataRequired(message=NOTE_REQUIRED), Length(max=MAX_NOTE)])

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.accounts.models import utcnow
 from forum.boards.models import Board
 from forum.extensions import db
+from forum.validation import is_web_address
 
 
 class ResourceCategory(enum.StrEnum):
@@ -52,6 +53,11 @@ class Resource(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     board: Mapped[Board | None] = relationship()
+
+    @property
+    def web_address(self) -> str:
+        # Checked again on the way out: a row saved before the rule, or by hand, may hold anything.
+        return self.url if is_web_address(self.url) else ""
 
     @property
     def category_label(self) -> str:

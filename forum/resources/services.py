@@ -16,6 +16,7 @@ from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.services import log_action
 from forum.resources.models import CATEGORY_LABELS, Resource, ResourceCategory
+from forum.validation import web_address_problem
 
 MAX_NOTE = 500
 # Phone numbers change and services close; a resource nobody has checked for about six months is suspect.
@@ -129,8 +130,9 @@ def _clean_fields(fields: Mapping) -> dict:
     if not (clean["url"] or clean["phone"]):
         raise InvalidAction("Give a web address, a phone number, or both.", field="url")
     # Only web links: a javascript: or data: address would run in members' browsers.
-    if clean["url"] and not re.match(r"^https?://[^\s/]+\.[^\s]+$", clean["url"]):
-        raise InvalidAction("Web addresses start with https:// (or http://).", field="url")
+    problem = web_address_problem(clean["url"])
+    if problem:
+        raise InvalidAction(problem, field="url")
     if clean["phone"] and not PHONE_PATTERN.match(clean["phone"]):
         raise InvalidAction("Phone numbers use digits, spaces, brackets, dashes and a leading +.", field="phone")
     board = fields.get("board")

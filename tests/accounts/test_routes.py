@@ -1,3 +1,6 @@
+import pytest
+from flask import g
+
 from forum.accounts.models import User
 from forum.extensions import db
 from tests.factories import PASSWORD, make_user
@@ -103,3 +106,70 @@ def test_banned_member_cannot_sign_in(client):
     response = client.post("/login", data={"pseudonym": "gone", "password": PASSWORD})
     assert response.status_code == 200
     assert "closed" in response.text
+
+
+@pytest.mark.parametrize(
+    "next_value",
+    [
+        "//evil.example/x",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "\r//evil.example",
+        "/\\/evil.example",
+        " //evil.example",
+        "/\t\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\x01x",
+        "/\x7f",
+        "",
+    ],
+)
+def test_login_next_never_leaves_the_site(client, member, next_value):
+    response = client.post(
+        "/login", query_string={"next": next_value}, data={"pseudonym": "river", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_next_from_the_red_team_report_stays_home(client, member):
+    for query in ("next=%2F%09%2Fevil.example", "next=%2F%0A%2Fx"):
+        response = client.post(f"/login?{query}", data={"pseudonym": "river", "password": PASSWORD})
+        assert response.headers["Location"] == "/"
+        client.post("/logout")
+
+
+def test_login_next_keeps_a_local_path_as_the_browser_reads_it(client, member):
+    response = client.post(
+        "/login", query_string={"next": "/boards/\tcalm?page=2"}, data={"pseudonym": "river", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/boards/calm?page=2"
+
+
+def test_cookies_replayed_after_sign_out_no_longer_sign_in(app, member):
+    browser = app.test_client()
+    browser.post("/login", data={"pseudonym": "river", "password": PASSWORD, "remember": "y"})
+    session_cookie = browser.get_cookie("session").value
+    remember_cookie = browser.get_cookie("remember_token").value
+    g.pop("_login_user", None)
+    assert browser.get("/account").status_code == 200
+    browser.post("/logout")
+    for cookies in ({"session": session_cookie}, {"remember_token": remember_cookie}):
+        thief = app.test_client()
+        for name, value in cookies.items():
+            thief.set_cookie(name, value)
+        g.pop("_login_user", None)  # the tests' app context outlives requests; a server's doesn't
+        assert thief.get("/account").status_code == 302, cookies
+
+
+def test_signing_out_ends_the_sessions_on_other_devices_too(app, member):
+    laptop, phone = app.test_client(), app.test_client()
+    for device in (laptop, phone):
+        g.pop("_login_user", None)
+        device.post("/login", data={"pseudonym": "river", "password": PASSWORD})
+    g.pop("_login_user", None)
+    assert phone.get("/account").status_code == 200
+    laptop.post("/logout")
+    g.pop("_login_user", None)
+    assert phone.get("/account").status_code == 302

@@ -1,9 +1,6 @@
-from datetime import timedelta
-
 import pytest
 
 from forum.accounts import services
-from forum.accounts.models import utcnow
 from forum.errors import InvalidAction
 from forum.permissions import Role
 from tests.factories import PASSWORD, make_user
@@ -84,24 +81,6 @@ def test_unknown_pseudonym_and_wrong_password_give_the_same_message(app):
     with pytest.raises(InvalidAction) as wrong:
         services.authenticate("known", "not the password")
     assert unknown.value.message == wrong.value.message
-
-
-def test_repeated_failures_lock_the_account_for_a_growing_time(app):
-    user = make_user("target")
-    now = utcnow()
-    for _ in range(services.FREE_LOGIN_ATTEMPTS):
-        with pytest.raises(InvalidAction):
-            services.authenticate("target", "wrong guess", now=now)
-    first_lock = user.locked_until
-    assert first_lock is not None and first_lock > now
-    with pytest.raises(InvalidAction, match="Too many attempts"):
-        services.authenticate("target", PASSWORD, now=now)
-    later = first_lock + timedelta(seconds=1)
-    with pytest.raises(InvalidAction):
-        services.authenticate("target", "wrong again", now=later)
-    assert user.locked_until - later > first_lock - now
-    assert services.authenticate("target", PASSWORD, now=user.locked_until + timedelta(seconds=1)) == user
-    assert user.failed_logins == 0
 
 
 def test_change_password_checks_the_current_one(app):
