@@ -91,6 +91,8 @@ class Config:
     CRISIS_HOLD_URGENT = _flag("CRISIS_HOLD_URGENT", True)
     CRISIS_HOLD_CONCERN = _flag("CRISIS_HOLD_CONCERN", False)
     # A member's CRISIS_REPEAT_COUNT-th post with risk within CRISIS_REPEAT_HOURS raises an urgent item.
+    # After this many urgent items in one on-call shift the forum suggests a break and a hand-off.
+    BREAK_AFTER_URGENT_ITEMS = int(os.environ.get("BREAK_AFTER_URGENT_ITEMS", "5"))
     CRISIS_REPEAT_COUNT = int(os.environ.get("CRISIS_REPEAT_COUNT", "3"))
     CRISIS_REPEAT_HOURS = int(os.environ.get("CRISIS_REPEAT_HOURS", "72"))
     DEFAULT_REGION = os.environ.get("DEFAULT_REGION", "US")

@@ -103,6 +103,11 @@ def can_read_audit_log(user: User | None) -> bool:
     return has_capability(user, Capability.READ_AUDIT_LOG)
 
 
+def can_read_moderation_log(user: User | None) -> bool:
+    """Moderators read the log of items, posts and members; admins (can_read_audit_log) read all of it."""
+    return can_review_queue(user)
+
+
 def can_manage_members(user: User | None) -> bool:
     """Moderators and admins warn, suspend and ban members."""
     return has_capability(user, Capability.MANAGE_MEMBERS)
@@ -191,6 +196,7 @@ TEMPLATE_CHECKS = {
         can_pin_topics,
         can_manage_resources,
         can_read_audit_log,
+        can_read_moderation_log,
         can_manage_members,
         can_restrict_anonymous_author,
         can_manage_hotlines,

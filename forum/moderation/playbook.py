@@ -180,3 +180,71 @@ def timeline(item: QueueItem) -> list[tuple[datetime, str]]:
     messages = db.session.scalars(select(ModeratorMessage).where(ModeratorMessage.post_id == item.post_id))
     events += [(m.created_at, f"Message to the member: {m.subject}") for m in messages]
     return sorted(events, key=lambda event: event[0])
+
+
+# Care for the volunteers ---------------------------------------------------------------------------
+
+# Actions that mean a moderator worked an item (claims and releases alone don't count).
+_WORK = ModerationAction.action.not_in(("claim", "release", "hand_off", "follow_up_due"))
+
+
+def crisis_items_handled(since: datetime, by: User | None = None) -> dict[int, int]:
+    """How many crisis items each moderator (or only `by`) worked since then: user id -> count."""
+    query = (
+        select(ModerationAction.actor_id, func.count(func.distinct(ModerationAction.queue_item_id)))
+        .join(QueueItem, QueueItem.id == ModerationAction.queue_item_id)
+        .where(
+            ModerationAction.created_at >= since,
+            ModerationAction.actor_id.is_not(None),
+            QueueItem.priority.in_([kind.value for kind in CRISIS_KINDS]),
+            _WORK,
+        )
+        .group_by(ModerationAction.actor_id)
+    )
+    if by is not None:
+        query = query.where(ModerationAction.actor_id == by.id)
+    return dict(db.session.execute(query).all())
+
+
+def urgent_items_this_shift(by: User, now: datetime | None = None) -> int:
+    """Urgent items this moderator worked since going on call (or in the last 12 hours when not on call)."""
+    now = now or utcnow()
+    started = db.session.scalar(
+        select(func.max(ModerationAction.created_at)).where(
+            ModerationAction.actor_id == by.id, ModerationAction.action == "on_call"
+        )
+    )
+    if started is None or by.on_call_until is None or by.on_call_until <= now:
+        started = now - timedelta(hours=12)
+    return db.session.scalar(
+        select(func.count(func.distinct(ModerationAction.queue_item_id)))
+        .join(QueueItem, QueueItem.id == ModerationAction.queue_item_id)
+        .where(
+            ModerationAction.actor_id == by.id,
+            ModerationAction.created_at >= started,
+            QueueItem.priority == ItemKind.URGENT_CRISIS.value,
+            _WORK,
+        )
+    )
+
+
+def hand_off(item: QueueItem, by: User, *, note: str | None, now: datetime | None = None) -> list[str]:
+    """Release an item with a note for the next moderator on call, who is alerted; returns who was."""
+    from forum.crisis.alerts import queue_crisis_alert
+    from forum.moderation.oncall import on_call_emails
+
+    if not can_review_queue(by):
+        raise NotAllowed()
+    require_free(item, by, now)
+    note = _note(note)
+    if not note:
+        raise InvalidAction("Please leave a note for whoever takes it next.", field="note")
+    item.claimed_by_id = None
+    item.claimed_at = None
+    log_action(by, "hand_off", post=item.post, item=item, note=note)
+    emails = [email for email in on_call_emails(now) if email != by.alert_email]
+    if emails:
+        level = "urgent" if item.kind == ItemKind.URGENT_CRISIS else "concern"
+        queue_crisis_alert(item, level, emails=emails)
+    db.session.commit()
+    return emails

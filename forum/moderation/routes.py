@@ -1,6 +1,6 @@
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.boards.models import Board
@@ -24,7 +24,7 @@ from forum.moderation.forms import (
     VisibilityForm,
 )
 from forum.moderation.models import ItemKind, QueueItem
-from forum.permissions import can_read_audit_log, can_review_queue
+from forum.permissions import can_read_audit_log, can_read_moderation_log, can_review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -62,8 +62,14 @@ def queue():
         kind=services.QUEUE_FILTERS.get(shown),
         held_by=current_user if shown == "mine" else None,
     )
+    week_ago = _now() - timedelta(days=7)
+    handled = playbook.crisis_items_handled(week_ago, None if can_read_audit_log(current_user) else current_user)
     return render_template(
         "moderation/queue.html",
+        handled_by_me=handled.get(current_user.id, 0),
+        handled_by_all=services.pseudonyms(handled) if can_read_audit_log(current_user) else {},
+        urgent_this_shift=playbook.urgent_items_this_shift(current_user),
+        break_after=current_app.config["BREAK_AFTER_URGENT_ITEMS"],
         items=items,
         shown=shown if shown in services.QUEUE_FILTERS or shown == "mine" else "",
         per_member=services.items_per_member(items),
@@ -217,6 +223,20 @@ def follow_up(item_id: int):
     )
 
 
+@bp.post("/items/<int:item_id>/hand-off")
+def hand_off(item_id: int):
+    item, form = _get_item(item_id), NoteForm()
+
+    def done(emails):
+        return (
+            "Handed off. The moderators on call have been alerted."
+            if emails
+            else ("Released with your note. Nobody else is on call right now, so it waits in the queue.")
+        )
+
+    return _act(item, form, lambda: playbook.hand_off(item, current_user, note=form.note.data), done, "note_form")
+
+
 @bp.post("/items/<int:item_id>/hide")
 def hide_post(item_id: int):
     item, form = _get_item(item_id), HideForm()
@@ -313,10 +333,12 @@ def reveal_author(item_id: int):
 
 @bp.route("/log")
 def audit_log():
-    if not can_read_audit_log(current_user):
+    if not can_read_moderation_log(current_user):
         abort(403)
     form = LogFilterForm(request.args)
-    form.action.choices = [("", "Any action")] + [(a, a) for a in services.logged_actions()]
+    everything = can_read_audit_log(current_user)
+    shown = [a for a in services.logged_actions() if everything or a not in services.ADMIN_ONLY_ACTIONS]
+    form.action.choices = [("", "Any action")] + [(a, a) for a in shown]
     entries = []
     if form.validate():
         entries = services.audit_log(
@@ -325,6 +347,7 @@ def audit_log():
             member=form.member.data,
             since=datetime.combine(form.since.data, time()) if form.since.data else None,
             until=datetime.combine(form.until.data, time()) + timedelta(days=1) if form.until.data else None,
+            everything=everything,
         )
     return render_template("moderation/log.html", form=form, entries=entries)
 

@@ -339,6 +339,14 @@ def recent_flagged_posts(post: Post, days: int = 30, limit: int = HISTORY_LIMIT)
     )
 
 
+def pseudonyms(counts: dict[int, int]) -> dict[str, int]:
+    """A user id -> count mapping keyed by pseudonym instead, for pages."""
+    names = dict(db.session.execute(select(User.id, User.pseudonym).where(User.id.in_(counts))).all())
+    return {
+        names[user_id]: count for user_id, count in sorted(counts.items(), key=lambda kv: -kv[1]) if user_id in names
+    }
+
+
 def item_history(item: QueueItem) -> list[ModerationAction]:
     """The audit log rows about this item or its post, oldest first."""
     return list(
@@ -406,6 +414,9 @@ def format_wait(delta: timedelta | None) -> str:
 LOG_PAGE_SIZE = 100
 
 
+ADMIN_ONLY_ACTIONS = ("set_role", "save_hotline", "alert_email", "on_call", "off_call")
+
+
 def audit_log(
     *,
     action: str | None = None,
@@ -413,6 +424,7 @@ def audit_log(
     member: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    everything: bool = True,
 ) -> list[ModerationAction]:
     """The newest audit log rows matching every filter given (pseudonyms match case-insensitively).
 
@@ -421,6 +433,17 @@ def audit_log(
     query = select(ModerationAction).options(
         joinedload(ModerationAction.actor), joinedload(ModerationAction.target_user), joinedload(ModerationAction.post)
     )
+    if not everything:
+        # Moderators read what concerns items, posts and members; admin-only records (roles, crisis
+        # lines, staff alert addresses) stay with the admins.
+        query = query.where(
+            or_(
+                ModerationAction.queue_item_id.is_not(None),
+                ModerationAction.post_id.is_not(None),
+                ModerationAction.target_user_id.is_not(None),
+            ),
+            ModerationAction.action.not_in(ADMIN_ONLY_ACTIONS),
+        )
     if action:
         query = query.where(ModerationAction.action == action)
     if moderator:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from forum.accounts.models import utcnow
 from forum.boards import services as boards
 from forum.boards.models import PostStatus
-from forum.crisis.models import AlertOutbox, CrisisFlag
+from forum.crisis.models import AlertOutbox, CrisisFlag, Hotline
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation import oncall, playbook, services
@@ -112,3 +112,57 @@ def test_the_playbook_page_leads_with_three_steps_and_no_preselected_choice(clie
     response = client.post(f"/moderation/items/{urgent.id}/visibility", data={"note": "x"})
     assert response.status_code == 400 and "Choose what happens to the post." in response.text
     assert urgent.post.status == PostStatus.HELD
+
+
+def test_moderators_see_their_crisis_work_and_a_break_is_suggested(client, login, app, moderator, admin, member):
+    app.config["BREAK_AFTER_URGENT_ITEMS"] = 2
+    topic = make_topic()
+    for text in (URGENT_TEXT, URGENT_TEXT + " sorry everyone"):
+        item = services.open_item_for(boards.create_reply(topic, member, body=text))
+        playbook.record_outcome(item, moderator, outcome="reached", done=True)
+    since = utcnow() - timedelta(days=7)
+    assert playbook.crisis_items_handled(since, moderator) == {moderator.id: 2}
+    assert playbook.urgent_items_this_shift(moderator) == 2
+    login(moderator)
+    page = client.get("/moderation/").text.replace("&#39;", "'")
+    assert "You've worked 2 crisis items in the last 7 days" in page
+    assert "it's OK to take a break" in page
+    assert "Crisis items worked by each moderator" not in page
+    client.post("/logout")
+    login(admin)
+    page = client.get("/moderation/").text
+    assert "Crisis items worked by each moderator" in page and f"{moderator.pseudonym}: 2" in page
+
+
+def test_hand_off_releases_with_a_note_and_alerts_the_next_on_call(urgent, app, moderator, admin):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=2525)
+    for person, email in ((moderator, "sage@example.org"), (admin, "oak@example.org")):
+        oncall.set_alert_email(person, email)
+        oncall.set_on_call(person, hours=4)
+    services.claim_item(urgent, moderator)
+    db.session.query(AlertOutbox).delete()
+    with pytest.raises(InvalidAction, match="leave a note"):
+        playbook.hand_off(urgent, moderator, note=" ")
+    assert playbook.hand_off(urgent, moderator, note="messaged at 21:10, no answer yet") == ["oak@example.org"]
+    assert services.current_holder(urgent) is None
+    alert = db.session.scalar(select(AlertOutbox))
+    assert alert.recipients == "oak@example.org" and f"/moderation/items/{urgent.id}" in alert.body
+    assert "hand_off" in _logged(urgent)
+    assert any("hand off (messaged at 21:10" in what for _, what in playbook.timeline(urgent))
+
+
+def test_moderators_read_the_log_of_items_and_members_but_not_admin_records(client, login, urgent, moderator, admin):
+    from forum.crisis.services import save_hotline, seed_hotlines
+
+    playbook.record_outcome(urgent, moderator, outcome="no_answer", note="tried at 21:10")
+    seed_hotlines()
+    line = db.session.scalar(select(Hotline).limit(1))
+    save_hotline(line, admin, region=line.region, name=line.name, phone=line.phone, sms_number="", url="")
+    login(moderator)
+    page = client.get("/moderation/log").text
+    assert "outcome_no_answer" in page and "tried at 21:10" in page
+    assert "save_hotline" not in page
+    assert 'href="/moderation/log"' in client.get("/moderation/").text
+    client.post("/logout")
+    login(admin)
+    assert "save_hotline" in client.get("/moderation/log").text

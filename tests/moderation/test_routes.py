@@ -35,7 +35,7 @@ def test_every_moderation_endpoint_enforces_roles(app, role, member, facilitator
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method, data={})
         where = f"{role} {method} {url} -> {response.status_code}"
-        admin_only = rule.endpoint == "moderation.audit_log"
+        admin_only = False
         if role == "guest":
             assert response.status_code == 302 and "/login" in response.location, where
         elif role in ("member", "facilitator") or (admin_only and role == "moderator"):
