@@ -9,7 +9,7 @@ memoised, and what is read per phrase is a bounded window, so a post costs time 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from re import _constants as _c
 from re import _parser
 from typing import Union
@@ -37,9 +37,11 @@ class Clauses:
         self._quotes = [m.start() for m in _QUOTE.finditer(text)]
         self._memo: dict[tuple, object] = {}
         self._found: dict[tuple[int, int], bool] = {}
+        self._in_tail: dict[tuple[int, str], bool] = {}
         self._spaces: list[int] | None = None
         self._persons: dict[int, tuple[list[int], list[str]]] = {}
-        self.work = 0  # windows and clauses read: counted so a test can show the work grows linearly
+        # Characters handed to a regex or copied, summed over every question asked: a test holds it linear.
+        self.chars_read = len(text)
 
     def index(self, pos: int) -> int:
         """The number of the clause holding ``pos``."""
@@ -55,7 +57,6 @@ class Clauses:
         try:
             return self._memo[key]
         except KeyError:
-            self.work += 1
             value = self._memo[key] = compute()
             return value
 
@@ -64,17 +65,41 @@ class Clauses:
         key = (si, id(pattern))  # a compiled pattern hashes its whole program: the id is cheaper
         found = self._found.get(key)
         if found is None:
-            self.work += 1
-            found = self._found[key] = bool(pattern.search(self.text[self.start(si) : self.end(si)]))
+            found = self._found[key] = bool(pattern.search(self._clause(si)))
         return found
 
     def in_text(self, pattern: Searcher) -> bool:
         """Whether ``pattern`` occurs anywhere in the post."""
-        return self._cached(("t", id(pattern)), lambda: bool(pattern.search(self.text)))
+
+        def search() -> bool:
+            self.chars_read += len(self.text)
+            return bool(pattern.search(self.text))
+
+        return self._cached(("t", id(pattern)), search)
 
     def clause_words(self, si: int) -> frozenset[str]:
         """The words of clause ``si``."""
-        return self._cached(("w", si), lambda: frozenset(self.text[self.start(si) : self.end(si)].split()))
+        return self._cached(("w", si), lambda: frozenset(self._clause(si).split()))
+
+    def _clause(self, si: int) -> str:
+        start, end = self.start(si), self.end(si)
+        self.chars_read += end - start
+        return self.text[start:end]
+
+    def tail(self, si: int, pos: int, size: int) -> str:
+        """The last ``size`` characters of the clause before ``pos``."""
+        start = max(self.start(si), pos - size)
+        self.chars_read += pos - start
+        return self.text[start:pos]
+
+    def tail_has(self, pattern: Searcher, tail: str) -> bool:
+        """Whether ``pattern`` occurs in ``tail`` (from ``tail()``): the same words before many phrases are read once."""
+        key = (id(pattern), tail)
+        found = self._in_tail.get(key)
+        if found is None:
+            self.chars_read += len(tail)
+            found = self._in_tail[key] = pattern.search(tail) is not None
+        return found
 
     def word_before(self, si: int, end: int) -> tuple[str, int]:
         """The clause's last word before ``end`` and where it starts (-1: there is none).
@@ -86,11 +111,11 @@ class Clauses:
             end -= 1
         if end <= lo:
             return "", -1
-        self.work += 1
         if self._spaces is None:
             self._spaces = [m.start() for m in _SPACE.finditer(self.text)]
         i = bisect_right(self._spaces, end - 1)
         start = max(self._spaces[i - 1] + 1 if i else 0, lo)
+        self.chars_read += min(end - start, LONG_WORD + 1)
         return ("" if end - start > LONG_WORD else self.text[start:end]), start
 
     def quotes_before(self, si: int, pos: int) -> tuple[int, int]:
@@ -99,10 +124,15 @@ class Clauses:
         hi = bisect_right(self._quotes, pos - 1)
         return hi - lo, self._quotes[hi - 1] if hi > lo else -1
 
-    def ends_before(self, si: int, opening: int, pattern: re.Pattern[str]) -> bool:
+    def ends_before(self, si: int, opening: int, pattern: Searcher) -> bool:
         """Whether a ``pattern`` anchored at its end ($) ends at the quote mark at ``opening``."""
         lo = max(self.start(si), opening - REACH)
-        return self._cached(("q", opening, id(pattern)), lambda: bool(pattern.search(self.text, lo, opening)))
+
+        def search() -> bool:
+            self.chars_read += opening - lo
+            return pattern.search(self.text, lo, opening) is not None
+
+        return self._cached(("q", opening, id(pattern)), search)
 
     def last_person(self, si: int, pos: int, first: frozenset[str], third: frozenset[str]) -> str:
         """Whether the nearest person word before ``pos`` in its clause is "first", "third" or "" (none).
@@ -118,7 +148,7 @@ class Clauses:
         return kinds[i - 1] if i else ""
 
     def _person_words(self, si: int, first: frozenset[str], third: frozenset[str]) -> tuple[list[int], list[str]]:
-        self.work += 1
+        self.chars_read += self.end(si) - self.start(si)
         ends, kinds = [], []
         for m in _TOKEN.finditer(self.text, self.start(si), self.end(si)):
             w = m.group()
@@ -129,25 +159,44 @@ class Clauses:
         return ends, kinds
 
     def past_before(self, si: int, pos: int, past: re.Pattern[str]) -> bool:
-        """``past.search(text, clause start, pos)``: a past marker in the clause before ``pos``."""
-        lo = self.start(si)
-        first = self._cached(("pb", si), lambda: past.search(self.text, lo, self.end(si)))
-        if first is not None and first.end() + _PAST_PEEK <= pos:  # read in full before pos: it stands there too
+        """``past.search(text, clause start, pos)``: a past marker in the clause before ``pos``.
+
+        ``pos`` is where a phrase starts, so the character before it is a space, comma or quote mark: a marker
+        that does not match on the whole clause does not match on the clause cut there either (its lookaheads
+        forbid words such as "pm" or "sober", which no old-dose phrase starts with).
+        """
+        starts, ends = self._past_markers(si, past)
+        i = bisect_left(starts, pos)
+        if i and ends[i - 1] + _PAST_PEEK <= pos:  # a marker read in full before pos stands there too
             return True
-        # Otherwise only a marker running up to pos could match; none is REACH long.
-        self.work += 1
-        return past.search(self.text, max(lo, pos - REACH), pos) is not None
+        # Markers that run up to pos (none is REACH long): does one still match when the clause stops at pos?
+        j = i - 1
+        while j >= 0 and starts[j] >= pos - REACH:
+            self.chars_read += pos - starts[j]
+            if past.match(self.text, starts[j], pos):
+                return True
+            j -= 1
+        return False
 
     def past_after(self, si: int, pos: int, past: re.Pattern[str]) -> bool:
         """``past.search(text, pos, clause end)``: a past marker in the clause from ``pos`` on."""
+        starts, _ = self._past_markers(si, past)
+        return bool(starts) and starts[-1] >= pos
 
-        def last_start() -> int:
-            found, at, end = -1, self.start(si), self.end(si)
+    def _past_markers(self, si: int, past: re.Pattern[str]) -> tuple[list[int], list[int]]:
+        """Every position in the clause where a past marker starts, and the least end of those up to each."""
+
+        def find() -> tuple[list[int], list[int]]:
+            starts, ends = [], []
+            at, end = self.start(si), self.end(si)
+            self.chars_read += end - at
             while m := past.search(self.text, at, end):
-                found, at = m.start(), m.start() + 1
-            return found
+                starts.append(m.start())
+                ends.append(min(m.end(), ends[-1]) if ends else m.end())
+                at = m.start() + 1
+            return starts, ends
 
-        return self._cached(("pa", si), last_start) >= pos
+        return self._cached(("past", si), find)
 
 
 class Prefiltered:
@@ -163,14 +212,15 @@ class Prefiltered:
         # Literals are compared as written, so a case-blind pattern gets no prefilter.
         self.needles = None if pattern.flags & re.IGNORECASE else required_literals(pattern.pattern)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """``pattern.search(text)``."""
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """``pattern.search(text, pos, endpos)``."""
+        end = len(text) if endpos is None else endpos
         if self.needles is not None:
             for needle in self.needles:
-                if needle in text:
-                    return self.pattern.search(text)
+                if text.find(needle, pos, end) >= 0:
+                    return self.pattern.search(text, pos, end)
             return None
-        return self.pattern.search(text)
+        return self.pattern.search(text, pos, end)
 
 
 def required_literals(source: str) -> tuple[str, ...] | None:

@@ -17,6 +17,8 @@ from forum.crisis.normalize import Folded, Normalizer, squeeze, squeeze_pattern
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 _WORD = re.compile(r"[a-z0-9_]+")
+# How many characters before a phrase the wording that makes it a thought, a joke or an intent is read in.
+_TAIL = 60
 # How many words before a phrase may hold the negator, fillers between ("not really going to ...").
 _NEGATION_REACH = 6
 # Categories that only add context; alone they never flag and are not "risk" for the context rules.
@@ -174,9 +176,9 @@ class _Engine:
         self.negated_thought = re.compile(expand(ctx["negated_thought"]))
         self.kinda_want = Prefiltered(re.compile(expand(ctx["kinda_want"])))
         self.farewell_safe = re.compile(expand(ctx["farewell_safe"]))
-        self.quoted_by_other = re.compile(expand(ctx["quoted_by_other"]))
+        self.quoted_by_other = Prefiltered(re.compile(expand(ctx["quoted_by_other"])))
         self.voice_says = Prefiltered(re.compile(expand(ctx["voice_says"])))
-        self.quoted_by_self = re.compile(expand(ctx["quoted_by_self"]))
+        self.quoted_by_self = Prefiltered(re.compile(expand(ctx["quoted_by_self"])))
         self.denial_after = re.compile(expand(ctx["denial_after"]))
 
     def hits(self, text: str) -> tuple[list[_Hit], bool]:
@@ -237,11 +239,10 @@ class _Engine:
     def _stands(self, hit: _Hit, clauses: Clauses) -> bool:
         """Apply the clause-level rules: quotes, talk about words, past events, third parties."""
         text, si = clauses.text, hit.sentence
-        c_start = clauses.start(si)
         if clauses.in_clause(si, self.meta):
             return False
-        tail = text[max(c_start, hit.start - 60) : hit.start]
-        if hit.category in _INTENTS and self.voice_says.search(tail):
+        tail = clauses.tail(si, hit.start, _TAIL)
+        if hit.category in _INTENTS and clauses.tail_has(self.voice_says, tail):
             hit.category = "ideation"  # "the voice that says k1ll yourself": heard, not intended
             return True
         quotes, opening = clauses.quotes_before(si, hit.start)
@@ -266,19 +267,23 @@ class _Engine:
         if hit.category in _INTENTS:
             thought = (
                 self.thought_after.match(text, hit.end)
-                or self.thought_before.search(tail)
-                or self.kinda_want.search(tail)
+                or clauses.tail_has(self.thought_before, tail)
+                or clauses.tail_has(self.kinda_want, tail)
             )
             if hit.category != "harm_others" and (thought or self.denial_after.match(text, hit.end)):
                 # A thought, or an act denied right after ("i want to k1ll myself. i won't"): ideation.
                 hit.category = "ideation"
             elif clauses.in_clause(si, self.joke):
                 hit.flags.add("hedged")
-            elif self.conditional_before.search(tail):
+            elif clauses.tail_has(self.conditional_before, tail):
                 hit.flags.add("hedged")
-                if self.if_before.search(tail):  # "if he shows up i'll ...": a threat, not a figure of speech
+                if clauses.tail_has(
+                    self.if_before, tail
+                ):  # "if he shows up i'll ...": a threat, not a figure of speech
                     hit.flags.add("conditional")
-            elif self.intent_before.search(tail) or hit.text.startswith(("gona", "going to", "wil ", "about to")):
+            elif clauses.tail_has(self.intent_before, tail) or hit.text.startswith(
+                ("gona", "going to", "wil ", "about to")
+            ):
                 hit.intent = True
         return True
 
