@@ -1,7 +1,8 @@
 """The crisis flagger on 20,000-character posts (the longest a post may be): typical ones and adversarial ones.
 
 Adversarial posts pack in what the context rules read around each phrase: the same risk phrase over and over,
-one sentence with no punctuation, negations, quote marks, past-tense markers, one word holding many phrases.
+one sentence with no punctuation, negations, quote marks, past-tense markers, one word holding many phrases,
+and what the normaliser decodes (censored words, each star tried as every vowel).
 Prints CPU milliseconds per post (the best of a few runs: the machine is shared). The target: every post
 under 50 ms. tests/crisis/test_worst_case.py checks, without timing, that the work grows linearly.
 """
@@ -31,7 +32,7 @@ def _repeat(unit: str) -> Callable[[int], str]:
 
 def _varied(make: Callable[[random.Random], str]) -> Callable[[int], str]:
     def build(n: int) -> str:
-        rng = random.Random(n)  # noqa: S311 - bench text, not secrets  # nosec B311
+        rng = random.Random(7)  # the same start for every n  # noqa: S311  # nosec B311
         parts, size = [], 0
         while size < n:
             parts.append(make(rng))
@@ -68,6 +69,10 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "mixed phrases and marks": _varied(lambda r: r.choice(_PHRASES) + r.choice([" ", ", ", ". ", '" '])),
     "urgent, repeated": _repeat("im going to kill myself tonight, goodbye everyone. "),
     "one letter": _repeat("a"),
+    "censored 'k*ll m*s*lf'": _repeat("k*ll m*s*lf "),
+    "censored nonsense 'b*c*d*f'": _varied(lambda r: "*".join(r.choice("bcdfgklmnprst") for _ in range(4)) + " "),
+    "one line each 'i want to die'": _repeat("i want to die\n"),
+    "texted quotes": _repeat('she texted "kill myself" '),
 }
 
 
