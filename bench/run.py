@@ -10,7 +10,8 @@
 4. A table with requests/s, p50, p99 and the ratio to the ceiling; PASS/MISS for the targets
    (topic and board pages at half the ceiling's rate or better; p99 under 50 ms).
 5. EXPLAIN QUERY PLAN for every query the index, board and topic pages run, caught in-process.
-6. The crisis flagger's posts per second (bench/bench_crisis.py).
+6. The crisis flagger's posts per second (bench/bench_crisis.py) and its worst case on 20,000-character
+   adversarial posts (bench/crisis_worst_case.py).
 
 The machine is shared and has 2 cores for wrk, gunicorn and everything else: figures are noisy.
 Environment: BENCH_SECONDS (default 10), BENCH_POSTS/BENCH_TOPICS/BENCH_MEMBERS to seed less.
@@ -309,6 +310,8 @@ def main() -> None:
         print(f"  {problem}")
     print("\nCrisis flagger (bench/bench_crisis.py):")
     print(_run([sys.executable, str(ROOT / "bench" / "bench_crisis.py")], dict(os.environ)).rstrip())
+    print("\nCrisis flagger, worst case (bench/crisis_worst_case.py):")
+    print(_run([sys.executable, str(ROOT / "bench" / "crisis_worst_case.py")], dict(os.environ)).rstrip())
     print(f"\nStarted {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; {SECONDS} s per wrk run.")
 
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 import functools
 import json
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from forum.crisis import model
+from forum.crisis.clauses import LONG_WORD, Clauses, Prefiltered
 from forum.crisis.matcher import PhraseMatcher
 from forum.crisis.normalize import Folded, Normalizer, squeeze, squeeze_pattern
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
-_BOUNDARY = re.compile(r"[.!?;:]")
 _WORD = re.compile(r"[a-z0-9_]+")
+# How many characters before a phrase the wording that makes it a thought, a joke or an intent is read in.
+_TAIL = 60
+# How many words before a phrase may hold the negator, fillers between ("not really going to ...").
+_NEGATION_REACH = 6
 # Categories that only add context; alone they never flag and are not "risk" for the context rules.
 _CONTEXT_ONLY = frozenset(
     {
@@ -120,7 +123,10 @@ class _Hit:
 
 
 def _word_set(words: list[str]) -> frozenset[str]:
-    return frozenset(squeeze(w) for w in words)
+    out = frozenset(squeeze(w) for w in words)
+    if any(len(w) > LONG_WORD for w in out):  # Clauses.words_before reads longer words as none
+        raise ValueError(f"lexicon context words must be at most {LONG_WORD} characters")
+    return out
 
 
 class _Engine:
@@ -157,22 +163,22 @@ class _Engine:
         self.converts = frozenset(ctx["third_person_converts"])
         self.past = re.compile(r"\b(?:" + "|".join(expand(p) for p in ctx["past_markers"]) + r")\b")
         self.recent = re.compile(r"\b(?:" + "|".join(expand(p) for p in ctx["recent_markers"]) + r")\b")
-        self.thought_before = re.compile(expand(ctx["thought_before"]))
+        self.thought_before = Prefiltered(re.compile(expand(ctx["thought_before"])))
         self.thought_after = re.compile(expand(ctx["thought_after"]))
-        self.intent_before = re.compile(expand(ctx["intent_before"]))
-        self.conditional_before = re.compile(expand(ctx["conditional_before"]))
-        self.if_before = re.compile(expand(ctx["if_before"]))
-        self.joke = re.compile(expand(ctx["joke_cues"]))
-        self.meta = re.compile(expand(ctx["meta_cues"]))
+        self.intent_before = Prefiltered(re.compile(expand(ctx["intent_before"])))
+        self.conditional_before = Prefiltered(re.compile(expand(ctx["conditional_before"])))
+        self.if_before = Prefiltered(re.compile(expand(ctx["if_before"])))
+        self.joke = Prefiltered(re.compile(expand(ctx["joke_cues"])))
+        self.meta = Prefiltered(re.compile(expand(ctx["meta_cues"])))
         self.mention = re.compile(expand(ctx["mention_cues"]))
-        self.safe_context = re.compile(expand(ctx["safe_context"]))
+        self.safe_context = Prefiltered(re.compile(expand(ctx["safe_context"])))
         self.tp_now = re.compile(expand(ctx["third_party_now"]))
         self.negated_thought = re.compile(expand(ctx["negated_thought"]))
-        self.kinda_want = re.compile(expand(ctx["kinda_want"]))
+        self.kinda_want = Prefiltered(re.compile(expand(ctx["kinda_want"])))
         self.farewell_safe = re.compile(expand(ctx["farewell_safe"]))
-        self.quoted_by_other = re.compile(expand(ctx["quoted_by_other"]))
-        self.voice_says = re.compile(expand(ctx["voice_says"]))
-        self.quoted_by_self = re.compile(expand(ctx["quoted_by_self"]))
+        self.quoted_by_other = Prefiltered(re.compile(expand(ctx["quoted_by_other"])))
+        self.voice_says = Prefiltered(re.compile(expand(ctx["voice_says"])))
+        self.quoted_by_self = Prefiltered(re.compile(expand(ctx["quoted_by_self"])))
         self.denial_after = re.compile(expand(ctx["denial_after"]))
 
     def hits(self, text: str) -> tuple[list[_Hit], bool]:
@@ -181,18 +187,20 @@ class _Engine:
         Also says whether the rules set a phrase aside as safe (an idiom, negated, past, quoted, news or helping):
         then the text has been read as safe on purpose, and the model's second opinion must not overrule that.
         """
-        bounds = [m.start() for m in _BOUNDARY.finditer(text)]
+        return self.read(Clauses(text))
+
+    def read(self, clauses: Clauses) -> tuple[list[_Hit], bool]:
+        """``hits`` on a post already split into clauses (which count the work done)."""
+        text = clauses.text
         kept: list[_Hit] = []
         set_aside = False
         for cat, s, e in self.matcher.find(text):
             if cat == "safe":
                 set_aside = True
                 continue
-            si = bisect_right(bounds, s)
-            c_start = bounds[si - 1] + 1 if si else 0
-            c_end = bounds[si] if si < len(bounds) else len(text)
+            si = clauses.index(s)
             hit = _Hit(cat, s, e, text[s:e], si)
-            if self._negated(text[c_start:s]):
+            if self._negated(clauses, si, s):
                 # "i'd never do it, but the thought shows up every day": the act is denied, the thinking is not.
                 if cat in _THOUGHT_ON_DENIAL and self.negated_thought.match(text, e, e + 160):
                     hit.category = "ideation"
@@ -200,77 +208,82 @@ class _Engine:
                     continue
                 set_aside = True
                 continue
-            if cat in _PAST_SENSITIVE and not self.recent.search(text, c_start, c_end):
+            if cat in _PAST_SENSITIVE and not clauses.in_clause(si, self.recent):
                 # The phrase itself may read as past ("the same amount i used to"): look either side of it.
-                if self.past.search(text, c_start, s) or self.past.search(text, e, c_end):
+                if clauses.past_before(si, s, self.past) or clauses.past_after(si, e, self.past):
                     continue
-            if cat not in _CONTEXT_ONLY and not self._stands(hit, text, c_start, c_end):
+            if cat not in _CONTEXT_ONLY and not self._stands(hit, clauses):
                 set_aside = True
                 continue
             kept.append(hit)
         return kept, set_aside
 
-    def _negated(self, before: str) -> bool:
-        words = before.split()
-        for i in range(len(words) - 1, max(-1, len(words) - 7), -1):
-            w = words[i]
+    def _negated(self, clauses: Clauses, si: int, pos: int) -> bool:
+        end = pos
+        for _ in range(_NEGATION_REACH):
+            w, end = clauses.word_before(si, end)
+            if end < 0:
+                return False
             if w in self.negators:
-                prior = words[max(0, i - 2) : i]
-                return not any(p in self.breakers for p in prior)
+                for _ in range(2):  # the two words before the negator: "trying not to" is no denial
+                    p, end = clauses.word_before(si, end)
+                    if end < 0:
+                        break
+                    if p in self.breakers:
+                        return False
+                return True
             if w not in self.fillers:
                 return False
         return False
 
-    def _stands(self, hit: _Hit, text: str, c_start: int, c_end: int) -> bool:
+    def _stands(self, hit: _Hit, clauses: Clauses) -> bool:
         """Apply the clause-level rules: quotes, talk about words, past events, third parties."""
-        clause = text[c_start:c_end]
-        before = text[c_start : hit.start]
-        if self.meta.search(clause):
+        text, si = clauses.text, hit.sentence
+        if clauses.in_clause(si, self.meta):
             return False
-        if hit.category in _INTENTS and self.voice_says.search(before[-60:]):
+        tail = clauses.tail(si, hit.start, _TAIL)
+        if hit.category in _INTENTS and clauses.tail_has(self.voice_says, tail):
             hit.category = "ideation"  # "the voice that says k1ll yourself": heard, not intended
             return True
-        if before.count('"') % 2 == 1:
+        quotes, opening = clauses.quotes_before(si, hit.start)
+        if quotes % 2 == 1:
             # Someone else's message quoted ("she just texted 'thanks for everything'") is about them, not the writer.
-            opening = before.rfind('"')
-            if self.quoted_by_other.search(before, 0, opening):
+            if clauses.ends_before(si, opening, self.quoted_by_other):
                 hit.category = "third_party"
                 return True
             # The writer's own message quoted ("i texted my mom 'sorry for everything'") is still theirs.
-            if not self.quoted_by_self.search(before, 0, opening) and self.mention.search(text):
+            if not clauses.ends_before(si, opening, self.quoted_by_self) and clauses.in_text(self.mention):
                 return False
-        if hit.category in _FAREWELLS and self.farewell_safe.search(text):
+        if hit.category in _FAREWELLS and clauses.in_text(self.farewell_safe):
             return False
-        if self.past.search(clause) and not self.recent.search(clause):
+        if clauses.in_clause(si, self.past) and not clauses.in_clause(si, self.recent):
             return False
-        own = set(_WORD.findall(hit.text))
-        if hit.category in self.converts and not own & self.first_person:
-            for w in reversed(before.split()):
-                if w in self.first_person and w not in ("me", "mi"):  # "he texted me from the bridge": me is the object
-                    break
-                if w in self.third_person:
-                    hit.category = "third_party"
-                    break
-        if hit.category in _SAFE_CONTEXT_DROPS and self.safe_context.search(clause):
-            if not set(clause.split()) & self.first_person:
+        if hit.category in self.converts and not set(_WORD.findall(hit.text)) & self.first_person:
+            if clauses.last_person(si, hit.start, self.first_person, self.third_person) == "third":
+                hit.category = "third_party"
+        if hit.category in _SAFE_CONTEXT_DROPS and clauses.in_clause(si, self.safe_context):
+            if not clauses.clause_words(si) & self.first_person:
                 return False
         if hit.category in _INTENTS:
-            tail = before[-60:]
             thought = (
-                self.thought_before.search(tail)
-                or self.thought_after.match(text, hit.end)
-                or self.kinda_want.search(tail)
+                self.thought_after.match(text, hit.end)
+                or clauses.tail_has(self.thought_before, tail)
+                or clauses.tail_has(self.kinda_want, tail)
             )
             if hit.category != "harm_others" and (thought or self.denial_after.match(text, hit.end)):
                 # A thought, or an act denied right after ("i want to k1ll myself. i won't"): ideation.
                 hit.category = "ideation"
-            elif self.joke.search(clause):
+            elif clauses.in_clause(si, self.joke):
                 hit.flags.add("hedged")
-            elif self.conditional_before.search(tail):
+            elif clauses.tail_has(self.conditional_before, tail):
                 hit.flags.add("hedged")
-                if self.if_before.search(tail):  # "if he shows up i'll ...": a threat, not a figure of speech
+                if clauses.tail_has(
+                    self.if_before, tail
+                ):  # "if he shows up i'll ...": a threat, not a figure of speech
                     hit.flags.add("conditional")
-            elif self.intent_before.search(tail) or hit.text.startswith(("gona", "going to", "wil ", "about to")):
+            elif clauses.tail_has(self.intent_before, tail) or hit.text.startswith(
+                ("gona", "going to", "wil ", "about to")
+            ):
                 hit.intent = True
         return True
 

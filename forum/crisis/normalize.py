@@ -72,6 +72,7 @@ class Normalizer:
         self._leet = str.maketrans(spec["leet"])
         self._leet_l = str.maketrans({**spec["leet"], "1": "l"})
         self._vocab = frozenset(spec["leet_vocab"])
+        self._vocab_starts = frozenset(w[:i] for w in self._vocab for i in range(len(w) + 1))
         self.emoji_names: dict[str, str] = {}
         for src, dst in emoji.items():
             self.emoji_names.setdefault(dst.strip(), src)
@@ -151,18 +152,25 @@ class Normalizer:
         """The vocabulary word that ``word`` spells with its stars read as letters, if any."""
         if word.count("*") > 3:
             return None
-        for cand in _stars_filled(word):
-            if cand in self._vocab or squeeze(cand) in self._vocab:
-                return cand
+        return self._fill_stars(word, "", "")
+
+    def _fill_stars(self, word: str, cand: str, squeezed: str) -> str | None:
+        """The first reading, in _STAR_LETTERS order star by star, of ``word`` after ``cand`` (read so far).
+
+        A reading counts when it, or it squeezed, is a vocabulary word; a start that begins no vocabulary word,
+        read either way, is given up at once rather than tried with every letter for every later star.
+        """
+        i = len(cand)
+        if i == len(word):
+            return cand if cand in self._vocab or squeezed in self._vocab else None
+        for c in _STAR_LETTERS if word[i] == "*" else word[i]:
+            longer = cand + c
+            longer_squeezed = squeezed if "a" <= c <= "z" and squeezed.endswith(c) else squeezed + c
+            if longer in self._vocab_starts or longer_squeezed in self._vocab_starts:
+                found = self._fill_stars(word, longer, longer_squeezed)
+                if found is not None:
+                    return found
         return None
-
-
-def _stars_filled(word: str) -> list[str]:
-    """Every way of reading each inner "*" of ``word`` as one letter of _STAR_LETTERS (at most three stars)."""
-    out = [""]
-    for ch in word:
-        out = [o + c for o in out for c in (_STAR_LETTERS if ch == "*" else ch)]
-    return out
 
 
 def _join_letters_after(m: re.Match[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,8 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     )
     farewell_any = has("farewell", "farewell_weak")
     final = has("finality")
-    near_times = [t for t in by.get("timing", ()) if any(abs(t.sentence - a.sentence) <= _TIME_REACH for a in acts)]
+    act_sentences = sorted(a.sentence for a in acts)
+    near_times = [t for t in by.get("timing", ()) if _within(act_sentences, t.sentence, _TIME_REACH)]
 
     # Urgent: a suicide act with a time, means, goodbye, plan, stated intent or "now".
     if acts:
@@ -179,6 +181,12 @@ def decide(hits: list[_Hit], text: str, eng: _Engine) -> tuple[Level, str, list[
     if len({h.text for h in by.get("hopeless_weak", ())}) >= 2:
         return Level.CONCERN, "hopelessness", pick("hopeless_weak")
     return Level.NONE, "", []
+
+
+def _within(ordered: list[int], x: int, reach: int) -> bool:
+    """Whether some number in ``ordered`` (sorted) is at most ``reach`` from ``x``."""
+    i = bisect_left(ordered, x - reach)
+    return i < len(ordered) and ordered[i] <= x + reach
 
 
 def _relapse(by: dict[str, list[_Hit]]) -> list[_Hit]:
