@@ -15,7 +15,9 @@ from forum.config import DEV_SECRET_KEY, PROJECT_ROOT, Config, gunicorn_workers
 
 def create_app(overrides: Mapping | None = None, config_class: type = Config) -> Flask:
     """Build the app: config, extensions, blueprints, CLI. No schema changes, no network."""
-    app = Flask(
+    from forum.faults import ForumFlask
+
+    app = ForumFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

@@ -30,6 +30,9 @@ def register_web_hooks(app: Flask) -> None:
     @app.context_processor
     def template_helpers():
         helpers = dict(permissions.TEMPLATE_CHECKS)
+        if g.get("degraded_page"):
+            # An error page after a database fault: loading the member would query the database again.
+            return helpers
         # The signed-in user itself rather than flask-login's proxy, which re-resolves on every use.
         helpers["current_user"] = current_user._get_current_object()
         helpers["queue_counts"] = _queue_counts
@@ -95,8 +98,9 @@ def register_web_hooks(app: Flask) -> None:
         if not current_app.config["ALLOW_INDEXING"]:
             # Every page and feed: members write about their health; search engines keep out.
             headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-        if current_user.is_authenticated:
-            # Pages for a signed-in member may hold private text; keep them out of shared caches.
+        if g.get("degraded_page") or current_user.is_authenticated:
+            # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
+            # text; keep them out of shared caches. (A fault page can't ask the database who is signed in.)
             headers.setdefault("Cache-Control", "private, no-store")
         return response
 
