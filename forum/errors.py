@@ -50,10 +50,18 @@ def _render_error(error: HTTPException):
         # Whatever failed may have left the session in a failed transaction; the page must not reuse it.
         return _render_fault(code, title)
     kept, wait_minutes = (_kept_text(), _minutes_to_wait()) if code == 429 else ([], None)
-    return (
-        render_template("errors/error.html", code=code, title=title, error=error, kept=kept, wait_minutes=wait_minutes),
-        code,
-    )
+    try:
+        page = render_template(
+            "errors/error.html", code=code, title=title, error=error, kept=kept, wait_minutes=wait_minutes
+        )
+    except DATABASE_ERRORS as database_error:
+        # The header looks up the member, which fails while the database is away.
+        return _database_error(database_error)
+    return page, code
+
+
+# What a database that is away, restarting, read-only or full raises; each gets the 503 page.
+DATABASE_ERRORS = (DBAPIError, PendingRollbackError, PoolTimeout)
 
 
 def _database_error(error: Exception):
@@ -63,14 +71,18 @@ def _database_error(error: Exception):
 
 
 def _render_fault(code: int, title: str):
-    from forum.extensions import db
+    from forum.extensions import db, login_manager
 
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - a dead connection can fail its rollback too; the page comes first
         log.warning("rollback failed while rendering the error page", exc_info=True)
-    # The header's badges and the member's name need the database; on this page they are left out.
+    # The header's badges and the member's name need the database; on this page they are left out,
+    # and flask-login, which loads the member for every template, is told nobody is signed in. The
+    # session is untouched, so the member is still signed in on the next page.
     g.degraded_page = True
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
     kept = _kept_text()
     try:
         return render_template("errors/error.html", code=code, title=title, kept=kept, degraded=True), code
@@ -81,7 +93,7 @@ def _render_fault(code: int, title: str):
 
 def _plain_fault_page(title: str, kept: list[tuple[str, str, str]]) -> str:
     parts = [f"<!doctype html><html lang=en><title>{escape(title)}</title><h1>{escape(title)}</h1>"]
-    parts.append("<p>Please try again in a moment.</p>")
+    parts.append('<p>Please try again in a moment. <a href="/help">Get help now</a></p>')
     if kept:
         parts.append("<p>Nothing was saved. Here is what you wrote, so you can copy it and send it again:</p>")
         parts.extend(f"<p>{escape(label)}</p><textarea readonly>{escape(text)}</textarea>" for _, label, text in kept)
@@ -110,7 +122,7 @@ def _minutes_to_wait() -> int | None:
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _render_error)
-    for database_error in (DBAPIError, PendingRollbackError, PoolTimeout):
+    for database_error in DATABASE_ERRORS:
         app.register_error_handler(database_error, _database_error)
 
     @app.errorhandler(NotAllowed)

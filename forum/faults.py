@@ -16,9 +16,11 @@ from forum.extensions import db
 
 log = logging.getLogger(__name__)
 
-# A read that lost its connection waits this long, then runs once more on a fresh one: long enough
-# for a fast PostgreSQL restart to accept connections again, short enough for a member to wait.
-READ_RETRY_SECONDS = 1.0
+# A read that lost its connection waits for the database to answer again, up to this long, then runs
+# once more: a PostgreSQL restart takes one to two seconds, and a member will wait a few.
+READ_RETRY_WAIT_SECONDS = 3.0
+# How often it asks meanwhile.
+READ_RETRY_POLL_SECONDS = 0.2
 _READ_METHODS = frozenset({"GET", "HEAD"})
 
 
@@ -52,8 +54,34 @@ class ForumFlask(Flask):
             db.session.remove()
             session.clear()
             session.update(saved)
-            time.sleep(READ_RETRY_SECONDS)
+            _wait_for_database(READ_RETRY_WAIT_SECONDS)
             return step()
+
+
+def _wait_for_database(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(READ_RETRY_POLL_SECONDS)
+        try:
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+            return
+        except DBAPIError:
+            continue
+
+
+def close_session(_error: BaseException | None = None) -> None:
+    """End the request's session even when the server dropped its connection after the page was built.
+
+    Closing rolls back, and a rollback on a connection the server just closed raises; at teardown
+    that would turn a finished page into a 500. Registered after Flask-SQLAlchemy's, so it runs first.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("database connection lost while closing a session (%s)", type(error.orig).__name__)
+        db.session().invalidate()
+        db.session.registry.clear()
 
 
 def database_writable() -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, request, url_for
+from flask import Flask, Response, abort, current_app, g, has_request_context, request, session, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -98,9 +98,10 @@ def register_web_hooks(app: Flask) -> None:
         if not current_app.config["ALLOW_INDEXING"]:
             # Every page and feed: members write about their health; search engines keep out.
             headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-        if g.get("degraded_page") or current_user.is_authenticated:
-            # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
-            # text; keep them out of shared caches. (A fault page can't ask the database who is signed in.)
+        # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
+        # text; keep them out of shared caches. Decided from the session, not by loading the member:
+        # this runs on every response, also when the database has just failed.
+        if g.get("degraded_page") or "_user_id" in session or _REMEMBER_COOKIE in request.cookies:
             headers.setdefault("Cache-Control", "private, no-store")
         return response
 
@@ -115,6 +116,8 @@ def _robots_txt():
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
+# flask-login's "remember me" cookie, under its default name (the forum does not rename it).
+_REMEMBER_COOKIE = "remember_token"
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
