@@ -50,8 +50,10 @@ class ForumFlask(Flask):
                 raise
             g._read_retried = True
             log.warning("database connection lost during a read (%s); retrying once", type(error.orig).__name__)
-            db.session.rollback()
-            db.session.remove()
+            # A fresh session: the old one's connection is gone. The member flask-login loaded with it
+            # is loaded again, since the old object can no longer refresh itself.
+            close_session()
+            g.pop("_login_user", None)
             session.clear()
             session.update(saved)
             _wait_for_database(READ_RETRY_WAIT_SECONDS)
