@@ -15,7 +15,9 @@ from forum.config import DEV_SECRET_KEY, PROJECT_ROOT, Config, gunicorn_workers
 
 def create_app(overrides: Mapping | None = None, config_class: type = Config) -> Flask:
     """Build the app: config, extensions, blueprints, CLI. No schema changes, no network."""
-    app = Flask(
+    from forum.faults import ForumFlask, close_session
+
+    app = ForumFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -41,6 +43,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum import extensions
 
     extensions.db.init_app(app)
+    app.teardown_appcontext(close_session)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 
@@ -10,6 +11,13 @@ from flask import Flask
 
 from forum.errors import InvalidAction
 from forum.permissions import Role
+
+log = logging.getLogger(__name__)
+
+# While the database is away, `alerts deliver --loop` waits this long, doubling up to the maximum:
+# soon enough after a restart, without a busy loop through a long outage.
+DATABASE_RETRY_FIRST_SECONDS = 1
+DATABASE_RETRY_MAX_SECONDS = 30
 
 users = click.Group("users", help="Create accounts and set roles.")
 boards = click.Group("boards", help="Add, rename and reorder boards.")
@@ -123,13 +131,36 @@ def seed() -> None:
 @alerts.command("deliver")
 @click.option("--loop", is_flag=True, help="Keep delivering every few seconds.")
 def deliver(loop: bool) -> None:
-    """Send alerts that are due (once, or in a loop)."""
+    """Send alerts that are due (once, or in a loop that waits out a database outage)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from forum.crisis.alerts import POLL_SECONDS, deliver_due
+    from forum.faults import close_session
     from forum.moderation.oncall import escalate_unclaimed
 
+    failures = 0
     while True:
-        escalate_unclaimed()
-        sent = deliver_due()
+        failure = None
+        try:
+            escalate_unclaimed()
+            sent = deliver_due()
+        except SQLAlchemyError as error:
+            if not loop:
+                raise
+            failure = type(error).__name__
+        finally:
+            close_session()
+        if failure is not None:
+            failures += 1
+            wait = min(DATABASE_RETRY_FIRST_SECONDS * 2 ** min(failures - 1, 10), DATABASE_RETRY_MAX_SECONDS)
+            log.warning(
+                "alert delivery: database unavailable (%s, %s in a row); retrying in %s s", failure, failures, wait
+            )
+            time.sleep(wait)
+            continue
+        if failures:
+            log.warning("alert delivery: database back after %s failed attempts", failures)
+            failures = 0
         if not loop:
             click.echo(f"Delivered {sent} alert(s).")
             return

@@ -1,7 +1,13 @@
+import logging
 import time
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 
 class NotAllowed(Exception):
@@ -29,6 +35,7 @@ ERROR_PAGES = {
     413: "That was too much to send at once",
     429: "Slow down a little",
     500: "Something went wrong on our side",
+    503: "We couldn't save or load that just now",
 }
 
 
@@ -39,14 +46,61 @@ def _render_error(error: HTTPException):
         # The body was refused unread; the page's own forms must not parse it again (a second 413 is a 500).
         request.__dict__.setdefault("form", request.parameter_storage_class())
         request.__dict__.setdefault("files", request.parameter_storage_class())
+    if code >= 500:
+        # Whatever failed may have left the session in a failed transaction; the page must not reuse it.
+        return _render_fault(code, title)
     kept, wait_minutes = (_kept_text(), _minutes_to_wait()) if code == 429 else ([], None)
-    return (
-        render_template("errors/error.html", code=code, title=title, error=error, kept=kept, wait_minutes=wait_minutes),
-        code,
-    )
+    try:
+        page = render_template(
+            "errors/error.html", code=code, title=title, error=error, kept=kept, wait_minutes=wait_minutes
+        )
+    except DATABASE_ERRORS as database_error:
+        # The header looks up the member, which fails while the database is away.
+        return _database_error(database_error)
+    return page, code
 
 
-# What a member wrote, by form field, shown back on the 429 page so a refused post isn't lost.
+# What a database that is away, restarting, read-only or full raises; each gets the 503 page.
+DATABASE_ERRORS = (DBAPIError, PendingRollbackError, PoolTimeout)
+
+
+def _database_error(error: Exception):
+    """A read or write the database refused (restart, read-only or full file): 503, with the member's text."""
+    log.error("database error on %s %s: %s", request.method, request.endpoint, type(error).__name__)
+    return _render_fault(503, ERROR_PAGES[503])
+
+
+def _render_fault(code: int, title: str):
+    from forum.extensions import db, login_manager
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a dead connection can fail its rollback too; the page comes first
+        log.warning("rollback failed while rendering the error page", exc_info=True)
+    # The header's badges and the member's name need the database; on this page they are left out,
+    # and flask-login, which loads the member for every template, is told nobody is signed in. The
+    # session is untouched, so the member is still signed in on the next page.
+    g.degraded_page = True
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+    kept = _kept_text()
+    try:
+        return render_template("errors/error.html", code=code, title=title, kept=kept, degraded=True), code
+    except Exception:  # noqa: BLE001 - the last resort must not fail: plain HTML with the text kept
+        log.exception("error page failed to render")
+        return _plain_fault_page(title, kept), code
+
+
+def _plain_fault_page(title: str, kept: list[tuple[str, str, str]]) -> str:
+    parts = [f"<!doctype html><html lang=en><title>{escape(title)}</title><h1>{escape(title)}</h1>"]
+    parts.append('<p>Please try again in a moment. <a href="/help">Get help now</a></p>')
+    if kept:
+        parts.append("<p>Nothing was saved. Here is what you wrote, so you can copy it and send it again:</p>")
+        parts.extend(f"<p>{escape(label)}</p><textarea readonly>{escape(text)}</textarea>" for _, label, text in kept)
+    return "".join(parts)
+
+
+# What a member wrote, by form field, shown back on the 429 and 5xx pages so a refused post isn't lost.
 KEPT_FIELDS = {"title": "Title", "body": "Message", "content_note": "Content note", "note": "Note"}
 
 
@@ -68,6 +122,8 @@ def _minutes_to_wait() -> int | None:
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _render_error)
+    for database_error in DATABASE_ERRORS:
+        app.register_error_handler(database_error, _database_error)
 
     @app.errorhandler(NotAllowed)
     def not_allowed(_error):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, request, url_for
+from flask import Flask, Response, abort, current_app, g, has_request_context, request, session, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -30,6 +30,9 @@ def register_web_hooks(app: Flask) -> None:
     @app.context_processor
     def template_helpers():
         helpers = dict(permissions.TEMPLATE_CHECKS)
+        if g.get("degraded_page"):
+            # An error page after a database fault: loading the member would query the database again.
+            return helpers
         # The signed-in user itself rather than flask-login's proxy, which re-resolves on every use.
         helpers["current_user"] = current_user._get_current_object()
         helpers["queue_counts"] = _queue_counts
@@ -95,8 +98,10 @@ def register_web_hooks(app: Flask) -> None:
         if not current_app.config["ALLOW_INDEXING"]:
             # Every page and feed: members write about their health; search engines keep out.
             headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-        if current_user.is_authenticated:
-            # Pages for a signed-in member may hold private text; keep them out of shared caches.
+        # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
+        # text; keep them out of shared caches. Decided from the session, not by loading the member:
+        # this runs on every response, also when the database has just failed.
+        if g.get("degraded_page") or "_user_id" in session or _REMEMBER_COOKIE in request.cookies:
             headers.setdefault("Cache-Control", "private, no-store")
         return response
 
@@ -111,6 +116,8 @@ def _robots_txt():
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
+# flask-login's "remember me" cookie, under its default name (the forum does not rename it).
+_REMEMBER_COOKIE = "remember_token"
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from forum import create_app
 from forum.config import TestConfig
@@ -35,7 +36,8 @@ def running_app(overrides: dict | None = None, config_class=TestConfig) -> Itera
 def fresh_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
     """A new, empty database on the test PostgreSQL server, dropped afterwards; yields its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    # No pool: a test may restart the server in between, which would leave a pooled connection dead.
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -31,6 +31,8 @@ CLAIM_SECONDS = 60
 # First retry after this many seconds, doubling each time up to MAX_BACKOFF_SECONDS.
 FIRST_BACKOFF_SECONDS = 5
 MAX_BACKOFF_SECONDS = 15 * 60
+# An urgent alert is retried at least this often however long the outage: someone may be in danger now.
+URGENT_MAX_BACKOFF_SECONDS = 60
 SEND_TIMEOUT_SECONDS = 10
 
 LEVEL_WORDS = {"urgent": "URGENT", "concern": "Concern"}
@@ -88,8 +90,14 @@ def queue_worry_alert(item) -> list[AlertOutbox]:
     return queue_alert(subject, body, payload=payload)
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
+def _backoff(attempts: int, *, urgent: bool = False) -> timedelta:
+    ceiling = URGENT_MAX_BACKOFF_SECONDS if urgent else MAX_BACKOFF_SECONDS
+    return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** min(max(attempts - 1, 0), 30), ceiling))
+
+
+def is_urgent(row: AlertOutbox) -> bool:
+    """Whether the alert is about an urgent crisis (its subject says so; see queue_crisis_alert)."""
+    return row.subject.startswith(f"[{LEVEL_WORDS['urgent']}]")
 
 
 def _send_email(row: AlertOutbox, config) -> None:
@@ -158,7 +166,7 @@ def deliver_due(now: datetime | None = None) -> int:
                 _send_webhook(row)
         except (OSError, smtplib.SMTPException, ValueError) as error:
             row.attempts += 1
-            row.next_attempt_at = now + _backoff(row.attempts)
+            row.next_attempt_at = now + _backoff(row.attempts, urgent=is_urgent(row))
             row.last_error = f"{type(error).__name__}: {error}"[:300]
             log.warning("alert %s not delivered (attempt %s): %s", row.id, row.attempts, type(error).__name__)
         else:
