@@ -199,6 +199,7 @@ TEMPLATE_CHECKS = {
         can_read_moderation_log,
         can_manage_members,
         can_restrict_anonymous_author,
+        can_restrict_member,
         can_manage_hotlines,
         can_edit_post,
         can_delete_post,

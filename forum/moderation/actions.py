@@ -213,10 +213,7 @@ def warn_member(item: QueueItem, by: User, *, note: str | None) -> ModerationAct
     note = _note(note, required=True, what="the warning")
     if author is None:
         return _request_admin(item, by, "warn", note)
-    _message(author, by, subject="A warning from the moderators", body=note, kind="warning", post=item.post)
-    entry = log_action(by, "warn", post=item.post, item=item, note=note)
-    db.session.commit()
-    return entry
+    return _restrict(author, by, "warn", note=note, post=item.post, item=item)
 
 
 def suspend_member(
@@ -225,18 +222,10 @@ def suspend_member(
     """Suspend the post's author for some days; they are told why and until when (an admin's call if anonymous)."""
     author = _member_action(item, by)
     note = _note(note, required=True, what="the reason for the suspension")
-    if not 1 <= (days or 0) <= MAX_SUSPENSION_DAYS:
-        raise InvalidAction(f"Suspend for 1 to {MAX_SUSPENSION_DAYS} days.", field="days")
+    _check_days(days)
     if author is None:
         return _request_admin(item, by, "suspend", f"{days} days: {note}")
-    author.suspended_until = (now or utcnow()) + timedelta(days=days)
-    author.restriction_reason = note
-    until = author.suspended_until.strftime("%d %B %Y, %H:%M UTC")
-    body = f"Your account is suspended until {until}: you can read but not post or report.\n\nWhy: {note}"
-    _message(author, by, subject="Your account is suspended", body=body, kind="suspension", post=item.post)
-    entry = log_action(by, "suspend", post=item.post, item=item, note=f"{days} days: {note}")
-    db.session.commit()
-    return entry
+    return _restrict(author, by, "suspend", days=days, note=note, post=item.post, item=item, now=now)
 
 
 def ban_member(item: QueueItem, by: User, *, note: str | None) -> ModerationAction:
@@ -245,10 +234,48 @@ def ban_member(item: QueueItem, by: User, *, note: str | None) -> ModerationActi
     note = _note(note, required=True, what="the reason for the ban")
     if author is None:
         return _request_admin(item, by, "ban", note)
-    author.is_banned = True
-    author.restriction_reason = note
-    author.session_version += 1
-    entry = log_action(by, "ban", post=item.post, item=item, note=note)
+    return _restrict(author, by, "ban", note=note, post=item.post, item=item)
+
+
+RESTRICTIONS = {"warn": "the warning", "suspend": "the reason for the suspension", "ban": "the reason for the ban"}
+
+
+def restrict_account(
+    member: User, by: User, *, action: str, days: int | None = None, note: str | None, now: datetime | None = None
+) -> ModerationAction:
+    """Warn, suspend or ban a member from their page (no post involved); logged against the account."""
+    if not can_restrict_member(by, member):
+        raise NotAllowed()
+    if action not in RESTRICTIONS:
+        raise InvalidAction("Choose warn, suspend or ban.", field="action")
+    note = _note(note, required=True, what=RESTRICTIONS[action])
+    if action == "suspend":
+        _check_days(days)
+    return _restrict(member, by, action, days=days, note=note, post=None, item=None, now=now)
+
+
+def _check_days(days: int | None) -> None:
+    if not 1 <= (days or 0) <= MAX_SUSPENSION_DAYS:
+        raise InvalidAction(f"Suspend for 1 to {MAX_SUSPENSION_DAYS} days.", field="days")
+
+
+def _restrict(author: User, by: User, action: str, *, note: str, post, item, days=None, now=None) -> ModerationAction:
+    """Apply a warning, suspension or ban, tell the member, and log it, in one transaction."""
+    logged = note
+    if action == "warn":
+        _message(author, by, subject="A warning from the moderators", body=note, kind="warning", post=post)
+    elif action == "suspend":
+        author.suspended_until = (now or utcnow()) + timedelta(days=days)
+        author.restriction_reason = note
+        until = author.suspended_until.strftime("%d %B %Y, %H:%M UTC")
+        body = f"Your account is suspended until {until}: you can read but not post or report.\n\nWhy: {note}"
+        _message(author, by, subject="Your account is suspended", body=body, kind="suspension", post=post)
+        logged = f"{days} days: {note}"
+    else:
+        author.is_banned = True
+        author.restriction_reason = note
+        author.session_version += 1
+    entry = log_action(by, action, post=post, item=item, target=author, note=logged)
     db.session.commit()
     return entry
 

@@ -47,7 +47,14 @@ def moderation_helpers():
     def restriction_notice() -> str | None:
         return services.restriction_message(current_user) if current_user.is_authenticated else None
 
+    def member_moderation(member) -> dict | None:
+        """For a member's page: their open items under their pseudonym, and the warn/suspend form."""
+        if not current_user.is_authenticated or not can_review_queue(current_user):
+            return None
+        return {"items": services.open_items_about(member), "form": MemberActionForm()}
+
     return {
+        "member_moderation": member_moderation,
         "unread_messages": unread_messages,
         "restriction_notice": restriction_notice,
         "format_wait": services.format_wait,
@@ -300,6 +307,28 @@ def act_on_member(item_id: int):
         return actions.ban_member(item, current_user, note=form.note.data)
 
     return _act(item, form, act, actions.member_action_message, "member")
+
+
+@bp.post("/members/<pseudonym>/restrict")
+def restrict_member(pseudonym: str):
+    from forum.accounts.services import find_user
+
+    member = find_user(pseudonym[:40])
+    if member is None:
+        abort(404)
+    form = MemberActionForm()
+    if form.validate_on_submit():
+        try:
+            actions.restrict_account(
+                member, current_user, action=form.action.data, days=form.days.data, note=form.note.data
+            )
+        except InvalidAction as error:
+            flash(error.message, "error")
+        else:
+            flash(actions.DONE_MESSAGE, "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or "Please check the form.", "error")
+    return redirect(url_for("boards.show_member", pseudonym=member.pseudonym))
 
 
 @bp.post("/items/<int:item_id>/escalate")

@@ -162,6 +162,19 @@ def open_items(
     )
 
 
+def open_items_about(member: User) -> list[QueueItem]:
+    """Open items on this member's posts under their pseudonym (never their anonymous ones)."""
+    return list(
+        db.session.scalars(
+            select(QueueItem)
+            .join(Post, Post.id == QueueItem.post_id)
+            .options(joinedload(QueueItem.post).joinedload(Post.topic))
+            .where(QueueItem.resolved_at.is_(None), Post.author_id == member.id, Post.is_anonymous.is_(False))
+            .order_by(QueueItem.priority, QueueItem.created_at)
+        )
+    )
+
+
 def excerpt(post: Post) -> str:
     """The start of a post for the queue list, on one line."""
     text = " ".join(post.body.split())

@@ -13,7 +13,7 @@ from tests.factories import make_board, make_post, make_topic, make_user
 
 
 def _url(app, rule, item, post):
-    values = {"item_id": item.id, "post_id": post.id}
+    values = {"item_id": item.id, "post_id": post.id, "pseudonym": post.author.pseudonym if post.author else "x"}
     with app.test_request_context():
         return app.url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
 
@@ -282,3 +282,36 @@ def test_the_queue_reads_at_a_glance_excerpts_counts_and_filters(client, login, 
     mine = client.get("/moderation/?show=mine").text
     assert "hard week" in mine and "I relapsed" not in mine
     assert client.get("/moderation/?show=nonsense").status_code == 200
+
+
+def test_a_members_page_shows_moderators_their_open_items_and_the_restriction_form(
+    client, login, moderator, member, other_member
+):
+    named = make_post(author=member, body="named post")
+    anonymous = make_post(author=member, anonymous=True, body="anonymous post")
+    named_item = services.enqueue(named, ItemKind.REPORT)
+    anonymous_item = services.enqueue(anonymous, ItemKind.REPORT)
+    db.session.commit()
+    login(other_member)
+    page = client.get(f"/members/{member.pseudonym}").text
+    assert "For moderators" not in page
+    client.post("/logout")
+    login(moderator)
+    page = client.get(f"/members/{member.pseudonym}").text
+    assert f"/moderation/items/{named_item.id}" in page
+    # Never the items on their anonymous posts: that would link the two names.
+    assert f"/moderation/items/{anonymous_item.id}" not in page
+    assert f'action="/moderation/members/{member.pseudonym}/restrict"' in page
+    response = client.post(
+        f"/moderation/members/{member.pseudonym}/restrict", data={"action": "suspend", "days": "2", "note": "cool off"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(type(member), member.id).suspended_until is not None
+    entry = db.session.scalar(select(ModerationAction).where(ModerationAction.action == "suspend"))
+    assert entry.target_user_id == member.id and entry.post_id is None and entry.note == "2 days: cool off"
+    response = client.post(f"/moderation/members/{member.pseudonym}/restrict", data={"action": "warn", "note": ""})
+    assert response.status_code == 302
+    assert db.session.scalar(select(ModerationAction).where(ModerationAction.action == "warn")) is None
+    assert (
+        client.post("/moderation/members/nobody-here/restrict", data={"action": "warn", "note": "x"}).status_code == 404
+    )

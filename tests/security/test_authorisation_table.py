@@ -65,6 +65,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "moderation.record_outcome": MODERATORS,
     "moderation.follow_up": MODERATORS,
     "moderation.hand_off": MODERATORS,
+    "moderation.restrict_member": MODERATORS,
     "moderation.lock_topic": MODERATORS,
     "moderation.move_topic": MODERATORS,
     "moderation.message_author": MODERATORS,
