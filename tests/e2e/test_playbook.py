@@ -54,3 +54,27 @@ def test_a_moderator_takes_an_urgent_item_from_claim_to_follow_up_on_a_phone(new
     expect(timeline).to_contain_text("message author")
     expect(timeline).to_contain_text("outcome no answer")
     expect(timeline).to_contain_text("follow up (in 3 h)")
+
+
+def test_a_moderator_hands_off_an_item_and_reads_it_in_the_audit_log(new_page):
+    author = new_page("member", viewport=PHONE)
+    title = unique("Goodbye")
+    start_topic(author, title, CRISIS_TEXT)
+
+    moderator = new_page("moderator", viewport=PHONE)
+    moderator.goto("/moderation/?show=urgent")
+    moderator.get_by_role("link", name=title).click()
+    moderator.get_by_role("button", name="Claim").click()
+    moderator.get_by_text("Hand off", exact=True).click()
+    moderator.locator("#hand-off-note").fill("Messaged at 21:10, no answer yet; please try again at 22:00.")
+    moderator.get_by_role("button", name="Hand off to the next moderator on call").click()
+    expect(moderator.get_by_text("Released with your note").or_(moderator.get_by_text("Handed off."))).to_be_visible()
+    expect(moderator.get_by_role("button", name="Claim")).to_be_visible()
+
+    moderator.goto("/moderation/")
+    moderator.get_by_role("link", name="Audit log").click()
+    moderator.get_by_label("Action").select_option("hand_off")
+    moderator.get_by_role("button", name="Filter").click()
+    row = moderator.locator("tr", has_text="please try again at 22:00")
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("hand_off")
