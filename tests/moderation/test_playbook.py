@@ -166,3 +166,32 @@ def test_moderators_read_the_log_of_items_and_members_but_not_admin_records(clie
     client.post("/logout")
     login(admin)
     assert "save_hotline" in client.get("/moderation/log").text
+
+
+def test_follow_up_and_hand_off_alerts_reach_a_real_smtp_server(urgent, app, moderator, admin):
+    from forum.crisis import alerts
+    from tests.crisis.test_alerts import Inbox, _free_port, _start_smtp
+
+    port = _free_port()
+    inbox = Inbox()
+    server = _start_smtp(inbox, port)
+    try:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, ALERT_EMAIL_TO=[])
+        oncall.set_alert_email(moderator, "sage@example.org")
+        oncall.set_alert_email(admin, "oak@example.org")
+        oncall.set_on_call(admin, hours=4)
+        db.session.query(AlertOutbox).delete()
+        db.session.commit()
+        services.claim_item(urgent, moderator)
+        playbook.hand_off(urgent, moderator, note="over to you")
+        now = utcnow()
+        playbook.schedule_follow_up(urgent, moderator, hours=2, now=now)
+        oncall.escalate_unclaimed(now + timedelta(hours=2, minutes=1))
+        # The hand-off (to oak, on call), the escalation of the unclaimed urgent item (to everyone) and
+        # the follow-up (to sage, who set it).
+        assert alerts.deliver_due(now=now + timedelta(hours=3)) == 3
+    finally:
+        server.stop()
+    recipients = [sorted(rcpts) for rcpts, _ in inbox.messages]
+    assert sorted(recipients) == [["oak@example.org"], ["oak@example.org", "sage@example.org"], ["sage@example.org"]]
+    assert all(f"/moderation/items/{urgent.id}" in body for _, body in inbox.messages)
