@@ -7,6 +7,7 @@ rendered at all, since loading one from another host would reveal readers' addre
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
@@ -101,3 +102,9 @@ def quote_markdown(author_label: str, body: str) -> str:
     """A Markdown block quoting another post, for the reply box."""
     quoted = "\n".join(f"> {line}" if line else ">" for line in (body or "").splitlines())
     return f"{author_label} wrote:\n\n{quoted}\n\n"
+
+
+def plain_text(text: str | None) -> str:
+    """Text as stored for plain-text fields: no NUL or other control characters, Unix newlines, trimmed."""
+    text = "".join(ch for ch in (text or "") if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return text.replace("\r\n", "\n").strip()

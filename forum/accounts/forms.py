@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from forum.accounts.safety_plan import MAX_SECTION, SECTIONS
 from forum.accounts.services import MIN_PASSWORD_LENGTH
 
 
@@ -58,3 +59,16 @@ class DeleteAccountForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A one-button action: only the CSRF token."""
+
+
+class SafetyPlanForm(FlaskForm):
+    """Seven optional text sections, one per step of the plan; built from SECTIONS below."""
+
+
+for _section in SECTIONS:
+    setattr(
+        SafetyPlanForm,
+        _section.field,
+        TextAreaField(_section.label, validators=[Optional(), Length(max=MAX_SECTION)], description=_section.hint),
+    )
+del _section

@@ -4,7 +4,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -69,3 +69,18 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class SafetyPlan(db.Model):
+    """A member's own Stanley-Brown safety plan: private to them, shown to them in the support panel."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    warning_signs: Mapped[str] = mapped_column(Text, default="")
+    coping_steps: Mapped[str] = mapped_column(Text, default="")
+    distractions: Mapped[str] = mapped_column(Text, default="")
+    helpers: Mapped[str] = mapped_column(Text, default="")
+    professionals: Mapped[str] = mapped_column(Text, default="")
+    safe_space: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
 
 from forum.accounts.models import User
+from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
 
@@ -54,6 +55,27 @@ def _reports_by(user: User) -> list[dict]:
     return [{c: _json_value(getattr(row, c)) for c in columns} for row in rows]
 
 
+def _messages_to(user: User) -> list[dict]:
+    from forum.moderation.models import ModeratorMessage
+
+    messages = db.session.scalars(
+        select(ModeratorMessage).where(ModeratorMessage.recipient_id == user.id).order_by(ModeratorMessage.id)
+    ).all()
+    return [
+        {
+            "subject": m.subject,
+            "body": m.body,
+            "created_at": _iso(m.created_at),
+            # The conversation under the message; moderators are not named.
+            "replies": [
+                {"from": "you" if r.from_member else "a moderator", "body": r.body, "created_at": _iso(r.created_at)}
+                for r in m.replies
+            ],
+        }
+        for m in messages
+    ]
+
+
 def export_member_data(user: User) -> dict:
     """Everything the forum holds that a member wrote or chose, as plain JSON-ready data."""
     from forum.boards.models import Post
@@ -72,6 +94,8 @@ def export_member_data(user: User) -> dict:
         },
         "posts": [_post_record(p) for p in posts],
         "reports": _reports_by(user),
+        "safety_plan": export_safety_plan(user),
+        "messages": _messages_to(user),
     }
 
 

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import privacy, services
+from forum.accounts import privacy, safety_plan, services
 from forum.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -13,8 +13,10 @@ from forum.accounts.forms import (
     RecoverForm,
     RegionForm,
     RegisterForm,
+    SafetyPlanForm,
 )
 from forum.crisis.hotlines import REGIONS
+from forum.crisis.services import hotlines_for
 from forum.errors import InvalidAction
 from forum.extensions import limiter
 from forum.ratelimits import sign_in_guess_limit
@@ -224,6 +226,29 @@ def delete_account():
             return redirect(url_for("boards.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/delete_account.html", form=form), status
+
+
+@bp.route("/account/safety-plan", methods=["GET", "POST"])
+@login_required
+def edit_safety_plan():
+    plan = safety_plan.get_safety_plan(current_user)
+    form = SafetyPlanForm(obj=plan)
+    if form.validate_on_submit():
+        try:
+            plan = safety_plan.save_safety_plan(current_user, {f: form[f].data for f in safety_plan.FIELDS})
+        except InvalidAction as error:
+            _form_error(form, error)
+        else:
+            flash("Your safety plan is saved. Only you can see it.", "success")
+            return redirect(url_for("accounts.edit_safety_plan"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "accounts/safety_plan.html",
+        form=form,
+        plan=plan,
+        sections=safety_plan.SECTIONS,
+        lines=hotlines_for(current_user.region)[0],
+    ), status
 
 
 @bp.route("/guidelines")

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from forum.accounts import safety_plan
 from forum.crisis import services
 from forum.crisis.forms import FeedbackForm, FlagMissedForm, HotlineForm
 from forum.crisis.hotlines import REGIONS
@@ -38,7 +39,15 @@ def _panel(shown) -> dict:
     shown = shown if isinstance(shown, dict) else {}
     urgent = shown.get("level") == "urgent"
     first, rest = services.hotlines_for(_region(), urgent=urgent)
-    return {"first": first, "rest": rest, "urgent": urgent, "held": bool(shown.get("held")), "region": _region()}
+    plan = safety_plan.get_safety_plan(current_user) if current_user.is_authenticated else None
+    return {
+        "first": first,
+        "rest": rest,
+        "urgent": urgent,
+        "held": bool(shown.get("held")),
+        "region": _region(),
+        "plan": safety_plan.panel_sections(plan),
+    }
 
 
 @bp.app_context_processor
