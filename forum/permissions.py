@@ -15,6 +15,7 @@ from flask_login import current_user
 if TYPE_CHECKING:
     from forum.accounts.models import User
     from forum.boards.models import Post, Topic
+    from forum.moderation.models import ModeratorMessage
 
 
 class Role(enum.StrEnum):
@@ -165,6 +166,11 @@ def can_reply(user: User | None, topic: Topic) -> bool:
 def can_report_post(user: User | None, post: Post) -> bool:
     """Members report other people's posts."""
     return can_post(user) and not is_author(user, post)
+
+
+def can_read_message(user: User | None, message: ModeratorMessage) -> bool:
+    """Only the member a moderator's message was sent to reads it and replies to it on /messages."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and message.recipient_id == user.id)
 
 
 def role_required(*capabilities: Capability):

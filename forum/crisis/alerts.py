@@ -90,6 +90,22 @@ def queue_worry_alert(item) -> list[AlertOutbox]:
     return queue_alert(subject, body, payload=payload)
 
 
+def queue_reply_alert(message_id: int, level: str | None, *, emails: list[str] | None = None) -> list[AlertOutbox]:
+    """Tell moderators a member answered a moderator's message; links to the conversation, never copies it."""
+    base = current_app.config.get("ALERT_BASE_URL", "").rstrip("/")
+    url = f"{base}/moderation/messages/{message_id}"
+    words = f"[{LEVEL_WORDS.get(level, level)}] " if level else ""
+    subject = f"{words}A member replied to a moderator's message (conversation #{message_id})"
+    body = (
+        "A member answered a message from the moderators"
+        + (f"; the crisis flagger assessed the reply as {level}" if level else "")
+        + f".\n\nPlease open the conversation:\n{url}\n\n"
+        "This message does not include the reply or the member's name, to keep them private."
+    )
+    payload = {"event": "message_reply", "level": level, "message_id": message_id, "url": url}
+    return queue_alert(subject, body, emails=emails, payload=payload)
+
+
 def _backoff(attempts: int, *, urgent: bool = False) -> timedelta:
     ceiling = URGENT_MAX_BACKOFF_SECONDS if urgent else MAX_BACKOFF_SECONDS
     return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** min(max(attempts - 1, 0), 30), ceiling))

@@ -17,7 +17,7 @@ from forum.crisis.hotlines import CHECKED, DEFAULT_HOTLINES, REGIONS
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.errors import InvalidAction
 from forum.extensions import db
-from forum.moderation.models import ItemKind
+from forum.moderation.models import ItemKind, MessageReply
 from forum.moderation.services import enqueue, log_action
 from forum.validation import web_address_problem
 
@@ -44,6 +44,25 @@ def screen_post(post: Post, *, edited: bool = False) -> CrisisFlag | None:
     if assessment.level == Level.NONE:
         return None
     return _record_flag(post, assessment, flagged_by=None)
+
+
+def screen_reply(reply: MessageReply) -> Level | None:
+    """Assess a member's reply to a moderator; on risk, raise or queue the post the conversation is about
+    and alert, as for a post. Caller commits."""
+    assessment = assess(reply.body)
+    if assessment.level == Level.NONE:
+        return None
+    level = Level(assessment.level)
+    reply.crisis_level = level.value
+    message = reply.message
+    if message.post is None:
+        # A message about no post (a reveal notice) has no queue item; the channel still hears of it.
+        alerts.queue_reply_alert(message.id, level.value)
+        return level
+    item = enqueue(message.post, _KIND[level])
+    log_action(None, "reply_flagged", post=message.post, item=item, note=f"{level.value}: reply #{reply.id}")
+    alerts.queue_crisis_alert(item, level.value)
+    return level
 
 
 def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None) -> CrisisFlag:

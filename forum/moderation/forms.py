@@ -61,6 +61,12 @@ class MessageForm(FlaskForm):
     crisis_lines = BooleanField("Show the crisis lines under the message")
 
 
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        "Your reply", validators=[DataRequired(message="Please write a reply."), Length(max=MAX_MESSAGE)]
+    )
+
+
 class MemberActionForm(FlaskForm):
     action = SelectField("Action", choices=[("warn", "Warn"), ("suspend", "Suspend"), ("ban", "Ban")])
     days = IntegerField("Days (suspension only)", validators=[Optional(), NumberRange(1, MAX_SUSPENSION_DAYS)])

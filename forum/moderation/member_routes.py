@@ -1,14 +1,15 @@
 """Member-facing moderation pages: reporting a post, one's own reports, and messages from the moderators."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
+from forum.accounts.forms import ActionForm
 from forum.boards.services import get_post
 from forum.crisis.services import hotlines_for
 from forum.errors import InvalidAction
 from forum.extensions import limiter
-from forum.moderation import actions, reports
-from forum.moderation.forms import ReportForm
+from forum.moderation import actions, conversations, reports
+from forum.moderation.forms import ReplyForm, ReportForm
 from forum.moderation.models import ReportReason
 from forum.moderation.services import restriction_message
 from forum.permissions import is_author
@@ -64,14 +65,59 @@ def my_reports():
 @messages_bp.route("/messages")
 @login_required
 def inbox():
+    # Listing is not reading: a cross-site GET must not be able to clear a warning's "new" mark.
     messages = actions.messages_for(current_user)
-    unread = {m.id for m in messages if m.read_at is None}
     needs_lines = any(m.include_crisis_lines for m in messages)
-    first, rest = hotlines_for(current_user.region) if needs_lines else ([], [])
-    page = render_template(
-        "moderation/messages.html", messages=messages, unread_ids=unread, lines={"first": first, "rest": rest}
-    )
-    # Opening the page is reading them; the header count drops on the next page.
-    if unread:
+    first, _ = hotlines_for(current_user.region) if needs_lines else ([], [])
+    return render_template("moderation/messages.html", messages=messages, lines={"first": first})
+
+
+@messages_bp.route("/messages/<int:message_id>")
+@login_required
+def show_message(message_id: int):
+    message = conversations.message_for_member(message_id, current_user)
+    new = conversations.open_message(message, current_user)
+    return _render_message(message, ReplyForm(), new)
+
+
+def _render_message(message, form, new=frozenset(), status=200):
+    first = hotlines_for(current_user.region)[0] if message.include_crisis_lines else []
+    return render_template(
+        "moderation/message.html", message=message, form=form, new=new, lines=first, staff=False
+    ), status
+
+
+@messages_bp.post("/messages/<int:message_id>/reply")
+@login_required
+@limiter.limit("30 per hour", key_func=member_or_address)
+def reply_to_message(message_id: int):
+    message = conversations.message_for_member(message_id, current_user)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            reply = conversations.reply_to_message(message, current_user, body=form.body.data)
+        except InvalidAction as error:
+            form.body.errors = [*form.body.errors, error.message]
+        else:
+            if reply.crisis_level:
+                session["show_support"] = True
+            flash("Your reply is sent to the moderators.", "success")
+            return redirect(url_for("messages.show_message", message_id=message.id, _anchor=f"reply-{reply.id}"))
+    return _render_message(message, form, status=400)
+
+
+@messages_bp.post("/messages/<int:message_id>/read")
+@login_required
+def mark_message_read(message_id: int):
+    message = conversations.message_for_member(message_id, current_user)
+    if ActionForm().validate_on_submit():
+        conversations.mark_message_read(message, current_user)
+    return redirect(url_for("messages.inbox"))
+
+
+@messages_bp.post("/messages/read")
+@login_required
+def mark_all_read():
+    if ActionForm().validate_on_submit():
         actions.mark_read(current_user)
-    return page
+    return redirect(url_for("messages.inbox"))

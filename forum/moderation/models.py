@@ -139,3 +139,26 @@ class ModeratorMessage(db.Model):
 
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     post: Mapped[Post | None] = relationship()
+
+    replies: Mapped[list[MessageReply]] = relationship(
+        back_populates="message", order_by="MessageReply.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class MessageReply(db.Model):
+    """One turn in the conversation under a moderator's message: the member's answer or a moderator's."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("moderator_message.id", ondelete="CASCADE"), index=True)
+    # The member's own account for their turns (deleted with it); the moderator's for theirs.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    from_member: Mapped[bool] = mapped_column(default=True)
+    body: Mapped[str] = mapped_column(Text)
+    # The level the crisis screening gave a member's reply; None when it found no risk.
+    crisis_level: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the other side (the member, or any moderator) first opened it.
+    read_at: Mapped[datetime | None]
+
+    message: Mapped[ModeratorMessage] = relationship(back_populates="replies")
+    author: Mapped[User | None] = relationship()

@@ -8,10 +8,11 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from forum.accounts.models import User, utcnow
+from forum.crisis.alerts import queue_reply_alert
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation.models import ItemKind, QueueItem
-from forum.moderation.services import current_holder, log_action
+from forum.moderation.models import ItemKind, ModeratorMessage, QueueItem
+from forum.moderation.services import current_holder, log_action, open_item_for
 from forum.permissions import Role, can_review_queue
 
 # A crisis cannot wait: after this many minutes unclaimed, an urgent item goes to every moderator and admin.
@@ -83,6 +84,16 @@ def alert_on_call(item: QueueItem, now: datetime | None = None) -> None:
     emails = on_call_emails(now)
     if emails:
         queue_crisis_alert(item, "urgent", emails=emails)
+
+
+def alert_reply_on_crisis_item(message: ModeratorMessage, level: str | None, now: datetime | None = None) -> None:
+    """A member answered about a post with an open crisis item: alert its holder, else on call, else the channel."""
+    item = open_item_for(message.post) if message.post is not None else None
+    if item is None or item.priority > ItemKind.CONCERN_CRISIS:
+        return
+    holder = current_holder(item, now)
+    emails = [holder.alert_email] if holder is not None and holder.alert_email else on_call_emails(now)
+    queue_reply_alert(message.id, level, emails=emails or None)
 
 
 def escalate_unclaimed(now: datetime | None = None) -> int:

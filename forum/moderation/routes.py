@@ -7,7 +7,7 @@ from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
 from forum.extensions import db, login_manager
-from forum.moderation import actions, oncall, playbook, services
+from forum.moderation import actions, conversations, oncall, playbook, services
 from forum.moderation.forms import (
     AlertEmailForm,
     FollowUpForm,
@@ -19,6 +19,7 @@ from forum.moderation.forms import (
     NoteForm,
     OnCallForm,
     OutcomeForm,
+    ReplyForm,
     ResolveForm,
     RevealForm,
     VisibilityForm,
@@ -84,6 +85,7 @@ def queue():
         stats=services.queue_stats(),
         now=_now(),
         claim_holder=services.current_holder,
+        unread_replies=conversations.unread_replies_count(),
     )
 
 
@@ -138,6 +140,8 @@ def _render_item(item: QueueItem, status: int = 200, **forms):
         "reports": services.item_reports(item),
         "history": services.author_history(item.post),
         "log": services.item_history(item),
+        "conversations": conversations.item_conversations(item),
+        "member_label": conversations.member_label,
         "holder": services.current_holder(item),
         "claim_expires": services.claim_expires_at(item),
         "now": _now(),
@@ -358,6 +362,41 @@ def reveal_author(item_id: int):
             # Shown once, on this response only: never flashed into the session cookie.
             return _render_item(item, revealed=pseudonym)
     return _render_item(item, 400, reveal=form)
+
+
+@bp.route("/messages")
+def list_conversations():
+    return render_template(
+        "moderation/conversations.html",
+        messages=conversations.staff_conversations(),
+        member_label=conversations.member_label,
+    )
+
+
+@bp.route("/messages/<int:message_id>", methods=["GET", "POST"])
+def show_conversation(message_id: int):
+    message = conversations.get_message(message_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            conversations.answer_member(message, current_user, body=form.body.data)
+        except InvalidAction as error:
+            form.body.errors = [*form.body.errors, error.message]
+        else:
+            flash("Your answer is in the member's messages.", "success")
+            return redirect(url_for("moderation.show_conversation", message_id=message.id))
+    new = conversations.staff_opens(message, current_user) if request.method == "GET" else set()
+    item = services.open_item_for(message.post) if message.post is not None else None
+    return render_template(
+        "moderation/message.html",
+        message=message,
+        form=form,
+        new=new,
+        lines=[],
+        staff=True,
+        item=item,
+        member_name=conversations.member_label(message, current_user),
+    ), 200 if request.method == "GET" else 400
 
 
 @bp.route("/log")

@@ -220,3 +220,30 @@ def test_latest_feed_labels_the_anonymous_topic_only_anonymous(client, anonymous
     entries = {e.split("<title", 1)[1].split("</title>")[0]: e for e in feed.split("<entry>")[1:]}
     (anonymous,) = [e for title, e in entries.items() if "Hard week" in title]
     assert "<name>Anonymous member</name>" in anonymous and author.pseudonym not in anonymous
+
+
+def test_talking_back_about_an_anonymous_post_never_names_the_author(client, login, moderator, anonymous_thread):
+    from forum.moderation import actions, conversations, services
+    from forum.moderation.models import ItemKind
+    from tests.factories import make_user
+
+    author, board, topic, public = anonymous_thread
+    post = db.session.scalar(db.select(Post).where(Post.topic_id == topic.id))
+    item = services.enqueue(post, ItemKind.CONCERN_CRISIS)
+    db.session.commit()
+    message = actions.message_author(item, moderator, subject="Checking in", body="How are you?")
+    conversations.reply_to_message(message, author, body="Thanks for asking")
+    conversations.answer_member(message, moderator, body="Any time")
+    staff_pages = ["/moderation/", "/moderation/messages", f"/moderation/messages/{message.id}"]
+    staff_pages.append(f"/moderation/items/{item.id}")
+    login(moderator)
+    for url in staff_pages:
+        page = client.get(url).text
+        assert author.pseudonym not in page, url
+    assert author.anonymous_label in client.get("/moderation/messages").text
+    client.post("/logout")
+    login(make_user("nosy"))
+    for url in (f"/messages/{message.id}", "/messages"):
+        response = client.get(url)
+        assert author.pseudonym not in response.text and "Thanks for asking" not in response.text, url
+    assert client.get(f"/messages/{message.id}").status_code == 403

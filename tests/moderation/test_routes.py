@@ -8,12 +8,18 @@ from forum.accounts.models import utcnow
 from forum.boards.models import Post, PostStatus
 from forum.extensions import db
 from forum.moderation import services
-from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report
+from forum.moderation.models import ItemKind, ModerationAction, ModeratorMessage, QueueItem, Report
 from tests.factories import make_board, make_post, make_topic, make_user
 
 
 def _url(app, rule, item, post):
-    values = {"item_id": item.id, "post_id": post.id, "pseudonym": post.author.pseudonym if post.author else "x"}
+    message = db.session.scalar(select(ModeratorMessage))
+    values = {
+        "item_id": item.id,
+        "post_id": post.id,
+        "pseudonym": post.author.pseudonym if post.author else "x",
+        "message_id": message.id if message else 1,
+    }
     with app.test_request_context():
         return app.url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
 
@@ -22,6 +28,7 @@ def _url(app, rule, item, post):
 def test_every_moderation_endpoint_enforces_roles(app, role, member, facilitator, moderator, admin):
     post = make_post()
     item = services.enqueue(post, ItemKind.REPORT)
+    db.session.add(ModeratorMessage(recipient=post.author, sender_id=moderator.id, post=post, subject="Hi", body="?"))
     db.session.commit()
     users = {"member": member, "facilitator": facilitator, "moderator": moderator, "admin": admin}
     client = app.test_client()
@@ -107,6 +114,9 @@ def test_messages_page_shows_unread_count_and_crisis_lines(client, login, member
     assert re.search(r"Messages <span class=\"badge\">1", client.get("/").text)
     page = client.get("/messages").text
     assert "Checking in" in page and "988" in page
+    # Listing is not reading (issue 19 item 20); opening the message is.
+    assert 'class="badge">1' in client.get("/").text
+    client.get(f"/messages/{actions.messages_for(member)[0].id}")
     assert 'class="badge">1' not in client.get("/").text
 
 

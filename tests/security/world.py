@@ -11,7 +11,7 @@ from werkzeug.routing import Rule
 from forum.accounts.models import User
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.extensions import db
-from forum.moderation.models import QueueItem
+from forum.moderation.models import ModeratorMessage, QueueItem
 from forum.permissions import Role
 from forum.resources.models import Resource
 from tests.factories import PASSWORD, make_board, make_post, make_topic, make_user
@@ -42,7 +42,10 @@ def build_world() -> World:
     flag = CrisisFlag(post=post, level="concern", reason="test")
     hotline = Hotline(region="US", name="Test line", phone="988")
     resource = Resource(title="Test resource", url="https://example.org", category="reading")
-    db.session.add_all([item, flag, hotline, resource])
+    message = ModeratorMessage(
+        recipient=users["author"], sender_id=users["moderator"].id, post=post, subject="Hi", body="How are you?"
+    )
+    db.session.add_all([item, flag, hotline, resource, message])
     db.session.commit()
     values = {
         "slug": board.slug,
@@ -53,6 +56,7 @@ def build_world() -> World:
         "flag_id": flag.id,
         "hotline_id": hotline.id,
         "resource_id": resource.id,
+        "message_id": message.id,
         # Facilitator actions on topics and resources (pin, unpin, ...): pin is valid for both.
         "action": "pin",
         "pseudonym": users["author"].pseudonym,
