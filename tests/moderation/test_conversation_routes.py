@@ -86,12 +86,17 @@ def test_member_replies_and_moderator_sees_it_in_the_item_and_messages(client, l
     assert "Glad to hear it." in client.get(f"/messages/{message.id}").text
 
 
-def test_flagged_reply_shows_the_support_panel(client, login, member, message):
+def test_flagged_reply_shows_the_support_panel_and_raises_the_item(client, login, member, moderator, message):
     login(member)
     page = client.post(f"/messages/{message.id}/reply", data={"body": URGENT_TEXT}, follow_redirects=True).text
     assert 'class="support-panel"' in page and "988" in page
     assert db.session.scalar(db.select(MessageReply)).crisis_level == "urgent"
-    assert services.open_item_for(message.post).kind == ItemKind.URGENT_CRISIS
+    item = services.open_item_for(message.post)
+    assert item.kind == ItemKind.URGENT_CRISIS
+    client.post("/logout")
+    login(moderator)
+    page = client.get(f"/moderation/items/{item.id}").text
+    assert "was assessed as <strong>urgent</strong>" in page and "flagged: urgent" in page
 
 
 @pytest.mark.parametrize("body", ["x" * 5001, "\x00\x00"])
