@@ -99,10 +99,13 @@ def reply_to_message(message_id: int):
         except InvalidAction as error:
             form.body.errors = [*form.body.errors, error.message]
         else:
-            if reply.crisis_level:
-                session["show_support"] = True
             flash("Your reply is sent to the moderators.", "success")
-            return redirect(url_for("messages.show_message", message_id=message.id, _anchor=f"reply-{reply.id}"))
+            anchor = f"reply-{reply.id}"
+            if reply.crisis_level:
+                # As after a post: the support panel comes first, and the page opens on it.
+                session["show_support"] = {"level": reply.crisis_level, "held": False}
+                anchor = "support"
+            return redirect(url_for("messages.show_message", message_id=message.id, _anchor=anchor))
     return _render_message(message, form, status=400)
 
 
