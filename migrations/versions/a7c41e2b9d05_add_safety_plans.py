@@ -3,7 +3,7 @@
 A member's private safety plan: one per account, deleted with it.
 
 Revision ID: a7c41e2b9d05
-Revises: 3f8b6c2d1e57
+Revises: a13e7c5d0b21
 Create Date: 2026-12-04 21:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c41e2b9d05'
-down_revision = '3f8b6c2d1e57'
+down_revision = 'a13e7c5d0b21'
 branch_labels = None
 depends_on = None
 
