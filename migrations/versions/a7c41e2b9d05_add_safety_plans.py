@@ -3,7 +3,7 @@
 A member's private safety plan: one per account, deleted with it.
 
 Revision ID: a7c41e2b9d05
-Revises: a13e7c5d0b21
+Revises: a91c4e7b2d05
 Create Date: 2026-12-04 21:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c41e2b9d05'
-down_revision = 'a13e7c5d0b21'
+down_revision = 'a91c4e7b2d05'
 branch_labels = None
 depends_on = None
 
