@@ -47,12 +47,35 @@ def _found(query: str) -> list[int]:
     return [hit.post.id for hit in services.search_posts(query, None, 1).items]
 
 
+def _old_schema_author():
+    """A member written with the columns of that revision (later migrations dropped some NOT NULL ones)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from forum.accounts.models import User
+
+    db.session.execute(
+        text(
+            'INSERT INTO "user" (pseudonym, pseudonym_key, password_hash, role, created_at, anonymous_handle,'
+            " failed_logins, is_banned, session_version)"
+            " VALUES ('old_timer', 'old_timer', 'x', 'member', :now, 'anon-old01', 0, false, 0)"
+        ),
+        {"now": datetime.now(UTC).replace(tzinfo=None)},
+    )
+    db.session.commit()
+    return db.session.scalar(db.select(User).where(User.pseudonym_key == "old_timer"))
+
+
 def test_upgrade_indexes_existing_posts_and_keeps_up(database_url):
     assert _flask_db(database_url, "upgrade", BEFORE_SEARCH).returncode == 0
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, config_class=TestConfig)
     with app.app_context():
         try:
-            old = make_post(make_topic(title="Written before search"), body="needle from long ago")
+            author = _old_schema_author()
+            old = make_post(
+                make_topic(title="Written before search", author=author), author, body="needle from long ago"
+            )
             old_id = old.id
             db.session.remove()
 
