@@ -179,3 +179,21 @@ def test_check_counts_reports_drift_and_repairs_it_with_repair(app, member):
     assert _board(board.id)[:2] == (1, 2)
     result = runner.invoke(args=["check", "counts"])
     assert result.exit_code == 0 and "agrees" in result.output
+
+
+def test_the_crisis_playbook_moves_the_counts_when_it_hides_and_publishes(moderator, member):
+    from forum.moderation import playbook
+
+    board = make_board()
+    topic = boards.create_topic(board, moderator, title="Evenings", body="Hello.")
+    post = boards.create_reply(
+        topic, member, body="honestly i want to die lately. no plan, i just can't shake the thought"
+    )
+    item = moderation.open_item_for(post)
+    assert post.status == PostStatus.VISIBLE and _board(board.id)[:2] == (1, 2)
+    playbook.decide_visibility(item, moderator, choice="hold", note="reaching out first")
+    _exact()
+    assert _board(board.id)[:2] == (1, 1)
+    playbook.decide_visibility(item, moderator, choice="publish_note")
+    _exact()
+    assert _board(board.id)[:2] == (1, 2)
