@@ -12,6 +12,9 @@
 5. EXPLAIN QUERY PLAN for every query the index, board and topic pages run, caught in-process.
 6. The crisis flagger's posts per second (bench/bench_crisis.py) and its worst case on 20,000-character
    adversarial posts (bench/crisis_worst_case.py).
+7. Search at BENCH_SEARCH_POSTS posts (default 1,000,000; 0 skips it): bench/search_plans.py prints
+   EXPLAIN for each search query and its time, on SQLite and on a throwaway PostgreSQL cluster
+   (.ci/services.sh postgres; SQLite only when PostgreSQL is not installed). Seeding takes minutes.
 
 The machine is shared and has 2 cores for wrk, gunicorn and everything else: figures are noisy.
 Environment: BENCH_SECONDS (default 10), BENCH_POSTS/BENCH_TOPICS/BENCH_MEMBERS to seed less.
@@ -42,6 +45,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "2000"))
 TOPICS = int(os.environ.get("BENCH_TOPICS", "5000"))
 POSTS = int(os.environ.get("BENCH_POSTS", "100000"))
+SEARCH_POSTS = int(os.environ.get("BENCH_SEARCH_POSTS", "1000000"))
 CONNECTIONS, THREADS = 16, 2
 USER_AGENT = "forum-bench"
 POSTER = "bench_poster"
@@ -312,6 +316,10 @@ def main() -> None:
     print(_run([sys.executable, str(ROOT / "bench" / "bench_crisis.py")], dict(os.environ)).rstrip())
     print("\nCrisis flagger, worst case (bench/crisis_worst_case.py):")
     print(_run([sys.executable, str(ROOT / "bench" / "crisis_worst_case.py")], dict(os.environ)).rstrip())
+    if SEARCH_POSTS:
+        print(f"\nSearch at {SEARCH_POSTS:,} posts (bench/search_plans.py):")
+        search = [sys.executable, str(ROOT / "bench" / "search_plans.py"), "--posts", str(SEARCH_POSTS)]
+        print(_run([str(ROOT / ".ci" / "services.sh"), "postgres", "--", *search], dict(os.environ)).rstrip())
     print(f"\nStarted {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; {SECONDS} s per wrk run.")
 
 

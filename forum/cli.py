@@ -23,6 +23,7 @@ users = click.Group("users", help="Create accounts and set roles.")
 boards = click.Group("boards", help="Add, rename and reorder boards.")
 alerts = click.Group("alerts", help="Deliver moderator alerts from the outbox.")
 demo = click.Group("demo", help="Fill the database with demo content.")
+check = click.Group("check", help="Verify (and repair) what the database keeps derived.")
 
 
 def _fail(error: InvalidAction) -> None:
@@ -200,6 +201,29 @@ def demo_seed(members: int, topics: int, posts: int, months: int, random_seed: i
     )
 
 
+@check.command("counts")
+@click.option("--repair", is_flag=True, help="Recount the topics and boards that disagree, and store the result.")
+def check_counts(repair: bool) -> None:
+    """Recount every topic's and board's posts, topics and last activity; report (or repair) disagreements."""
+    from forum.boards.counts import check_counts as check_all
+
+    found = check_all(repair=repair)
+    for mismatch in found:
+        click.echo(
+            f"{mismatch.kind} {mismatch.id}: stored {_plain(mismatch.stored)}, counted {_plain(mismatch.counted)}"
+        )
+    if not found:
+        click.echo("Counts: every topic and board agrees with its posts.")
+    elif repair:
+        click.echo(f"Counts: repaired {len(found)} topic(s) and board(s).")
+    else:
+        raise click.ClickException(f"{len(found)} topic(s) and board(s) disagree; run with --repair to fix them.")
+
+
+def _plain(values: tuple) -> str:
+    return "(" + ", ".join("none" if v is None else str(v) for v in values) + ")"
+
+
 def register_cli(app: Flask) -> None:
-    for command in (users, boards, alerts, demo, seed, backup):
+    for command in (users, boards, alerts, demo, check, seed, backup):
         app.cli.add_command(command)

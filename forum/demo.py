@@ -4,8 +4,8 @@
 recovery-forum phrases, so it never trips the crisis flagger (a test checks), and the flagger
 does not run on it. Rows go in with Core `executemany` in batches inside one transaction, with
 explicit ids computed here, so each topic's and board's cached counts and last activity are
-known before anything is written; boards are then recounted by `refresh_board_stats`, the same
-function the posting services use. Every demo member shares one password hash of a random
+known before anything is written; boards are then recounted by `recount_board`, the same
+function `flask check counts` repairs with. Every demo member shares one password hash of a random
 password that is thrown away: nobody can sign in as them (make an account with `flask users
 create` for that). The search index's triggers see the inserts like any others.
 """
@@ -301,7 +301,8 @@ def seed_demo(
     members: int, topics: int, posts: int, *, months: int = 6, seed: int | None = None, now: datetime | None = None
 ) -> DemoResult:
     """Add demo members, topics and posts (at least one post per topic) in one transaction."""
-    from forum.boards.services import refresh_board_stats, seed_default_boards
+    from forum.boards.counts import recount_board
+    from forum.boards.services import seed_default_boards
 
     if members < 1 or topics < 0 or posts < topics:
         raise ValueError("Need at least one member and at least as many posts as topics.")
@@ -414,6 +415,6 @@ def seed_demo(
         _insert(Post.__table__, post_rows)
     _fix_sequences()
     for board in boards:
-        refresh_board_stats(board)
+        recount_board(board.id)
     db.session.commit()
     return DemoResult(members=members, topics=topics, posts=len(post_rows), boards=len(boards))

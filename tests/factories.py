@@ -57,7 +57,7 @@ def make_topic(
     **fields,
 ) -> Topic:
     """A topic with its first post, written straight to the database (no screening)."""
-    from forum.boards.services import refresh_board_stats, refresh_topic_stats
+    from forum.boards.counts import recount_board, recount_topic
 
     board = board or make_board()
     author = author or make_user()
@@ -65,8 +65,8 @@ def make_topic(
     post = Post(topic=topic, author=author, body=body, is_anonymous=anonymous)
     db.session.add_all([topic, post])
     db.session.flush()
-    refresh_topic_stats(topic)
-    refresh_board_stats(board)
+    recount_topic(topic.id)
+    recount_board(board.id)
     db.session.commit()
     return topic
 
@@ -80,14 +80,14 @@ def make_post(
     status: PostStatus = PostStatus.VISIBLE,
     **fields,
 ) -> Post:
-    from forum.boards.services import refresh_board_stats, refresh_topic_stats
+    from forum.boards.counts import recount_board, recount_topic
 
     topic = topic or make_topic()
     author = author or make_user()
     post = Post(topic=topic, author=author, body=body, is_anonymous=anonymous, status=status.value, **fields)
     db.session.add(post)
     db.session.flush()
-    refresh_topic_stats(topic)
-    refresh_board_stats(topic.board)
+    recount_topic(topic.id)
+    recount_board(topic.board_id)
     db.session.commit()
     return post

@@ -120,16 +120,22 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
 
     Raises InvalidAction on a wrong password or an unknown choice.
     """
-    from forum.boards.models import Board, Post, PostStatus, Topic
-    from forum.boards.services import refresh_board_stats, refresh_topic_stats
+    from forum.boards import counts
+    from forum.boards.models import Post, PostStatus, Topic
 
     if posts not in (REMOVE_POSTS, KEEP_AS_FORMER_MEMBER):
         raise InvalidAction("Please choose what happens to your posts.", field="posts")
     if not check_password_hash(user.password_hash, password):
         raise InvalidAction("That password isn't right.", field="password")
-    topic_ids = set(db.session.scalars(select(Post.topic_id).where(Post.author_id == user.id)))
-    topic_ids |= set(db.session.scalars(select(Topic.id).where(Topic.author_id == user.id)))
     if posts == REMOVE_POSTS:
+        # The visible ones first: exactly the posts this statement hides leave the counts.
+        withdrawn = db.session.execute(
+            update(Post.__table__)
+            .where(Post.author_id == user.id, Post.status == PostStatus.VISIBLE.value)
+            .values(status=PostStatus.REMOVED.value)
+            .returning(Post.id, Post.topic_id)
+        ).all()
+        counts.posts_withdrawn([tuple(row) for row in withdrawn])
         db.session.execute(
             update(Post)
             .where(Post.author_id == user.id)
@@ -148,9 +154,4 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     _cut_links(user_id)
     db.session.expire_all()
     db.session.execute(delete(User).where(User.id == user_id))
-    for topic in db.session.scalars(select(Topic).where(Topic.id.in_(topic_ids))):
-        refresh_topic_stats(topic)
-    board_ids = set(db.session.scalars(select(Topic.board_id).where(Topic.id.in_(topic_ids))))
-    for board in db.session.scalars(select(Board).where(Board.id.in_(board_ids))):
-        refresh_board_stats(board)
     db.session.commit()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
 from forum.accounts.models import User, utcnow
+from forum.boards import counts
 from forum.boards.models import PUBLIC_STATUSES, Board, Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
@@ -128,8 +129,7 @@ def create_topic(
     db.session.flush()
     _screen_new_post(post)
     topic.status = post.status
-    refresh_topic_stats(topic)
-    refresh_board_stats(board)
+    counts.topic_started(topic, post)
     db.session.commit()
     return topic
 
@@ -149,8 +149,8 @@ def create_reply(
     db.session.add(post)
     db.session.flush()
     _screen_new_post(post)
-    refresh_topic_stats(topic)
-    refresh_board_stats(topic.board)
+    if post.status == PostStatus.VISIBLE:
+        counts.post_shown(post)
     db.session.commit()
     return post
 
@@ -185,11 +185,10 @@ def edit_post(
     else:
         from forum.crisis.services import screen_post
 
+        before = post.status
         screen_post(post, edited=True)
-        if is_first_post(post):
-            post.topic.status = post.status
-        refresh_topic_stats(post.topic)
-        refresh_board_stats(post.topic.board)
+        if post.status != before and is_first_post(post):
+            counts.set_topic_status(post.topic, post.status)
     db.session.commit()
     return post
 
@@ -198,9 +197,7 @@ def delete_own_post(post: Post, by: User) -> None:
     """Remove one's own post, leaving a placeholder in the thread."""
     if not permissions.can_delete_post(by, post):
         raise NotAllowed()
-    post.status = PostStatus.REMOVED.value
-    refresh_topic_stats(post.topic)
-    refresh_board_stats(post.topic.board)
+    counts.set_post_status(post, PostStatus.REMOVED.value)
     db.session.commit()
 
 
@@ -208,51 +205,6 @@ def is_first_post(post: Post) -> bool:
     """True for the post that opened its topic."""
     first_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id))
     return first_id == post.id
-
-
-def _lock_for_recount(model, row_id: int) -> None:
-    """Take the row's write lock before recounting it.
-
-    On PostgreSQL two replies committing at once would each count without the other's post, and the
-    later commit would store a stale count; with the lock the second waits, and its count (a new
-    snapshot under READ COMMITTED) sees the first. FOR NO KEY UPDATE, because each new post's foreign
-    key already holds a KEY SHARE lock on its topic, which a plain FOR UPDATE would wait on (deadlock).
-    SQLite has one writer at a time already and compiles this to a plain SELECT.
-    """
-    db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
-
-
-def refresh_topic_stats(topic: Topic) -> None:
-    """Recount a topic's visible posts and its last activity from the posts themselves."""
-    db.session.flush()
-    _lock_for_recount(Topic, topic.id)
-    count, last_id = db.session.execute(
-        select(func.count(Post.id), func.max(Post.id)).where(
-            Post.topic_id == topic.id, Post.status == PostStatus.VISIBLE
-        )
-    ).one()
-    topic.post_count = count
-    topic.last_post_id = last_id
-    if last_id is not None:
-        topic.last_activity_at = db.session.get(Post, last_id).created_at
-
-
-def refresh_board_stats(board: Board) -> None:
-    """Recount a board's visible topics and posts from its topics."""
-    db.session.flush()
-    _lock_for_recount(Board, board.id)
-    visible = (Topic.board_id == board.id) & (Topic.status == PostStatus.VISIBLE)
-    count, posts = db.session.execute(
-        select(func.count(Topic.id), func.coalesce(func.sum(Topic.post_count), 0)).where(visible)
-    ).one()
-    board.topic_count, board.post_count = count, posts
-    latest = db.session.execute(
-        select(Topic.last_activity_at, Topic.last_post_id)
-        .where(visible)
-        .order_by(Topic.last_activity_at.desc())
-        .limit(1)
-    ).first()
-    board.last_activity_at, board.last_post_id = latest if latest else (None, None)
 
 
 # Reads behind the pages --------------------------------------------------------------

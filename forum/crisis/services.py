@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from forum.accounts.models import User, utcnow
+from forum.boards import counts
 from forum.boards.models import Post, PostStatus
 from forum.crisis import alerts
 from forum.crisis.detector import Assessment, Level, assess
@@ -43,7 +44,7 @@ def screen_post(post: Post, *, edited: bool = False) -> CrisisFlag | None:
     assessment = assess(_post_text(post))
     if assessment.level == Level.NONE:
         return None
-    return _record_flag(post, assessment, flagged_by=None)
+    return _record_flag(post, assessment, flagged_by=None, counted=edited)
 
 
 def screen_reply(reply: MessageReply) -> Level | None:
@@ -65,7 +66,7 @@ def screen_reply(reply: MessageReply) -> Level | None:
     return level
 
 
-def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None) -> CrisisFlag:
+def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None, counted: bool) -> CrisisFlag:
     level = Level(assessment.level)
     flag = CrisisFlag(
         post=post,
@@ -75,8 +76,12 @@ def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None)
         flagged_by=flagged_by,
     )
     db.session.add(flag)
-    if post.status == PostStatus.VISIBLE and _should_hold(level):
-        post.status = PostStatus.HELD.value
+    if _should_hold(level):
+        if counted:
+            # Already on its topic's and board's counts: holding it takes it off them.
+            counts.hold_post(post)
+        elif post.status == PostStatus.VISIBLE:
+            post.status = PostStatus.HELD.value
     item = enqueue(post, _KIND[level])
     alerts.queue_crisis_alert(item, level.value)
     if level == Level.CONCERN and flagged_by is None:
@@ -133,7 +138,7 @@ def flag_missed_post(post: Post, by: User, *, level: str, note: str) -> CrisisFl
     if not note.strip():
         raise InvalidAction("Please say briefly what the flagger missed.", field="note")
     assessment = Assessment(level=Level(level), matches=(), reason=f"Flagged by a moderator: {note.strip()}")
-    flag = _record_flag(post, assessment, flagged_by=by)
+    flag = _record_flag(post, assessment, flagged_by=by, counted=True)
     flag.feedback = "missed"
     flag.feedback_by_id = by.id
     log_action(by, "flag_missed", post=post, note=note.strip())

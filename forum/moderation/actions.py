@@ -8,6 +8,7 @@ from functools import cache
 from sqlalchemy import bindparam, func, select
 
 from forum.accounts.models import User, utcnow
+from forum.boards import counts
 from forum.boards.models import Board, PostStatus
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
@@ -87,7 +88,7 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     A crisis item's post is kept out of view with care: its author reads a warm note and gets a
     message with the support lines, never a guideline; the moderator's note goes to the log.
     """
-    from forum.boards.services import is_first_post, refresh_board_stats, refresh_topic_stats
+    from forum.boards.services import is_first_post
 
     _moderator(by, item)
     crisis = item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS)
@@ -95,12 +96,10 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
         raise InvalidAction("Choose the guideline the post breaks.", field="guideline")
     note = _note(note, required=True, what="a note for the log" if crisis else "what the author should know")
     post = item.post
-    post.status = PostStatus.HIDDEN.value
     post.moderator_note = CARE_NOTE if crisis else f"{GUIDELINES[guideline]}. {note}"[:MAX_NOTE]
+    counts.set_post_status(post, PostStatus.HIDDEN.value)
     if is_first_post(post):
-        post.topic.status = post.status
-    refresh_topic_stats(post.topic)
-    refresh_board_stats(post.topic.board)
+        counts.set_topic_status(post.topic, PostStatus.HIDDEN.value)
     if crisis and post.author is not None:
         _message(post.author, by, subject=CARE_SUBJECT, body=CARE_BODY, kind="care", post=post, crisis_lines=True)
     # The item stays open: the moderator resolves it when they are done (a crisis item has more steps).
@@ -125,17 +124,14 @@ def set_topic_lock(item: QueueItem, by: User, *, locked: bool, note: str | None 
 
 
 def move_topic(item: QueueItem, by: User, *, board: Board, note: str | None = None) -> ModerationAction:
-    """Move the item's topic to another board and recount both boards."""
-    from forum.boards.services import refresh_board_stats
+    """Move the item's topic to another board, moving its counts with it."""
 
     _moderator(by, item)
     topic = item.post.topic
     old = topic.board
     if old.id == board.id:
         raise InvalidAction("The topic is already on that board.", field="board")
-    topic.board = board
-    refresh_board_stats(old)
-    refresh_board_stats(board)
+    counts.move_topic(topic, board)
     note = _note(note, required=False)
     entry = log_action(by, "move_topic", topic=topic, item=item, note=f"{old.slug} -> {board.slug}: {note or ''}")
     db.session.commit()

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from forum.accounts.models import User, utcnow
+from forum.boards import counts
 from forum.boards.models import Post, PostStatus
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
@@ -54,15 +55,11 @@ def _note(note: str | None) -> str | None:
 
 
 def _set_status(post: Post, status: PostStatus) -> None:
-    from forum.boards.services import refresh_board_stats, refresh_topic_stats
-
     if post.status == status.value:
         return
-    post.status = status.value
+    counts.set_post_status(post, status.value)
     if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
-        post.topic.status = post.status
-    refresh_topic_stats(post.topic)
-    refresh_board_stats(post.topic.board)
+        counts.set_topic_status(post.topic, status.value)
 
 
 def decide_visibility(item: QueueItem, by: User, *, choice: str | None, note: str | None = None) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import DateTime, column, func, or_, select, table
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User, utcnow
+from forum.boards import counts
 from forum.boards.models import Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
@@ -262,7 +263,6 @@ def resolve_item(
     item: QueueItem, by: User, *, resolution: str, note: str | None = None, now: datetime | None = None
 ) -> None:
     """Approve a held post or keep a post visible, closing its item; NotAllowed for one's own post."""
-    from forum.boards.services import refresh_board_stats, refresh_topic_stats
 
     if resolution not in ("approve", "keep", "resolve"):
         raise InvalidAction("Choose approve, keep or resolve.")
@@ -271,11 +271,9 @@ def resolve_item(
         raise NotAllowed()
     post = item.post
     if resolution == "approve" and post.status == PostStatus.HELD:
-        post.status = PostStatus.VISIBLE.value
+        counts.set_post_status(post, PostStatus.VISIBLE.value)
         if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
-            post.topic.status = post.status
-        refresh_topic_stats(post.topic)
-        refresh_board_stats(post.topic.board)
+            counts.set_topic_status(post.topic, PostStatus.VISIBLE.value)
     close_item(item, by, resolution, now)
     log_action(by, resolution, post=post, item=item, note=(note or "").strip() or None)
     db.session.commit()

@@ -102,6 +102,8 @@ OR (SELECT count(*) FROM (
 class SearchResults(Page):
     # True when the search matched more than the window ranks: `total` counts only what was ranked.
     more: bool = False
+    # True when more than WINDOW readable posts were ranked: `total` is WINDOW, the page says "more than".
+    capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,8 +152,17 @@ def search_posts(raw_query: str, viewer: User | None, page: int) -> SearchResult
     def matched(statement, hits):
         return statement.join(hits, hits.c.post_id == Post.id).join(Post.topic).where(_readable())
 
-    counted = matched(select(func.count(Post.id), _more(query)), _hits(query, scored=False))
-    total, more = db.session.execute(counted).one()
+    # Counting looks up each hit's post and topic by primary key (a correlated subquery, which no
+    # planner turns into a join) and stops one past WINDOW. As a join, PostgreSQL hash-joined the
+    # hits with every visible post's index entry and every topic: a cost that grew with the forum.
+    hits = _hits(query, scored=False)
+    readable = (
+        select(Post.id).join(Post.topic).where(Post.id == hits.c.post_id, _readable()).correlate(hits).scalar_subquery()
+    )
+    bounded = select(hits.c.post_id).where(readable.is_not(None)).limit(WINDOW + 1).subquery()
+    total, more = db.session.execute(select(func.count(), _more(query)).select_from(bounded)).one()
+    capped = total > WINDOW
+    total = min(total, WINDOW)
     pages = max((total + RESULTS_PER_PAGE - 1) // RESULTS_PER_PAGE, 1)
     page = min(max(page, 1), pages)
     hits = _hits(query, scored=True)
@@ -163,4 +174,4 @@ def search_posts(raw_query: str, viewer: User | None, page: int) -> SearchResult
         .offset((page - 1) * RESULTS_PER_PAGE)
     ).unique()
     items = [SearchHit(post, highlight(post.topic.title, query), snippet(post.body, query)) for post in posts]
-    return SearchResults(items, page, pages, total, more=bool(more))
+    return SearchResults(items, page, pages, total, more=bool(more), capped=capped)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from forum.extensions import db
 from tests.factories import make_board, make_post, make_topic, make_user
@@ -74,3 +74,62 @@ def test_feed_queries_read_topics_and_posts_in_order_through_indexes(app, client
         assert not scans, (url, scans)
     board_feed = _plans(client, f"/boards/{board.slug}/feed.atom")
     assert "SEARCH topic USING COVERING INDEX ix_topic_board_newest (board_id=? AND status=?)" in board_feed
+
+
+def test_search_queries_find_posts_and_topics_by_key_and_count_with_a_bound(app, client):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN; bench/search_plans.py prints both engines' plans")
+    board = make_board()
+    for i in range(5):
+        topic = make_topic(board, title=f"Needle {i}", body="needle in the opening post")
+        make_post(topic, body="another needle")
+    caught: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest):
+        caught.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        details = _plans(client, "/search?q=needle")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    scans = [d for d in details if re.match(r"SCAN (post|topic|user|board)\b", d)]
+    assert not scans, scans
+    # Posts and topics behind the hits are found by primary key, never walked.
+    assert "SEARCH post USING INTEGER PRIMARY KEY (rowid=?)" in details
+    assert "SEARCH topic USING INTEGER PRIMARY KEY (rowid=?)" in details
+    # The count stops one past the window instead of counting every readable hit.
+    counts = [s for s in caught if "count(" in s and "post_fts" in s]
+    assert counts and all(re.search(r"LIMIT \?( OFFSET \?)?\)\s*AS anon_1", s) for s in counts), counts
+
+
+def test_search_count_looks_up_each_hit_on_postgresql(app, client, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("reads PostgreSQL's EXPLAIN; the SQLite plans are checked above")
+    from forum.demo import seed_demo
+    from forum.search import services
+
+    seed_demo(20, 1000, 5000, seed=1)
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    monkeypatch.setattr(services, "WINDOW", 50)
+    caught: list[tuple[str, dict]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_rest):
+        if statement.lstrip().startswith("SELECT count("):
+            caught.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/search?q=feel").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(caught) == 1
+    with db.engine.connect() as conn:
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + caught[0][0], caught[0][1]))
+    # Each hit's post and topic are looked up by primary key: no sequential scan of topic and no
+    # walk over every visible post's index entry (which a join with the hits chose).
+    assert re.search(r"Index Scan using pk_post on post \w+\n\s+Index Cond: \(id = hits.post_id\)", plan), plan
+    assert "Index Scan using pk_topic on topic" in plan, plan
+    assert "Seq Scan on topic" not in plan, plan
+    assert not re.search(r"ix_post_topic_listing on post\s*\n\s*Index Cond: \(status", plan), plan

@@ -168,3 +168,14 @@ def test_page_says_when_older_matches_were_left_out(client, monkeypatch):
     page = client.get("/search?q=needle").text
     assert "3 posts found" in page and "older posts match too" in page
     assert "older posts match too" not in client.get("/search?q=opening").text
+
+
+def test_a_capped_count_reads_more_than(client, monkeypatch):
+    from forum.search import services
+
+    monkeypatch.setattr(services, "WINDOW", 2)
+    for i in range(2):
+        make_topic(title=f"Walk {i}", body="needle")
+        make_topic(title=f"Needle {i}", body="Nothing.")
+    page = client.get("/search?q=needle").text
+    assert "More than 2 posts found" in page

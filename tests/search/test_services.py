@@ -210,3 +210,15 @@ def test_searches_within_the_window_say_nothing_more(search):
         make_topic(title=f"Walk {i}", body="needle")
     found = services.search_posts("needle", None, 1)
     assert not found.more and found.total == 3
+
+
+def test_counting_stops_one_past_the_window(search, monkeypatch):
+    # Bodies and titles are windowed apart, so together they can rank up to twice the window;
+    # the count stops at WINDOW + 1 and the page says "more than" instead of reading on.
+    monkeypatch.setattr(services, "WINDOW", 3)
+    for i in range(3):
+        make_topic(title=f"Needle {i}", body=f"needle in a body {i}")
+        make_topic(title=f"Needle title only {i}", body="Nothing here.")
+    found = services.search_posts("needle", None, 1)
+    assert found.capped and found.total == 3 and found.pages == 1
+    assert len(found.items) == 5  # three bodies, and two more topics whose titles match
