@@ -49,15 +49,25 @@ def _render_error(error: HTTPException):
     if code >= 500:
         # Whatever failed may have left the session in a failed transaction; the page must not reuse it.
         return _render_fault(code, title)
-    kept, wait_minutes = (_kept_text(), _minutes_to_wait()) if code == 429 else ([], None)
+    # A screened form (forum/posting.py) always gets its text back, whatever refused it.
+    submission = request.environ.get("forum.submission")
+    kept = _kept_text() if code == 429 or submission is not None else []
+    wait_minutes = _minutes_to_wait(error) if code == 429 else None
     try:
         page = render_template(
-            "errors/error.html", code=code, title=title, error=error, kept=kept, wait_minutes=wait_minutes
+            "errors/error.html",
+            code=code,
+            title=title,
+            error=error,
+            kept=kept,
+            wait_minutes=wait_minutes,
+            form_page=submission.form_page if submission is not None and submission.kept_draft else None,
         )
     except DATABASE_ERRORS as database_error:
         # The header looks up the member, which fails while the database is away.
         return _database_error(database_error)
-    return page, code
+    retry_after = getattr(error, "retry_after", None)
+    return page, code, ({"Retry-After": str(retry_after)} if isinstance(retry_after, int) else {})
 
 
 # What a database that is away, restarting, read-only or full raises; each gets the 503 page.
@@ -111,9 +121,12 @@ def _kept_text() -> list[tuple[str, str, str]]:
     return [(name, label, form[name]) for name, label in KEPT_FIELDS.items() if form.get(name, "").strip()]
 
 
-def _minutes_to_wait() -> int | None:
+def _minutes_to_wait(error: HTTPException) -> int | None:
     from forum.extensions import limiter
 
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, int):
+        return max(1, round(retry_after / 60))
     current = limiter.current_limit
     if current is None or not current.breached:
         return None

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import time
 
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 from forum.extensions import limiter
+
+log = logging.getLogger(__name__)
 
 # New topics and replies together. A member writing in earnest rarely posts more than a few
 # times in a minute; a script, a stuck retry or a flood hits this within the first minute.
@@ -23,6 +31,10 @@ EDITING_LIMIT = "60 per hour;10 per minute"
 # Wrong sign-ins from one address at one pseudonym: room for a member unsure of their password
 # (recovery codes cover the rest), too few for a script guessing one account.
 SIGN_IN_GUESS_LIMIT = "5 per 15 minutes;10 per hour"
+# Reports of other members' posts; "I'm worried" reports have their own daily rule in the service.
+REPORTING_LIMIT = "20 per hour"
+# Risky texts sent while signed out reach the moderators' queue; a script must not flood it.
+SIGNED_OUT_SCREENING_LIMIT = "5 per hour"
 
 
 def member_or_address() -> str:
@@ -54,28 +66,47 @@ def _was_refused(response: Response) -> bool:
     return response.status_code == 200
 
 
-def _went_through(response: Response) -> bool:
-    # Only posts that were accepted count: a form sent back with an error costs nothing,
-    # so a member fixing a too-long message isn't locked out.
-    return response.status_code < 400
-
-
-posting_limit = limiter.shared_limit(
-    POSTING_LIMIT,
-    scope="posting",
-    key_func=member_or_address,
-    methods=["POST"],
-    deduct_when=_went_through,
-)
-editing_limit = limiter.limit(
-    EDITING_LIMIT,
-    key_func=member_or_address,
-    methods=["POST"],
-    deduct_when=_went_through,
-)
 sign_in_guess_limit = limiter.limit(
     SIGN_IN_GUESS_LIMIT,
     key_func=address_and_pseudonym,
     methods=["POST"],
     deduct_when=_was_refused,
 )
+
+
+# Used when the shared store (Redis) does not answer, as Flask-Limiter's own fallback does.
+_fallback = FixedWindowRateLimiter(MemoryStorage())
+
+
+def spend(limits: str, scope: str, key: str | None = None) -> None:
+    """Count one use of an allowance before the work is done; raises TooManyRequests when none is left.
+
+    Each hit is one atomic increment in the store, so requests arriving together can't all pass a
+    check made before any of them counted. Shortest windows are tried first, so a request the minute
+    limit refuses doesn't also use up the hour.
+    """
+    # The app's own setting: the one limiter is shared by every app a process builds (as tests do).
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    key = key or member_or_address()
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    identifiers = (prefix, scope, key) if prefix else (scope, key)
+    for item in sorted(parse_many(limits), key=lambda item: item.get_expiry()):
+        if not _hit(item, identifiers):
+            reset_at, _ = _stats(item, identifiers)
+            raise TooManyRequests(retry_after=max(1, int(reset_at - time.time()) + 1))
+
+
+def _hit(item, identifiers) -> bool:
+    try:
+        return limiter.limiter.hit(item, *identifiers)
+    except Exception:  # noqa: BLE001 - an unreachable store must not refuse every post
+        log.warning("Rate limit storage unreachable - counting in memory")
+        return _fallback.hit(item, *identifiers)
+
+
+def _stats(item, identifiers):
+    try:
+        return limiter.limiter.get_window_stats(item, *identifiers)
+    except Exception:  # noqa: BLE001
+        return _fallback.get_window_stats(item, *identifiers)

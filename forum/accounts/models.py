@@ -84,3 +84,18 @@ class SafetyPlan(db.Model):
     safe_space: Mapped[str] = mapped_column(Text, default="")
     reasons: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KeptDraft(db.Model):
+    """A form a signed-out visitor sent, kept until they sign in and return to it.
+
+    The browser holds only a random token (in its session); the text waits here, not in the cookie,
+    which could not hold a long message.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The page whose form gets the text back.
+    path: Mapped[str] = mapped_column(String(500))
+    fields_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -8,7 +8,8 @@ from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
 from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
-from forum.ratelimits import editing_limit, posting_limit
+from forum.posting import kept_fields, note_refusal, screened
+from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
 from forum.validation import without_non_characters
 
@@ -54,11 +55,11 @@ def show_board(slug: str):
 
 
 @bp.route("/boards/<slug>/topics/new", methods=["GET", "POST"])
+@screened("topic", fields=("title", "body", "content_note"), keep=("anonymous",))
 @login_required
-@posting_limit
 def new_topic(slug: str):
     board = services.get_board(slug)
-    form = TopicForm()
+    form = TopicForm(data=kept_fields() if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             topic = services.create_topic(
@@ -68,13 +69,22 @@ def new_topic(slug: str):
                 body=form.body.data,
                 anonymous=form.anonymous.data,
                 content_note=form.content_note.data,
+                before_write=_spend_posting,
             )
         except InvalidAction as error:
             _add_error(form, error)
         else:
             return redirect(_after_posting(topic.last_post or _first_post(topic)))
-    status = 400 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        note_refusal(form)
+        status = 400
     return render_template("boards/new_topic.html", board=board, form=form), status
+
+
+def _spend_posting() -> None:
+    # Topics and replies share one allowance, counted once the post passes every rule.
+    spend(POSTING_LIMIT, "posting")
 
 
 def _first_post(topic):
@@ -91,7 +101,7 @@ def show_topic(slug: str, topic_id: int):
     page = services.topic_posts(topic, current_user, _page_arg())
     # Only a viewer who may reply gets the reply box; building the form for anyone else would
     # cost a CSRF token and, for a guest, a session cookie on every page they read.
-    form = ReplyForm() if permissions.can_reply(current_user, topic) else None
+    form = ReplyForm(data=kept_fields()) if permissions.can_reply(current_user, topic) else None
     quote_id = request.args.get("quote", type=int)
     if form is not None and quote_id and quote_id <= MAX_ID and not form.body.data:
         try:
@@ -106,8 +116,8 @@ def show_topic(slug: str, topic_id: int):
 
 
 @bp.route("/boards/<slug>/topics/<int:topic_id>/reply", methods=["POST"])
+@screened("reply", fields=("body", "content_note"), keep=("anonymous",), back="boards.show_topic")
 @login_required
-@posting_limit
 def reply(slug: str, topic_id: int):
     if topic_id > MAX_ID:
         abort(404)
@@ -121,11 +131,13 @@ def reply(slug: str, topic_id: int):
                 body=form.body.data,
                 anonymous=form.anonymous.data,
                 content_note=form.content_note.data,
+                before_write=_spend_posting,
             )
         except InvalidAction as error:
             _add_error(form, error)
         else:
             return redirect(_after_posting(post))
+    note_refusal(form)
     page = services.topic_posts(topic, current_user, 10**6)
     return render_template("boards/topic.html", topic=topic, page=page, form=form), 400
 
@@ -142,8 +154,8 @@ def show_post(post_id: int):
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@screened("edit", fields=("title", "body", "content_note"), keep=("reason",))
 @login_required
-@editing_limit
 def edit_post(post_id: int):
     if post_id > MAX_ID:
         abort(404)
@@ -151,8 +163,9 @@ def edit_post(post_id: int):
     if not permissions.can_edit_post(current_user, post):
         abort(403)
     first = services.is_first_post(post)
-    form = EditPostForm(obj=None if request.method == "POST" else post)
-    if request.method == "GET" and first:
+    kept = kept_fields() if request.method == "GET" else None
+    form = EditPostForm(obj=None if request.method == "POST" or kept else post, data=kept)
+    if request.method == "GET" and first and not kept:
         form.title.data = post.topic.title
     if form.validate_on_submit():
         try:
@@ -163,6 +176,7 @@ def edit_post(post_id: int):
                 title=form.title.data if first else None,
                 content_note=form.content_note.data,
                 reason=form.reason.data,
+                before_write=lambda: spend(EDITING_LIMIT, "editing"),
             )
         except InvalidAction as error:
             _add_error(form, error)
@@ -172,7 +186,10 @@ def edit_post(post_id: int):
                 session["show_support"] = {"level": flag.level, "held": post.is_held}
             flash("Your changes are saved.", "success")
             return redirect(url_for("boards.show_post", post_id=post.id))
-    status = 400 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        note_refusal(form)
+        status = 400
     return render_template("boards/edit_post.html", post=post, form=form, first=first), status
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -114,12 +115,25 @@ def _screen_new_post(post: Post) -> None:
 
 
 def create_topic(
-    board: Board, author: User, *, title: str, body: str, anonymous: bool = False, content_note: str | None = None
+    board: Board,
+    author: User,
+    *,
+    title: str,
+    body: str,
+    anonymous: bool = False,
+    content_note: str | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> Topic:
-    """Start a topic with its first post; raises InvalidAction on bad input or a restricted author."""
+    """Start a topic with its first post; raises InvalidAction on bad input or a restricted author.
+
+    `before_write` runs once every rule has passed, before anything is written (a rate limit counts
+    there, so a refused form costs nothing); whatever it raises refuses the topic.
+    """
     title, body, content_note = _clean_text(title), _clean_text(body), _clean_text(content_note) or None
     _require_poster(author)
     _check_text(title, body, content_note)
+    if before_write is not None:
+        before_write()
     now = utcnow()
     topic = Topic(board=board, author=author, is_anonymous=anonymous, title=title, created_at=now, last_activity_at=now)
     post = Post(
@@ -135,9 +149,18 @@ def create_topic(
 
 
 def create_reply(
-    topic: Topic, author: User, *, body: str, anonymous: bool = False, content_note: str | None = None
+    topic: Topic,
+    author: User,
+    *,
+    body: str,
+    anonymous: bool = False,
+    content_note: str | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> Post:
-    """Reply to a topic; raises InvalidAction on bad input, a locked topic or a restricted author."""
+    """Reply to a topic; raises InvalidAction on bad input, a locked topic or a restricted author.
+
+    `before_write` is as for create_topic.
+    """
     body, content_note = _clean_text(body), _clean_text(content_note) or None
     _require_poster(author)
     if topic.status != PostStatus.VISIBLE and not permissions.is_author(author, topic):
@@ -145,6 +168,8 @@ def create_reply(
     if not permissions.can_reply(author, topic):
         raise InvalidAction("This topic is locked, so new replies can't be added.")
     _check_text(None, body, content_note)
+    if before_write is not None:
+        before_write()
     post = Post(topic=topic, author=author, is_anonymous=anonymous, body=body, content_note=content_note)
     db.session.add(post)
     db.session.flush()
@@ -163,8 +188,12 @@ def edit_post(
     title: str | None = None,
     content_note: str | None = None,
     reason: str | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> Post:
-    """Edit a post (and its topic's title for a first post); moderators must give a reason."""
+    """Edit a post (and its topic's title for a first post); moderators must give a reason.
+
+    `before_write` is as for create_topic.
+    """
     body, content_note = _clean_text(body), _clean_text(content_note) or None
     title = _clean_text(title) if title is not None else None
     if not permissions.can_edit_post(by, post):
@@ -173,6 +202,8 @@ def edit_post(
     if is_moderator_edit and not (reason or "").strip():
         raise InvalidAction("Please give a reason for editing someone else's post.", field="reason")
     _check_text(title, body, content_note)
+    if before_write is not None:
+        before_write()
     post.body = body
     post.content_note = content_note
     post.edited_at = utcnow()

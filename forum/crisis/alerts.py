@@ -106,6 +106,22 @@ def queue_reply_alert(message_id: int, level: str | None, *, emails: list[str] |
     return queue_alert(subject, body, emails=emails, payload=payload)
 
 
+def queue_unposted_alert(item, *, emails: list[str] | None = None) -> list[AlertOutbox]:
+    """Alert moderators that a risky text was not posted; links to the queue, never copies the text."""
+    db.session.flush()
+    base = current_app.config.get("ALERT_BASE_URL", "").rstrip("/")
+    url = f"{base}/moderation/#unposted-{item.id}"
+    subject = f"[{LEVEL_WORDS.get(item.level, item.level)}] A message that was not posted needs a moderator"
+    body = (
+        f"The crisis flagger assessed a message as {item.level}, but it was not posted "
+        "(refused or sent while signed out).\n\n"
+        f"Please open the moderation queue to read it:\n{url}\n\n"
+        "This message does not include the text or its author, to keep them private."
+    )
+    payload = {"event": "crisis_unposted", "level": item.level, "unposted_id": item.id, "url": url}
+    return queue_alert(subject, body, emails=emails, payload=payload)
+
+
 def _backoff(attempts: int, *, urgent: bool = False) -> timedelta:
     ceiling = URGENT_MAX_BACKOFF_SECONDS if urgent else MAX_BACKOFF_SECONDS
     return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** min(max(attempts - 1, 0), 30), ceiling))

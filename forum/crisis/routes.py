@@ -56,6 +56,11 @@ def support_panel():
 
     def take_support_panel():
         shown = session.pop("show_support", None)
+        if not shown:
+            # A risky text that was refused (forum/posting.py) shows the panel on this very page.
+            submission = request.environ.get("forum.submission")
+            if submission is not None and submission.is_risky:
+                shown = {"level": submission.level}
         return _panel(shown) if shown else None
 
     return {"take_support_panel": take_support_panel, "crisis_regions": REGIONS}

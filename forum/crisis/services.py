@@ -18,8 +18,10 @@ from forum.crisis.hotlines import CHECKED, DEFAULT_HOTLINES, REGIONS
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.errors import InvalidAction
 from forum.extensions import db
-from forum.moderation.models import ItemKind, MessageReply
+from forum.moderation.models import ItemKind, MessageReply, UnpostedText
+from forum.moderation.oncall import on_call_emails
 from forum.moderation.services import enqueue, log_action
+from forum.moderation.unposted import MAX_KEPT, add_unposted
 from forum.validation import web_address_problem
 
 _KIND = {Level.URGENT: ItemKind.URGENT_CRISIS, Level.CONCERN: ItemKind.CONCERN_CRISIS}
@@ -64,6 +66,45 @@ def screen_reply(reply: MessageReply) -> Level | None:
     log_action(None, "reply_flagged", post=message.post, item=item, note=f"{level.value}: reply #{reply.id}")
     alerts.queue_crisis_alert(item, level.value)
     return level
+
+
+def assess_text(text: str) -> Assessment:
+    """The flagger's reading of a text being sent, before anything may refuse it."""
+    return assess(text[:MAX_KEPT])
+
+
+def keep_unposted_text(
+    assessment: Assessment,
+    *,
+    text: str,
+    author: User | None,
+    anonymous: bool = False,
+    kind: str,
+    path: str,
+    refusal: str,
+) -> UnpostedText | None:
+    """A risky text was refused (limit, validation, lock, suspension, sign-in): queue it and alert. Commits.
+
+    Returns None when the text signals no risk.
+    """
+    if assessment.level == Level.NONE:
+        return None
+    item = add_unposted(
+        text=text,
+        level=Level(assessment.level).value,
+        author=author,
+        anonymous=anonymous,
+        kind=kind,
+        path=path,
+        refusal=refusal,
+    )
+    alerts.queue_unposted_alert(item)
+    if item.is_urgent:
+        emails = on_call_emails()
+        if emails:
+            alerts.queue_unposted_alert(item, emails=emails)
+    db.session.commit()
+    return item
 
 
 def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None, counted: bool) -> CrisisFlag:

@@ -1,6 +1,6 @@
 """Member-facing moderation pages: reporting a post, one's own reports, and messages from the moderators."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from forum.accounts.forms import ActionForm
@@ -13,36 +13,51 @@ from forum.moderation.forms import ReplyForm, ReportForm
 from forum.moderation.models import ReportReason
 from forum.moderation.services import restriction_message
 from forum.permissions import is_author
-from forum.ratelimits import member_or_address
+from forum.posting import current_submission, kept_fields, note_refusal, screened
+from forum.ratelimits import REPORTING_LIMIT, member_or_address, spend
 
 reports_bp = Blueprint("reports", __name__)
 messages_bp = Blueprint("messages", __name__)
 
 
 @reports_bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@screened("report", fields=("note",), keep=("reason",))
 @login_required
-@limiter.limit("20 per hour", methods=["POST"], key_func=member_or_address)
 def report_post(post_id: int):
     if post_id >= 2**31:
         abort(404)
     post = get_post(post_id, current_user)
     if is_author(current_user, post):
         abort(403)
-    form = ReportForm()
+    form = ReportForm(data=kept_fields() if request.method == "GET" else None)
     notice = restriction_message(current_user) or (
         reports.ALREADY_REPORTED if reports.has_reported(post, current_user) else None
     )
     if form.validate_on_submit():
         try:
-            reports.report_post(post, current_user, reason=form.reason.data, note=form.note.data)
+            reports.report_post(
+                post,
+                current_user,
+                reason=form.reason.data,
+                note=form.note.data,
+                before_write=lambda: spend(REPORTING_LIMIT, "reporting"),
+            )
         except InvalidAction as error:
             flash(error.message, "error")
+            form.form_errors.append(error.message)
         else:
             if form.reason.data == ReportReason.WORRIED:
                 return redirect(url_for("reports.after_worry", post_id=post.id))
             flash("Thank you. The moderators will look at this; the member won't know who reported it.", "success")
+            if current_submission().is_risky:
+                session["show_support"] = True
             return redirect(url_for("boards.show_post", post_id=post.id))
-    return render_template("moderation/report_post.html", post=post, topic=post.topic, form=form, notice=notice)
+    status = 200
+    if request.method == "POST":
+        note_refusal(form)
+        status = 400
+    page = render_template("moderation/report_post.html", post=post, topic=post.topic, form=form, notice=notice)
+    return page, status
 
 
 @reports_bp.route("/posts/<int:post_id>/worried")

@@ -162,3 +162,35 @@ class MessageReply(db.Model):
 
     message: Mapped[ModeratorMessage] = relationship(back_populates="replies")
     author: Mapped[User | None] = relationship()
+
+
+class UnpostedText(db.Model):
+    """A text the crisis flagger found risk in whose post, edit or report was refused.
+
+    The moderators still see it (a queue item without a post): a rate limit, an empty title or an
+    expired session must never be why a crisis goes unseen.
+    """
+
+    __table_args__ = (Index("ix_unposted_text_open", "resolved_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None when the writer was signed out: the author is unknown.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    # "topic", "reply", "edit" or "report": what the member was sending.
+    kind: Mapped[str] = mapped_column(String(20))
+    # The address it was sent to, so a moderator can see where it was meant to go.
+    path: Mapped[str] = mapped_column(String(500))
+    level: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    # Why it was not posted, in the words the member saw.
+    refusal: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.level == "urgent"

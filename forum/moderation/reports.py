@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User, utcnow
@@ -22,8 +23,19 @@ MAX_REPORT_NOTE = 1000
 ALREADY_REPORTED = "You've already reported this post, thank you. The moderators will look at it."
 
 
-def report_post(post: Post, by: User, *, reason: str, note: str | None = None, now: datetime | None = None) -> Report:
-    """Report a post to the moderators; raises InvalidAction (restricted, repeated, too many) or NotAllowed."""
+def report_post(
+    post: Post,
+    by: User,
+    *,
+    reason: str,
+    note: str | None = None,
+    now: datetime | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> Report:
+    """Report a post to the moderators; raises InvalidAction (restricted, repeated, too many) or NotAllowed.
+
+    `before_write` runs once every rule has passed, before the report is stored (a rate limit).
+    """
     now = now or utcnow()
     message = restriction_message(by)
     if message:
@@ -37,11 +49,15 @@ def report_post(post: Post, by: User, *, reason: str, note: str | None = None, n
         raise InvalidAction(f"Notes can be up to {MAX_REPORT_NOTE} characters.", field="note")
     if has_reported(post, by):
         raise InvalidAction(ALREADY_REPORTED)
+    if reason == ReportReason.WORRIED:
+        _take_reporter_lock(by)
     if reason == ReportReason.WORRIED and _worried_since(by, now - timedelta(days=1)) >= WORRIED_REPORTS_PER_DAY:
         raise InvalidAction(
             "You've sent several \"I'm worried\" reports today. Thank you for caring; the moderators are looking "
             "at them. If someone is in danger right now, the crisis lines under Get help can help at once."
         )
+    if before_write is not None:
+        before_write()
     report = Report(post=post, reporter=by, reason=reason, note=note, created_at=now)
     db.session.add(report)
     # A member's worry is a care signal: it reaches the queue as a crisis item, at least concern.
@@ -69,6 +85,19 @@ def has_reported(post: Post, by: User) -> bool:
     """True when this member has already reported this post."""
     return (
         db.session.scalar(select(Report.id).where(Report.post_id == post.id, Report.reporter_id == by.id)) is not None
+    )
+
+
+def _take_reporter_lock(by: User) -> None:
+    """Hold the reporter's row until commit, so that their reports sent at once are counted one by one.
+
+    Without it, ten reports arriving together each count the day's reports before any is stored, and
+    all ten pass. A no-op UPDATE rather than SELECT ... FOR UPDATE, because SQLite has no row locks:
+    as the transaction's first write it takes SQLite's single write lock (waiting for, then seeing,
+    another report's commit); on PostgreSQL it locks the row.
+    """
+    db.session.execute(
+        update(User).where(User.id == by.id).values(id=User.id).execution_options(synchronize_session=False)
     )
 
 

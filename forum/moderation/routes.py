@@ -7,7 +7,7 @@ from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
 from forum.extensions import db, login_manager
-from forum.moderation import actions, conversations, oncall, playbook, services
+from forum.moderation import actions, conversations, oncall, playbook, services, unposted
 from forum.moderation.forms import (
     AlertEmailForm,
     FollowUpForm,
@@ -24,7 +24,7 @@ from forum.moderation.forms import (
     RevealForm,
     VisibilityForm,
 )
-from forum.moderation.models import ItemKind, QueueItem
+from forum.moderation.models import ItemKind, QueueItem, UnpostedText
 from forum.permissions import can_read_audit_log, can_read_moderation_log, can_review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -82,6 +82,9 @@ def queue():
         shown=shown if shown in services.QUEUE_FILTERS or shown == "mine" else "",
         per_member=services.items_per_member(items),
         excerpt=services.excerpt,
+        # Unposted texts head the whole queue; a filtered view lists queue items only.
+        unposted=unposted.open_unposted() if not shown else [],
+        unposted_author=unposted.author_name,
         stats=services.queue_stats(),
         now=_now(),
         claim_holder=services.current_holder,
@@ -182,6 +185,22 @@ def _act(item: QueueItem, form, call, done, form_name: str):
             flash(done(result) if callable(done) else done, "success")
             return redirect(url_for("moderation.show_item", item_id=item.id))
     return _render_item(item, 400, **{form_name: form})
+
+
+@bp.post("/unposted/<int:unposted_text_id>/resolve")
+def resolve_unposted(unposted_text_id: int):
+    item = db.session.get(UnpostedText, unposted_text_id) if unposted_text_id < 2**31 else None
+    if item is None:
+        abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            unposted.resolve_unposted(item, current_user, note=form.note.data)
+        except InvalidAction as error:
+            flash(error.message, "error")
+        else:
+            flash("Marked as dealt with.", "success")
+    return redirect(url_for("moderation.queue"))
 
 
 @bp.post("/items/<int:item_id>/claim")

@@ -17,7 +17,7 @@ from forum.boards import counts
 from forum.boards.models import Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report
+from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report, UnpostedText
 from forum.permissions import can_manage_resources, can_review_queue
 
 # A claim stops a second volunteer from working the same item; it lapses so a forgotten one frees itself.
@@ -114,9 +114,10 @@ def restriction_message(user: User) -> str | None:
 
 
 def open_counts() -> tuple[int, int]:
-    """How many queue items are open, and how many of them are urgent."""
+    """How many queue items (and unposted texts) are open, and how many of them are urgent."""
     total, urgent = db.session.execute(_open_counts_statement()).one()
-    return total, urgent
+    unposted, unposted_urgent = db.session.execute(_open_unposted_statement()).one()
+    return total + unposted, urgent + unposted_urgent
 
 
 # Every moderator's page asks (the header's badge): built once per process, as building and
@@ -127,6 +128,13 @@ def _open_counts_statement():
         func.count(QueueItem.id),
         func.count(QueueItem.id).filter(QueueItem.priority == ItemKind.URGENT_CRISIS.value),
     ).where(QueueItem.resolved_at.is_(None))
+
+
+@cache
+def _open_unposted_statement():
+    return select(
+        func.count(UnpostedText.id), func.count(UnpostedText.id).filter(UnpostedText.level == "urgent")
+    ).where(UnpostedText.resolved_at.is_(None))
 
 
 # The queue's filters: a kind of item, or the items a moderator holds.

@@ -8,17 +8,21 @@ from forum.accounts.models import utcnow
 from forum.boards.models import Post, PostStatus
 from forum.extensions import db
 from forum.moderation import services
-from forum.moderation.models import ItemKind, ModerationAction, ModeratorMessage, QueueItem, Report
+from forum.moderation.models import ItemKind, ModerationAction, ModeratorMessage, QueueItem, Report, UnpostedText
 from tests.factories import make_board, make_post, make_topic, make_user
 
 
 def _url(app, rule, item, post):
     message = db.session.scalar(select(ModeratorMessage))
+    unposted = UnpostedText(kind="reply", path="/", level="urgent", text="kept", refusal="test")
+    db.session.add(unposted)
+    db.session.commit()
     values = {
         "item_id": item.id,
         "post_id": post.id,
         "pseudonym": post.author.pseudonym if post.author else "x",
         "message_id": message.id if message else 1,
+        "unposted_text_id": unposted.id,
     }
     with app.test_request_context():
         return app.url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})

@@ -74,6 +74,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "moderation.act_on_member": MODERATORS,
     "moderation.escalate_item": MODERATORS,
     "moderation.reveal_author": MODERATORS,
+    "moderation.resolve_unposted": MODERATORS,
     "moderation.on_call": MODERATORS,
     "moderation.list_conversations": MODERATORS,
     "moderation.show_conversation": MODERATORS,

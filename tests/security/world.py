@@ -11,7 +11,7 @@ from werkzeug.routing import Rule
 from forum.accounts.models import User
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.extensions import db
-from forum.moderation.models import ModeratorMessage, QueueItem
+from forum.moderation.models import ModeratorMessage, QueueItem, UnpostedText
 from forum.permissions import Role
 from forum.resources.models import Resource
 from tests.factories import PASSWORD, make_board, make_post, make_topic, make_user
@@ -45,7 +45,8 @@ def build_world() -> World:
     message = ModeratorMessage(
         recipient=users["author"], sender_id=users["moderator"].id, post=post, subject="Hi", body="How are you?"
     )
-    db.session.add_all([item, flag, hotline, resource, message])
+    unposted = UnpostedText(kind="reply", path="/", level="urgent", text="kept text", refusal="test")
+    db.session.add_all([item, flag, hotline, resource, message, unposted])
     db.session.commit()
     values = {
         "slug": board.slug,
