@@ -5,7 +5,8 @@ from flask import Flask, g, render_template, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.exceptions import NotFound as werkzeug_not_found
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +141,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(NotAllowed)
     def not_allowed(_error):
-        return render_template("errors/error.html", code=403, title=ERROR_PAGES[403]), 403
+        return _render_error(Forbidden())
 
     @app.errorhandler(NotFound)
     def not_found(_error):
-        return render_template("errors/error.html", code=404, title=ERROR_PAGES[404]), 404
+        return _render_error(werkzeug_not_found())
