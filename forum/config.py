@@ -118,6 +118,8 @@ class Config:
     # Search engines are asked to stay away (noindex, robots.txt) unless ALLOW_INDEXING=1.
     ALLOW_INDEXING = _flag("ALLOW_INDEXING", False)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Keeps the counters of forums (or test runs) sharing one Redis apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     # How many app hosts serve the forum. With more than one (or more than one gunicorn worker),
     # create_app warns when rate limits are counted in each process's memory.
