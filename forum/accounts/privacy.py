@@ -96,7 +96,18 @@ def export_member_data(user: User) -> dict:
         "reports": _reports_by(user),
         "safety_plan": export_safety_plan(user),
         "messages": _messages_to(user),
+        "unposted_texts": _unposted_by(user),
     }
+
+
+def _unposted_by(user: User) -> list[dict]:
+    # Risky texts whose post was refused, kept for the moderators (forum/posting.py).
+    from forum.moderation.models import UnpostedText
+
+    rows = db.session.scalars(select(UnpostedText).where(UnpostedText.author_id == user.id).order_by(UnpostedText.id))
+    return [
+        {"kind": row.kind, "text": row.text, "refusal": row.refusal, "created_at": _iso(row.created_at)} for row in rows
+    ]
 
 
 def _cut_links(user_id: int) -> None:
@@ -151,6 +162,10 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
         # A topic whose opening post is removed keeps its replies but loses its title.
         db.session.execute(update(Topic).where(Topic.author_id == user.id).values(title=REMOVED_TOPIC_TITLE))
     user_id = user.id
+    # Never-posted texts go with the account, whichever choice: they were never anyone else's to read.
+    from forum.moderation.models import UnpostedText
+
+    db.session.execute(delete(UnpostedText).where(UnpostedText.author_id == user_id))
     _cut_links(user_id)
     db.session.expire_all()
     db.session.execute(delete(User).where(User.id == user_id))

@@ -54,13 +54,6 @@ def test_resolving_closes_the_item_and_logs_it_once(app, member, moderator):
         resolve_unposted(kept, moderator)
 
 
-def test_deleting_the_account_deletes_its_unposted_texts(app, member):
-    _keep(author=member)
-    db.session.delete(member)
-    db.session.commit()
-    assert db.session.scalars(select(UnpostedText)).all() == []
-
-
 def test_a_draft_comes_back_once_and_only_on_its_page(app):
     token = drafts.keep_draft("/boards/b/topics/1", {"body": "my words", "anonymous": "y"})
     assert drafts.take_draft(token, "/boards/b/topics/2") is None
@@ -77,3 +70,14 @@ def test_drafts_expire_after_a_day(app):
     fresh = drafts.keep_draft("/p", {"body": "new"})
     assert db.session.scalar(select(db.func.count(KeptDraft.id))) == 1
     assert db.session.scalar(select(KeptDraft.token_hash)) != fresh
+
+
+def test_members_download_their_unposted_texts_and_deleting_the_account_erases_them(app, member):
+    from forum.accounts.privacy import KEEP_AS_FORMER_MEMBER, delete_account, export_member_data
+    from tests.factories import PASSWORD
+
+    _keep(author=member)
+    [record] = export_member_data(member)["unposted_texts"]
+    assert record["text"] == CRISIS and record["kind"] == "reply"
+    delete_account(member, password=PASSWORD, posts=KEEP_AS_FORMER_MEMBER)
+    assert db.session.scalars(select(UnpostedText)).all() == []

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from forum.config import PROJECT_ROOT
-from tests.security.test_concurrency import PASSWORD, _NoRedirect, _database, _drop_everything, _free_port
+from tests.security.test_concurrency import PASSWORD, _database, _drop_everything, _free_port, _NoRedirect
 
 AT_ONCE = 10
 POSTS_PER_MINUTE = 5  # forum.ratelimits.POSTING_LIMIT
