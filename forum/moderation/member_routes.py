@@ -50,7 +50,7 @@ def report_post(post_id: int):
                 return redirect(url_for("reports.after_worry", post_id=post.id))
             flash("Thank you. The moderators will look at this; the member won't know who reported it.", "success")
             if current_submission().is_risky:
-                session["show_support"] = True
+                session["show_support"] = {"level": current_submission().level}
             return redirect(url_for("boards.show_post", post_id=post.id))
     status = 200
     if request.method == "POST":

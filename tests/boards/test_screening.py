@@ -123,7 +123,7 @@ def test_a_refused_risky_edit_and_report_note_are_kept(client, login, member, ho
 def test_a_risky_report_note_that_is_sent_shows_support(client, login, member, hotlines):
     post = make_post()
     login(member)
-    response = client.post(f"/posts/{post.id}/report", data={"reason": "worried", "note": CRISIS})
+    response = client.post(f"/posts/{post.id}/report", data={"reason": "other", "note": CRISIS})
     assert response.status_code == 302
     assert PANEL in _page_text(client.get(response.location, follow_redirects=True))
 
