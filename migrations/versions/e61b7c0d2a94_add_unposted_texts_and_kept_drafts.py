@@ -4,7 +4,7 @@ A risky text whose post was refused (rate limit, validation, locked topic, suspe
 session) is kept for the moderators; a form sent while signed out waits for its author to sign in.
 
 Revision ID: e61b7c0d2a94
-Revises: a13e7c5d0b21
+Revises: a91c4e7b2d05
 Create Date: 2026-12-04 21:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e61b7c0d2a94'
-down_revision = 'a13e7c5d0b21'
+down_revision = 'a91c4e7b2d05'
 branch_labels = None
 depends_on = None
 
