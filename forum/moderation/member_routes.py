@@ -92,7 +92,7 @@ def inbox():
 def show_message(message_id: int):
     message = conversations.message_for_member(message_id, current_user)
     new = conversations.open_message(message, current_user)
-    return _render_message(message, ReplyForm(), new)
+    return _render_message(message, ReplyForm(data=kept_fields()), new)
 
 
 def _render_message(message, form, new=frozenset(), status=200):
@@ -103,6 +103,7 @@ def _render_message(message, form, new=frozenset(), status=200):
 
 
 @messages_bp.post("/messages/<int:message_id>/reply")
+@screened("message", fields=("body",), back="messages.show_message")
 @login_required
 @limiter.limit("30 per hour", key_func=member_or_address)
 def reply_to_message(message_id: int):
@@ -121,6 +122,7 @@ def reply_to_message(message_id: int):
                 session["show_support"] = {"level": reply.crisis_level, "held": False}
                 anchor = "support"
             return redirect(url_for("messages.show_message", message_id=message.id, _anchor=anchor))
+    note_refusal(form)
     return _render_message(message, form, status=400)
 
 

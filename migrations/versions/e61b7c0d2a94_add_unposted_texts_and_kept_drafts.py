@@ -4,7 +4,7 @@ A risky text whose post was refused (rate limit, validation, locked topic, suspe
 session) is kept for the moderators; a form sent while signed out waits for its author to sign in.
 
 Revision ID: e61b7c0d2a94
-Revises: a91c4e7b2d05
+Revises: b8d52f3c0e16
 Create Date: 2026-12-04 21:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e61b7c0d2a94'
-down_revision = 'a91c4e7b2d05'
+down_revision = 'b8d52f3c0e16'
 branch_labels = None
 depends_on = None
 

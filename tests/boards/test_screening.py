@@ -306,3 +306,20 @@ def test_a_member_hitting_the_report_limit_in_crisis_is_still_heard():
         assert refused.status_code == 429
         [kept] = _unposted()
         assert kept.kind == "report" and kept.text == CRISIS
+
+
+def test_a_risky_reply_to_the_moderators_that_is_refused_is_still_heard(client, login, member, moderator, hotlines):
+    from forum.moderation.models import ModeratorMessage
+
+    message = ModeratorMessage(recipient=member, sender_id=moderator.id, subject="Checking in", body="How are you?")
+    db.session.add(message)
+    db.session.commit()
+    url = f"/messages/{message.id}/reply"
+    # Signed out: kept, queued without a name, and back in the form after sign-in.
+    response = client.post(url, data={"body": CRISIS})
+    assert response.status_code == 302 and "/login" in response.location
+    [kept] = _unposted()
+    assert (kept.kind, kept.author_id) == ("message", None)
+    client.post(response.location, data={"pseudonym": member.pseudonym, "password": PASSWORD})
+    g.pop("_login_user", None)
+    assert f"{CRISIS}</textarea>" in _page_text(client.get(f"/messages/{message.id}"))
