@@ -37,6 +37,7 @@ run: install instance/secret_key
 
 lint: install-dev
 	$(BIN)/ruff check forum tests bench wsgi.py
+	$(BIN)/ruff format --check forum tests bench wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r forum
 
 # The whole suite twice: on SQLite (with the browser tests and a throwaway Redis), then again on a

@@ -6,7 +6,9 @@ from forum.extensions import db
 
 
 def test_users_create_reads_password_from_stdin(app):
-    result = app.test_cli_runner().invoke(args=["users", "create", "sage", "--role", "moderator"], input="a long cli passphrase\n")
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "sage", "--role", "moderator"], input="a long cli passphrase\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Recovery codes" in result.output
     user = db.session.scalar(db.select(User).where(User.pseudonym_key == "sage"))
