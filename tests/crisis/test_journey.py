@@ -176,7 +176,7 @@ def test_the_third_concern_post_in_72_hours_raises_an_urgent_item_listing_the_po
     pattern = db.session.scalar(select(ModerationAction).where(ModerationAction.action == "crisis_pattern"))
     assert pattern.queue_item_id == _open_item(posts[2]).id
     assert all(f"#{p.id}" in pattern.note for p in posts)
-    assert db.session.scalar(select(AlertOutbox).where(AlertOutbox.subject.like("[Urgent%"))) is not None
+    assert db.session.scalar(select(AlertOutbox).where(AlertOutbox.subject.ilike("[urgent%"))) is not None
 
 
 def test_older_flags_and_posts_under_another_name_do_not_count(app, member):
