@@ -104,6 +104,11 @@ def can_read_audit_log(user: User | None) -> bool:
     return has_capability(user, Capability.READ_AUDIT_LOG)
 
 
+def can_view_post_history(user: User | None, post) -> bool:
+    """A post's earlier versions: its author and the moderators."""
+    return is_author(user, post) or can_review_queue(user)
+
+
 def can_read_moderation_log(user: User | None) -> bool:
     """Moderators read the log of items, posts and members; admins (can_read_audit_log) read all of it."""
     return can_review_queue(user)

@@ -132,7 +132,7 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     Raises InvalidAction on a wrong password or an unknown choice.
     """
     from forum.boards import counts
-    from forum.boards.models import Post, PostStatus, Topic
+    from forum.boards.models import Post, PostRevision, PostStatus, Topic
 
     if posts not in (REMOVE_POSTS, KEEP_AS_FORMER_MEMBER):
         raise InvalidAction("Please choose what happens to your posts.", field="posts")
@@ -156,6 +156,7 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
         from forum.crisis.models import CrisisFlag
 
         own_posts = select(Post.id).where(Post.author_id == user.id)
+        db.session.execute(delete(PostRevision).where(PostRevision.post_id.in_(own_posts)))
         db.session.execute(
             update(CrisisFlag).where(CrisisFlag.post_id.in_(own_posts)).values(matches_json="[]", reason="")
         )

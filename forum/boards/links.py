@@ -43,6 +43,7 @@ class PostView:
     report: str | None = None
     edit: str | None = None
     delete: str | None = None
+    history: str | None = None
     # A note for readers on replying to someone who is struggling (a flagged, visible post).
     peer_note: bool = False
 
@@ -118,6 +119,8 @@ class PostLinks:
                     actions["edit"] = self._edit.format(post_id)
                 if permissions.can_delete_post(viewer, post):
                     actions["delete"] = self._delete.format(post_id)
+                if post.edited_at and permissions.can_view_post_history(viewer, post):
+                    actions["history"] = self._history.format(post_id)
         if getattr(post, "flagged", False) and post.status == "visible" and not post.is_removed_by_author:
             actions["peer_note"] = not permissions.is_author(viewer, post)
         created_at = post.created_at
@@ -165,3 +168,7 @@ class PostLinks:
     @cached_property
     def _delete(self) -> str:
         return url_pattern("boards.delete_post", "post_id")
+
+    @cached_property
+    def _history(self) -> str:
+        return url_pattern("boards.post_history", "post_id")

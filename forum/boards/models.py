@@ -105,3 +105,19 @@ class Post(db.Model):
     @property
     def is_hidden(self) -> bool:
         return self.status == PostStatus.HIDDEN
+
+
+class PostRevision(db.Model):
+    """An earlier version of an edited post, kept for its author and the moderators."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    # The topic's title then, for an opening post whose title changed.
+    title: Mapped[str | None] = mapped_column(String(200))
+    content_note: Mapped[str | None] = mapped_column(String(100))
+    # When this version was written (the post's creation or the previous edit) and when it was replaced.
+    written_at: Mapped[datetime]
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # True when a moderator's edit replaced it.
+    by_moderator: Mapped[bool] = mapped_column(default=False)

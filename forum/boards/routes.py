@@ -193,6 +193,16 @@ def edit_post(post_id: int):
     return render_template("boards/edit_post.html", post=post, form=form, first=first), status
 
 
+@bp.route("/posts/<int:post_id>/history")
+@login_required
+def post_history(post_id: int):
+    if post_id > MAX_ID:
+        abort(404)
+    post = services.get_post(post_id, current_user)
+    revisions = services.post_history(post, current_user)
+    return render_template("boards/post_history.html", post=post, topic=post.topic, revisions=revisions)
+
+
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):

@@ -10,13 +10,13 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, column, func, or_, select, table, true
+from sqlalchemy import bindparam, column, delete, func, or_, select, table, true
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
-from forum.boards.models import PUBLIC_STATUSES, Board, Post, PostStatus, Topic
+from forum.boards.models import PUBLIC_STATUSES, Board, Post, PostRevision, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 
@@ -204,10 +204,24 @@ def edit_post(
     _check_text(title, body, content_note)
     if before_write is not None:
         before_write()
+    first = title is not None and is_first_post(post)
+    old_title = post.topic.title if first else None
+    if (body, content_note) != (post.body, post.content_note) or (first and title != old_title):
+        # The version being replaced, for the edit history its author and the moderators can read.
+        db.session.add(
+            PostRevision(
+                post_id=post.id,
+                body=post.body,
+                title=old_title,
+                content_note=post.content_note,
+                written_at=post.edited_at or post.created_at,
+                by_moderator=is_moderator_edit,
+            )
+        )
     post.body = body
     post.content_note = content_note
     post.edited_at = utcnow()
-    if title is not None and is_first_post(post):
+    if first:
         post.topic.title = title
     if is_moderator_edit:
         from forum.moderation.services import log_action
@@ -229,7 +243,18 @@ def delete_own_post(post: Post, by: User) -> None:
     if not permissions.can_delete_post(by, post):
         raise NotAllowed()
     counts.set_post_status(post, PostStatus.REMOVED.value)
+    # Earlier versions go with it: an author who removes a post removes what it said before too.
+    db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     db.session.commit()
+
+
+def post_history(post: Post, viewer: User | None) -> list[PostRevision]:
+    """A post's earlier versions, newest first, for its author and the moderators; NotAllowed otherwise."""
+    if not permissions.can_view_post_history(viewer, post):
+        raise NotAllowed()
+    return list(
+        db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc()))
+    )
 
 
 def is_first_post(post: Post) -> bool:

@@ -52,6 +52,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "boards.reply": SIGNED_IN,
     "boards.edit_post": AUTHOR_OR_MODERATOR,
     "boards.delete_post": AUTHOR,
+    "boards.post_history": AUTHOR_OR_MODERATOR,
     "crisis.get_help": EVERYONE,
     "crisis.list_hotlines": ADMINS,
     "crisis.edit_hotline": ADMINS,
