@@ -104,6 +104,11 @@ def can_read_audit_log(user: User | None) -> bool:
     return has_capability(user, Capability.READ_AUDIT_LOG)
 
 
+def can_react(user: User | None, post) -> bool:
+    """Members react to others' visible posts ("Thank you", "Me too", "Sending support")."""
+    return can_post(user) and not is_author(user, post) and post.status == "visible"
+
+
 def can_view_post_history(user: User | None, post) -> bool:
     """A post's earlier versions: its author and the moderators."""
     return is_author(user, post) or can_review_queue(user)

@@ -12,6 +12,7 @@ from forum.validation import has_non_characters, without_non_characters
 
 def register_web_hooks(app: Flask) -> None:
     from forum.boards.links import PostLinks, topic_views
+    from forum.boards.models import REACTIONS
     from forum.boards.services import author_label
     from forum.moderation.models import CARE_NOTE
     from forum.text import render_markdown
@@ -23,6 +24,7 @@ def register_web_hooks(app: Flask) -> None:
     app.jinja_env.globals["topic_views"] = topic_views
     app.jinja_env.globals["action_form"] = _action_form
     app.jinja_env.globals["CARE_NOTE"] = CARE_NOTE
+    app.jinja_env.globals["REACTIONS"] = REACTIONS
     app.jinja_env.globals["url_for"] = _remembering_url_for()
 
     app.add_url_rule("/robots.txt", endpoint="robots_txt", view_func=_robots_txt)

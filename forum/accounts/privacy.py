@@ -132,7 +132,7 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     Raises InvalidAction on a wrong password or an unknown choice.
     """
     from forum.boards import counts
-    from forum.boards.models import Post, PostRevision, PostStatus, Topic
+    from forum.boards.models import Post, PostRevision, PostStatus, Reaction, Topic
 
     if posts not in (REMOVE_POSTS, KEEP_AS_FORMER_MEMBER):
         raise InvalidAction("Please choose what happens to your posts.", field="posts")
@@ -167,6 +167,8 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     from forum.moderation.models import UnpostedText
 
     db.session.execute(delete(UnpostedText).where(UnpostedText.author_id == user_id))
+    # Reactions they gave go too (SQLite does not enforce the cascade; PostgreSQL would).
+    db.session.execute(delete(Reaction).where(Reaction.user_id == user_id))
     _cut_links(user_id)
     db.session.expire_all()
     db.session.execute(delete(User).where(User.id == user_id))

@@ -44,6 +44,8 @@ class PostView:
     edit: str | None = None
     delete: str | None = None
     history: str | None = None
+    # Where the reaction buttons post, when this viewer may react.
+    react: str | None = None
     # A note for readers on replying to someone who is struggling (a flagged, visible post).
     peer_note: bool = False
 
@@ -119,6 +121,8 @@ class PostLinks:
                     actions["edit"] = self._edit.format(post_id)
                 if permissions.can_delete_post(viewer, post):
                     actions["delete"] = self._delete.format(post_id)
+                if permissions.can_react(viewer, post):
+                    actions["react"] = self._react.format(post_id)
                 if post.edited_at and permissions.can_view_post_history(viewer, post):
                     actions["history"] = self._history.format(post_id)
         if getattr(post, "flagged", False) and post.status == "visible" and not post.is_removed_by_author:
@@ -168,6 +172,10 @@ class PostLinks:
     @cached_property
     def _delete(self) -> str:
         return url_pattern("boards.delete_post", "post_id")
+
+    @cached_property
+    def _react(self) -> str:
+        return url_pattern("boards.react", "post_id")
 
     @cached_property
     def _history(self) -> str:

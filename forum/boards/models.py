@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from forum.accounts.models import User, utcnow
@@ -121,3 +121,19 @@ class PostRevision(db.Model):
     replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
     # True when a moderator's edit replaced it.
     by_moderator: Mapped[bool] = mapped_column(default=False)
+
+
+# Reactions without downvotes: kind -> button label.
+REACTIONS = {"thanks": "Thank you", "metoo": "Me too", "support": "Sending support"}
+
+
+class Reaction(db.Model):
+    """One member's "Thank you", "Me too" or "Sending support" on a post; who reacted is never shown."""
+
+    __table_args__ = (UniqueConstraint("post_id", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

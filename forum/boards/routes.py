@@ -193,6 +193,23 @@ def edit_post(post_id: int):
     return render_template("boards/edit_post.html", post=post, form=form, first=first), status
 
 
+@bp.post("/posts/<int:post_id>/react")
+@login_required
+def react(post_id: int):
+    if post_id > MAX_ID:
+        abort(404)
+    post = services.get_post(post_id, current_user)
+    from forum.accounts.forms import ActionForm
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.react(post, current_user, request.form.get("kind", ""))
+    except InvalidAction:
+        abort(400)
+    return redirect(url_for("boards.show_post", post_id=post.id))
+
+
 @bp.route("/posts/<int:post_id>/history")
 @login_required
 def post_history(post_id: int):

@@ -11,12 +11,13 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, column, delete, func, or_, select, table, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
-from forum.boards.models import PUBLIC_STATUSES, Board, Post, PostRevision, PostStatus, Topic
+from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 
@@ -400,7 +401,8 @@ def board_topics(board: Board, viewer: User | None, page: int) -> Page:
     count, listing = _board_topics_statements(scope)
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
+    reactor = viewer.id if viewer is not None and viewer.is_authenticated else 0
+    rows = _rows(listing, {**values, "reactor_id": reactor, "limit": per_page, "offset": (page - 1) * per_page})
     topics = [
         ListedTopic(
             *row[:10],
@@ -477,6 +479,9 @@ class ShownPost:
     author: ListedAuthor | None
     # The flagger found risk in it (and no moderator called it a false alarm): readers get the peer note.
     flagged: bool = False
+    # Reaction counts by kind, and the kinds this viewer gave (never who else reacted).
+    reactions: dict | None = None
+    reacted: frozenset = frozenset()
     is_removed_by_author = Post.is_removed_by_author
     is_held = Post.is_held
     is_hidden = Post.is_hidden
@@ -503,8 +508,19 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     count, listing = _topic_posts_statements(scope)
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
-    posts = [ShownPost(*row[:9], author=_listed_author(row[9], row[10]), flagged=bool(row[11])) for row in rows]
+    reactor = viewer.id if viewer is not None and viewer.is_authenticated else 0
+    rows = _rows(listing, {**values, "reactor_id": reactor, "limit": per_page, "offset": (page - 1) * per_page})
+    kinds = list(REACTIONS)
+    posts = [
+        ShownPost(
+            *row[:9],
+            author=_listed_author(row[9], row[10]),
+            flagged=bool(row[11]),
+            reactions=dict(zip(kinds, row[12 : 12 + len(kinds)], strict=True)),
+            reacted=frozenset(k for k, mine in zip(kinds, row[12 + len(kinds) :], strict=True) if mine),
+        )
+        for row in rows
+    ]
     return Page(posts, page, pages, total)
 
 
@@ -512,7 +528,7 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
 def _topic_posts_statements(scope: str):
     where = (Post.topic_id == bindparam("topic_id")) & _scope_clause(Post, scope)
     listing = (
-        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag())
+        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag(), *_reaction_columns())
         .outerjoin(User, User.id == Post.author_id)
         .where(where)
         .order_by(Post.id)
@@ -520,6 +536,43 @@ def _topic_posts_statements(scope: str):
         .offset(bindparam("offset"))
     )
     return select(func.count(Post.id)).where(where), listing
+
+
+def _reaction_columns():
+    """Per post: how many of each reaction, then whether this viewer gave each (subqueries, no extra statement)."""
+    counts = [
+        select(func.count(Reaction.id)).where(Reaction.post_id == Post.id, Reaction.kind == kind).scalar_subquery()
+        for kind in REACTIONS
+    ]
+    mine = [
+        select(Reaction.id)
+        .where(Reaction.post_id == Post.id, Reaction.kind == kind, Reaction.user_id == bindparam("reactor_id"))
+        .exists()
+        for kind in REACTIONS
+    ]
+    return [*counts, *mine]
+
+
+def react(post: Post, by: User, kind: str) -> bool:
+    """Give or take back a reaction (a toggle); True when it is now given. One transaction."""
+    if not permissions.can_react(by, post):
+        raise NotAllowed()
+    if kind not in REACTIONS:
+        raise InvalidAction("Choose a reaction.")
+    existing = db.session.scalar(
+        select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == by.id, Reaction.kind == kind)
+    )
+    if existing is not None:
+        db.session.delete(existing)
+    else:
+        db.session.add(Reaction(post_id=post.id, user_id=by.id, kind=kind))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same reaction sent twice at once: the unique constraint keeps one.
+        db.session.rollback()
+        return True
+    return existing is None
 
 
 # The crisis flag table as a plain table clause: boards read whether a post was flagged without

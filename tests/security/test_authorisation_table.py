@@ -53,6 +53,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "boards.edit_post": AUTHOR_OR_MODERATOR,
     "boards.delete_post": AUTHOR,
     "boards.post_history": AUTHOR_OR_MODERATOR,
+    "boards.react": SIGNED_IN - AUTHOR,
     "crisis.get_help": EVERYONE,
     "crisis.list_hotlines": ADMINS,
     "crisis.edit_hotline": ADMINS,
