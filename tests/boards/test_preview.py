@@ -13,6 +13,7 @@ from forum.crisis.models import AlertOutbox
 from forum.crisis.services import seed_hotlines
 from forum.extensions import db
 from forum.moderation.models import QueueItem, UnpostedText
+from forum.permissions import Role
 from forum.text import render_markdown
 from tests.apps import running_app
 from tests.factories import PASSWORD, make_board, make_post, make_topic, make_user
@@ -176,3 +177,48 @@ def test_a_risky_preview_sent_back_by_the_form_is_still_not_queued(client, login
     assert response.status_code == 400
     assert PANEL in response.text.replace("&#39;", "'") and CRISIS in response.text
     assert (_count(Post), _count(UnpostedText), _count(AlertOutbox)) == (0, 0, 0)
+
+
+def _message_to(member):
+    from forum.moderation import actions, services
+    from forum.moderation.models import ItemKind
+
+    moderator = make_user("mod-sam", role=Role.MODERATOR)
+    item = services.enqueue(make_post(author=member), ItemKind.CONCERN_CRISIS)
+    db.session.commit()
+    return actions.message_author(item, moderator, subject="Checking in", body="How are you doing?")
+
+
+def test_preview_of_a_reply_to_the_moderators_sends_nothing(client, login, member):
+    from forum.moderation.models import MessageReply
+
+    message = _message_to(member)
+    login(member)
+    text = "I'm **ok**, <b>thanks</b>"
+    response = client.post(f"/messages/{message.id}/reply", data={"body": text, "preview": "1"})
+    assert response.status_code == 200
+    # Messages are plain text in their thread, so the preview shows them as plain text too.
+    assert html.escape(text, quote=False) in _preview_section(response.text).replace("&#39;", "'")
+    assert "<b>" not in response.text
+    assert _count(MessageReply) == 0
+
+
+def test_previews_of_a_reply_to_the_moderators_spend_no_allowance(limited_app):
+    member = make_user("river")
+    message = _message_to(member)
+    client = _signed_in(limited_app, member)
+    url = f"/messages/{message.id}/reply"
+    for n in range(31):  # the route allows 30 an hour
+        assert _post(client, url, {"body": f"draft {n}", "preview": "1"}).status_code == 200
+    assert _post(client, url, {"body": "sent"}).status_code == 302
+
+
+def test_a_risky_preview_of_a_reply_to_the_moderators_shows_support_and_sends_nothing(client, login, member):
+    from forum.moderation.models import MessageReply
+
+    seed_hotlines()
+    message = _message_to(member)
+    login(member)
+    response = client.post(f"/messages/{message.id}/reply", data={"body": CRISIS, "preview": "1"})
+    assert response.status_code == 200 and PANEL in response.text.replace("&#39;", "'")
+    assert (_count(MessageReply), _count(UnpostedText), _count(AlertOutbox)) == (0, 0, 0)
