@@ -41,6 +41,8 @@ class Submission:
     kept_draft: bool = False
     # Why the form was sent back, in the words the member saw.
     refusal: str | None = None
+    # The member pressed "Preview": nothing is posted, so nothing is refused either.
+    preview: bool = False
 
     @property
     def text(self) -> str:
@@ -72,6 +74,7 @@ def screened(kind: str, fields: tuple[str, ...], keep: tuple[str, ...] = (), bac
             texts = {name: form.get(name, "") for name in fields}
             kept = {**texts, **{name: form[name] for name in keep if name in form}}
             submission = Submission(kind, texts, kept, assess_text("\n".join(texts.values())))
+            submission.preview = "preview" in form
             submission.form_page = url_for(back, **kwargs) if back else request.path
             # Kept on the request (not `g`, which tests share between requests): a page rendered for
             # this request from here on is a refusal, and shows the support panel when the text is risky.
@@ -107,6 +110,12 @@ def screened(kind: str, fields: tuple[str, ...], keep: tuple[str, ...] = (), bac
 def current_submission() -> Submission | None:
     """What this request sent to a screened form, if it is such a request."""
     return request.environ.get(SUBMISSION)
+
+
+def is_preview() -> bool:
+    """Whether this request asked for a preview of its text rather than to send it."""
+    submission = current_submission()
+    return submission is not None and submission.preview
 
 
 def note_refusal(form) -> None:
@@ -152,7 +161,10 @@ def _keep_for_sign_in(submission: Submission):
 
 def _refused(submission: Submission, refusal: str) -> None:
     """The text was not posted: when it signals risk, the moderators get it all the same."""
-    if not submission.is_risky:
+    # A preview is still screened, so a risky draft shows its author the support panel on the preview
+    # page (the support context processor reads the submission). It is not queued: the member is still
+    # writing, nothing was sent, and each press would queue and alert again. Sending it screens it again.
+    if not submission.is_risky or submission.preview:
         return
     from forum.extensions import db
 

@@ -8,7 +8,7 @@ from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
 from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
-from forum.posting import kept_fields, note_refusal, screened
+from forum.posting import is_preview, kept_fields, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
 from forum.validation import without_non_characters
@@ -29,6 +29,16 @@ def _add_error(form, error: InvalidAction) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def _preview_of(form) -> dict[str, str]:
+    """What the Preview section shows: the fields as sent, rendered by the template like a post."""
+    title = getattr(form, "title", None)
+    return {
+        "title": title.data if title is not None else "",
+        "body": form.body.data or "",
+        "content_note": form.content_note.data or "",
+    }
 
 
 def _after_posting(post) -> str:
@@ -60,7 +70,11 @@ def show_board(slug: str):
 def new_topic(slug: str):
     board = services.get_board(slug)
     form = TopicForm(data=kept_fields() if request.method == "GET" else None)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # A preview goes back with the text and posts nothing, so it spends no posting allowance.
+    if valid and is_preview():
+        return render_template("boards/new_topic.html", board=board, form=form, preview=_preview_of(form))
+    if valid:
         try:
             topic = services.create_topic(
                 board,
@@ -123,7 +137,11 @@ def reply(slug: str, topic_id: int):
         abort(404)
     topic = services.get_topic(topic_id, current_user)
     form = ReplyForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and is_preview():
+        page = services.topic_posts(topic, current_user, 10**6)
+        return render_template("boards/topic.html", topic=topic, page=page, form=form, preview=_preview_of(form))
+    if valid:
         try:
             post = services.create_reply(
                 topic,
@@ -167,7 +185,11 @@ def edit_post(post_id: int):
     form = EditPostForm(obj=None if request.method == "POST" or kept else post, data=kept)
     if request.method == "GET" and first and not kept:
         form.title.data = post.topic.title
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and is_preview():
+        preview = _preview_of(form) | {"title": form.title.data if first else ""}
+        return render_template("boards/edit_post.html", post=post, form=form, first=first, preview=preview)
+    if valid:
         try:
             services.edit_post(
                 post,

@@ -13,7 +13,7 @@ from forum.moderation.forms import ReplyForm, ReportForm
 from forum.moderation.models import ReportReason
 from forum.moderation.services import restriction_message
 from forum.permissions import is_author
-from forum.posting import current_submission, kept_fields, note_refusal, screened
+from forum.posting import current_submission, is_preview, kept_fields, note_refusal, screened
 from forum.ratelimits import REPORTING_LIMIT, member_or_address, spend
 
 reports_bp = Blueprint("reports", __name__)
@@ -95,21 +95,26 @@ def show_message(message_id: int):
     return _render_message(message, ReplyForm(data=kept_fields()), new)
 
 
-def _render_message(message, form, new=frozenset(), status=200):
+def _render_message(message, form, new=frozenset(), status=200, preview=None):
     first = hotlines_for(current_user.region)[0] if message.include_crisis_lines else []
-    return render_template(
-        "moderation/message.html", message=message, form=form, new=new, lines=first, staff=False
-    ), status
+    page = render_template(
+        "moderation/message.html", message=message, form=form, new=new, lines=first, staff=False, preview=preview
+    )
+    return page, status
 
 
 @messages_bp.post("/messages/<int:message_id>/reply")
 @screened("message", fields=("body",), back="messages.show_message")
 @login_required
-@limiter.limit("30 per hour", key_func=member_or_address)
+# A preview sends nothing, so it spends nothing.
+@limiter.limit("30 per hour", key_func=member_or_address, exempt_when=is_preview)
 def reply_to_message(message_id: int):
     message = conversations.message_for_member(message_id, current_user)
     form = ReplyForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and is_preview():
+        return _render_message(message, form, preview={"body": form.body.data, "plain": True})
+    if valid:
         try:
             reply = conversations.reply_to_message(message, current_user, body=form.body.data)
         except InvalidAction as error:
