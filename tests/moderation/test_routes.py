@@ -312,6 +312,8 @@ def test_a_members_page_shows_moderators_their_open_items_and_the_restriction_fo
     client.post("/logout")
     login(moderator)
     page = client.get(f"/members/{member.pseudonym}").text
+    assert page.split("<title>")[1].split("</title>")[0] == f"{member.pseudonym} · Dual Recovery Forum"
+    assert page.count("For moderators") == 1
     assert f"/moderation/items/{named_item.id}" in page
     # Never the items on their anonymous posts: that would link the two names.
     assert f"/moderation/items/{anonymous_item.id}" not in page
