@@ -336,6 +336,8 @@ def _visible_post_clause(viewer: User | None):
 class ListedAuthor:
     pseudonym: str
     anonymous_handle: str
+    # Only the topic page's rows carry it (for the staff badge); other listings leave it None.
+    role: str | None = None
     anonymous_label = User.anonymous_label
 
 
@@ -378,8 +380,8 @@ _TOPIC_COLUMNS = (
 )
 
 
-def _listed_author(pseudonym: str | None, handle: str | None) -> ListedAuthor | None:
-    return ListedAuthor(pseudonym, handle) if pseudonym is not None else None
+def _listed_author(pseudonym: str | None, handle: str | None, role: str | None = None) -> ListedAuthor | None:
+    return ListedAuthor(pseudonym, handle, role) if pseudonym is not None else None
 
 
 def _rows(statement, values: dict):
@@ -504,7 +506,9 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
     rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
-    posts = [ShownPost(*row[:9], author=_listed_author(row[9], row[10]), flagged=bool(row[11])) for row in rows]
+    posts = [
+        ShownPost(*row[:9], author=_listed_author(row[9], row[10], row[12]), flagged=bool(row[11])) for row in rows
+    ]
     return Page(posts, page, pages, total)
 
 
@@ -512,7 +516,7 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
 def _topic_posts_statements(scope: str):
     where = (Post.topic_id == bindparam("topic_id")) & _scope_clause(Post, scope)
     listing = (
-        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag())
+        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag(), User.role)
         .outerjoin(User, User.id == Post.author_id)
         .where(where)
         .order_by(Post.id)
@@ -573,6 +577,22 @@ def member_posts(member: User, viewer: User | None, limit: int = 20) -> list[Pos
             .where(Topic.status == PostStatus.VISIBLE)
             .order_by(Post.id.desc())
             .limit(limit)
+        )
+    )
+
+
+def member_activity(member: User) -> list[Post]:
+    """All of a member's own posts, newest first: anonymous, held, hidden and removed ones too.
+
+    Only for the member themself (their "Your activity" page): it names their anonymous posts.
+    """
+    return list(
+        db.session.scalars(
+            select(Post)
+            .join(Topic)
+            .options(joinedload(Post.topic))
+            .where(Post.author_id == member.id)
+            .order_by(Post.id.desc())
         )
     )
 

@@ -1,6 +1,6 @@
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.boards.models import Board
@@ -54,7 +54,16 @@ def moderation_helpers():
             return None
         return {"items": services.open_items_about(member), "form": MemberActionForm()}
 
+    def first_post_notice() -> str | None:
+        """The newcomer's line above a post form; asked only where a form is shown, once a request."""
+        if not current_user.is_authenticated:
+            return None
+        if "first_post_notice" not in g:
+            g.first_post_notice = services.FIRST_POST_NOTICE if services.next_post_held(current_user) else None
+        return g.first_post_notice
+
     return {
+        "first_post_notice": first_post_notice,
         "member_moderation": member_moderation,
         "unread_messages": unread_messages,
         "restriction_notice": restriction_notice,
