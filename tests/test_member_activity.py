@@ -30,8 +30,22 @@ def test_member_activity_lists_every_own_post_newest_first(app, member, other_me
     posts = _own_posts(member)
     make_post(author=other_member)
     listed = services.member_activity(member)
-    assert [p.id for p in listed] == sorted((p.id for p in posts.values()), reverse=True)
-    assert services.member_activity(other_member) != listed
+    assert [p.id for p in listed.items] == sorted((p.id for p in posts.values()), reverse=True)
+    assert listed.total == 5 and listed.pages == 1
+    assert services.member_activity(other_member).total == 1
+
+
+def test_activity_pages_through_many_posts(client, login, app, member, monkeypatch):
+    monkeypatch.setattr(services, "ACTIVITY_PER_PAGE", 2)
+    topics = [make_topic(make_board(), make_user(), title=f"Topic number {i}") for i in range(5)]
+    for topic in topics:
+        make_post(topic, member)
+    assert [p.topic.title for p in services.member_activity(member, 3).items] == ["Topic number 0"]
+    login(member)
+    first = client.get("/account/activity").text
+    assert "Topic number 4" in first and "Topic number 2" not in first and "Page 1 of 3" in first
+    last = client.get("/account/activity?page=99").text
+    assert "Topic number 0" in last and "Topic number 1" not in last
 
 
 def test_activity_page_shows_anonymous_and_held_posts_with_their_status(client, login, member):

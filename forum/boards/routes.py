@@ -237,7 +237,7 @@ def show_member(pseudonym: str):
 @login_required
 def my_activity():
     # Always the signed-in member's own posts: no address shows anyone else's.
-    return render_template("boards/activity.html", posts=services.member_activity(current_user))
+    return render_template("boards/activity.html", page=services.member_activity(current_user, _page_arg()))
 
 
 # Atom feeds: what a guest may read, whoever asks (forum/boards/feeds.py).

@@ -581,20 +581,27 @@ def member_posts(member: User, viewer: User | None, limit: int = 20) -> list[Pos
     )
 
 
-def member_activity(member: User) -> list[Post]:
-    """All of a member's own posts, newest first: anonymous, held, hidden and removed ones too.
+# A long-standing member may have thousands of posts: "Your activity" shows them a page at a time.
+ACTIVITY_PER_PAGE = 50
+
+
+def member_activity(member: User, page: int = 1) -> Page:
+    """One page of all a member's own posts, newest first: anonymous, held, hidden and removed too.
 
     Only for the member themself (their "Your activity" page): it names their anonymous posts.
     """
-    return list(
-        db.session.scalars(
-            select(Post)
-            .join(Topic)
-            .options(joinedload(Post.topic))
-            .where(Post.author_id == member.id)
-            .order_by(Post.id.desc())
-        )
+    mine = Post.author_id == member.id
+    total = db.session.scalar(select(func.count(Post.id)).where(mine))
+    page, pages = _page_number(page, total, ACTIVITY_PER_PAGE)
+    posts = db.session.scalars(
+        select(Post)
+        .options(joinedload(Post.topic))
+        .where(mine)
+        .order_by(Post.id.desc())
+        .limit(ACTIVITY_PER_PAGE)
+        .offset((page - 1) * ACTIVITY_PER_PAGE)
     )
+    return Page(list(posts), page, pages, total)
 
 
 def slugify(name: str) -> str:
