@@ -173,3 +173,23 @@ def test_no_notice_for_guests_regulars_staff_or_when_off(client, login, app, mem
     client.post("/logout")
     login(make_user())
     assert not _shows_notice(client.get(new_url).text)
+
+
+def test_notice_costs_one_query_and_only_for_a_newcomer(client, login, app, member, count_queries):
+    topic = make_topic(make_board(), make_user())
+    for _ in range(5):
+        make_post(topic, make_user())
+    url = f"/boards/{topic.board.slug}/topics/{topic.id}"
+    login(member)
+
+    def queries():
+        db.session.expunge_all()
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    app.config["HOLD_FIRST_POSTS"] = 0
+    off = queries()
+    app.config["HOLD_FIRST_POSTS"] = 1
+    # One count of the member's visible posts, once a request; the badge rides on the posts' query.
+    assert queries() == off + 1

@@ -1,6 +1,6 @@
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.boards.models import Board
@@ -40,6 +40,9 @@ def moderators_only():
     return None
 
 
+_FIRST_POST_NOTICE = "forum.first_post_notice"
+
+
 @bp.app_context_processor
 def moderation_helpers():
     def unread_messages() -> int:
@@ -58,9 +61,13 @@ def moderation_helpers():
         """The newcomer's line above a post form; asked only where a form is shown, once a request."""
         if not current_user.is_authenticated:
             return None
-        if "first_post_notice" not in g:
-            g.first_post_notice = services.FIRST_POST_NOTICE if services.next_post_held(current_user) else None
-        return g.first_post_notice
+        # Kept in the request's environ rather than g: tests (and CLI code) may hold one app context
+        # across several requests, so g would carry one member's answer into the next request.
+        environ = request.environ
+        if _FIRST_POST_NOTICE not in environ:
+            held = services.next_post_held(current_user)
+            environ[_FIRST_POST_NOTICE] = services.FIRST_POST_NOTICE if held else None
+        return environ[_FIRST_POST_NOTICE]
 
     return {
         "first_post_notice": first_post_notice,
