@@ -60,6 +60,15 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
 }
 
 
+# The badge shown beside a named staff post's author; admins moderate, so they read "Moderator".
+_STAFF_BADGES = {Role.FACILITATOR: "Facilitator", Role.MODERATOR: "Moderator", Role.ADMIN: "Moderator"}
+
+
+def staff_badge(role: str | None) -> str | None:
+    """The badge beside a post by this role ("Moderator", "Facilitator"); None for members."""
+    return _STAFF_BADGES.get(role) if role else None
+
+
 def has_capability(user: User | None, capability: Capability) -> bool:
     """True when a signed-in, active user's role grants the capability."""
     if user is None or not getattr(user, "is_authenticated", False):

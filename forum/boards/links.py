@@ -48,6 +48,8 @@ class PostView:
     react: str | None = None
     # A note for readers on replying to someone who is struggling (a flagged, visible post).
     peer_note: bool = False
+    # "Moderator" or "Facilitator" beside a named staff post; never on an anonymous one.
+    badge: str | None = None
 
 
 @dataclass(slots=True)
@@ -101,13 +103,16 @@ class PostLinks:
 
     def view(self, post) -> PostView:
         """What the post_article macro (templates/_macros/post.html) shows of this post."""
+        actions = {}
         if post.is_anonymous or not post.author:
             author, author_url = author_label(post, self.viewer), None
         else:
             author = post.author.pseudonym
             author_url = self._member.format(self._path_segment(author))
+            badge = permissions.staff_badge(post.author.role)
+            if badge:
+                actions["badge"] = badge
         post_id, viewer = post.id, self.viewer
-        actions = {}
         if not post.is_removed_by_author:
             # Only a visible post may be quoted: the quote copies it where every reader sees it.
             if self.can_quote and post.status == PostStatus.VISIBLE:

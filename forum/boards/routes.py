@@ -272,6 +272,13 @@ def show_member(pseudonym: str):
     return render_template("boards/member.html", member=member, posts=services.member_posts(member, current_user))
 
 
+@bp.route("/account/activity")
+@login_required
+def my_activity():
+    # Always the signed-in member's own posts: no address shows anyone else's.
+    return render_template("boards/activity.html", page=services.member_activity(current_user, _page_arg()))
+
+
 # Atom feeds: what a guest may read, whoever asks (forum/boards/feeds.py).
 
 

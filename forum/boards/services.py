@@ -337,6 +337,8 @@ def _visible_post_clause(viewer: User | None):
 class ListedAuthor:
     pseudonym: str
     anonymous_handle: str
+    # Only the topic page's rows carry it (for the staff badge); other listings leave it None.
+    role: str | None = None
     anonymous_label = User.anonymous_label
 
 
@@ -379,8 +381,8 @@ _TOPIC_COLUMNS = (
 )
 
 
-def _listed_author(pseudonym: str | None, handle: str | None) -> ListedAuthor | None:
-    return ListedAuthor(pseudonym, handle) if pseudonym is not None else None
+def _listed_author(pseudonym: str | None, handle: str | None, role: str | None = None) -> ListedAuthor | None:
+    return ListedAuthor(pseudonym, handle, role) if pseudonym is not None else None
 
 
 def _rows(statement, values: dict):
@@ -514,10 +516,10 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     posts = [
         ShownPost(
             *row[:9],
-            author=_listed_author(row[9], row[10]),
+            author=_listed_author(row[9], row[10], row[12]),
             flagged=bool(row[11]),
-            reactions=dict(zip(kinds, row[12 : 12 + len(kinds)], strict=True)),
-            reacted=frozenset(k for k, mine in zip(kinds, row[12 + len(kinds) :], strict=True) if mine),
+            reactions=dict(zip(kinds, row[13 : 13 + len(kinds)], strict=True)),
+            reacted=frozenset(k for k, mine in zip(kinds, row[13 + len(kinds) :], strict=True) if mine),
         )
         for row in rows
     ]
@@ -528,7 +530,7 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
 def _topic_posts_statements(scope: str):
     where = (Post.topic_id == bindparam("topic_id")) & _scope_clause(Post, scope)
     listing = (
-        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag(), *_reaction_columns())
+        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag(), User.role, *_reaction_columns())
         .outerjoin(User, User.id == Post.author_id)
         .where(where)
         .order_by(Post.id)
@@ -628,6 +630,29 @@ def member_posts(member: User, viewer: User | None, limit: int = 20) -> list[Pos
             .limit(limit)
         )
     )
+
+
+# A long-standing member may have thousands of posts: "Your activity" shows them a page at a time.
+ACTIVITY_PER_PAGE = 50
+
+
+def member_activity(member: User, page: int = 1) -> Page:
+    """One page of all a member's own posts, newest first: anonymous, held, hidden and removed too.
+
+    Only for the member themself (their "Your activity" page): it names their anonymous posts.
+    """
+    mine = Post.author_id == member.id
+    total = db.session.scalar(select(func.count(Post.id)).where(mine))
+    page, pages = _page_number(page, total, ACTIVITY_PER_PAGE)
+    posts = db.session.scalars(
+        select(Post)
+        .options(joinedload(Post.topic))
+        .where(mine)
+        .order_by(Post.id.desc())
+        .limit(ACTIVITY_PER_PAGE)
+        .offset((page - 1) * ACTIVITY_PER_PAGE)
+    )
+    return Page(list(posts), page, pages, total)
 
 
 def slugify(name: str) -> str:

@@ -40,6 +40,9 @@ def moderators_only():
     return None
 
 
+_FIRST_POST_NOTICE = "forum.first_post_notice"
+
+
 @bp.app_context_processor
 def moderation_helpers():
     def unread_messages() -> int:
@@ -54,7 +57,20 @@ def moderation_helpers():
             return None
         return {"items": services.open_items_about(member), "form": MemberActionForm()}
 
+    def first_post_notice() -> str | None:
+        """The newcomer's line above a post form; asked only where a form is shown, once a request."""
+        if not current_user.is_authenticated:
+            return None
+        # Kept in the request's environ rather than g: tests (and CLI code) may hold one app context
+        # across several requests, so g would carry one member's answer into the next request.
+        environ = request.environ
+        if _FIRST_POST_NOTICE not in environ:
+            held = services.next_post_held(current_user)
+            environ[_FIRST_POST_NOTICE] = services.FIRST_POST_NOTICE if held else None
+        return environ[_FIRST_POST_NOTICE]
+
     return {
+        "first_post_notice": first_post_notice,
         "member_moderation": member_moderation,
         "unread_messages": unread_messages,
         "restriction_notice": restriction_notice,

@@ -96,6 +96,22 @@ def hold_if_new_author(post: Post) -> bool:
     return True
 
 
+FIRST_POST_NOTICE = (
+    "Your first post will wait for a moderator before others can see it; this usually doesn't take long."
+)
+
+
+def next_post_held(user: User) -> bool:
+    """Whether this member's next post would wait for a moderator (hold_if_new_author's rule)."""
+    limit = current_app.config["HOLD_FIRST_POSTS"]
+    if limit <= 0 or is_staff(user):
+        return False
+    visible = db.session.scalar(
+        select(func.count(Post.id)).where(Post.author_id == user.id, Post.status == PostStatus.VISIBLE)
+    )
+    return visible < limit
+
+
 def is_staff(user: User) -> bool:
     """Moderators, facilitators and admins: their posts are never held as a newcomer's."""
     return can_review_queue(user) or can_manage_resources(user)

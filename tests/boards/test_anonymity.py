@@ -30,6 +30,8 @@ def _pages(client, board, topic, public):
     urls += [f"/boards/{board.slug}/feed.atom", f"/boards/{board.slug}/topics/{topic.id}/feed.atom"]
     # Search results label each hit's author.
     urls += ["/search?q=relapsed", "/search?q=anon+reply"]
+    # "Your activity" is always the viewer's own: another member sees only their own posts there.
+    urls += ["/account/activity"]
     for post in db.session.scalars(db.select(Post).where(Post.is_anonymous.is_(True), Post.topic_id == topic.id)):
         urls.append(f"/posts/{post.id}")
         urls.append(f"/boards/{board.slug}/topics/{topic.id}?quote={post.id}")
@@ -73,6 +75,9 @@ def test_author_sees_their_anonymous_post_is_theirs(client, anonymous_thread):
     client.post("/login", data={"pseudonym": author.pseudonym, "password": PASSWORD})
     page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
     assert "Anonymous member (you)" in page
+    # Their own activity page lists both anonymous posts (which another member's walk never shows).
+    activity = client.get("/account/activity").text
+    assert "Hard week" in activity and "Public topic" in activity and "only you see this" in activity
 
 
 def test_moderator_sees_stable_handle_not_pseudonym(client, login, moderator, anonymous_thread):

@@ -45,6 +45,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "boards.show_topic": EVERYONE,
     "boards.show_post": EVERYONE,
     "boards.show_member": EVERYONE,
+    "boards.my_activity": SIGNED_IN,
     "boards.latest_feed": EVERYONE,
     "boards.board_feed": EVERYONE,
     "boards.topic_feed": EVERYONE,
