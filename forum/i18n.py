@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from babel.dates import format_skeleton
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale, refresh
 from flask_login import current_user
 
@@ -37,6 +37,9 @@ def choose_language(cookie: str | None, member_choice: str | None, asked: Iterab
 
 def select_locale() -> str:
     """Flask-Babel's locale selector, read once per request."""
+    if not has_request_context():
+        # The CLI and the alert worker write for staff, in the forum's default language.
+        return DEFAULT_LANGUAGE
     # Kept on the request, not on g: an app context (and its g) may outlive one request.
     language = request.environ.get("forum.language")
     if language is None:

@@ -1,6 +1,7 @@
 """English or Spanish: who chooses, what the page says it is, and the crisis lines that come first."""
 
 import pytest
+from flask_babel import gettext
 
 from forum.accounts import services as accounts
 from forum.crisis.models import CrisisFlag
@@ -106,3 +107,7 @@ def test_help_lists_the_spanish_speaking_countries_lines(client, region, line):
     page = client.get(f"/help?region={region}", headers=SPANISH).text
     first_lines = page.split('<ul class="hotlines">')[1].split("</ul>")[0]
     assert f'href="{line}"' in first_lines
+
+
+def test_outside_a_request_the_forum_speaks_english(app):
+    assert gettext("Get help now") == "Get help now"
