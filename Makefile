@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint bench clean e2e-deps system-deps crisis-eval
+.PHONY: run test install install-dev lint bench clean e2e-deps system-deps crisis-eval translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,13 @@ crisis-eval: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# The forum's own words: extract them from code and templates, merge into the Spanish catalogue
+# (forum/translations/es/LC_MESSAGES/messages.po, written by hand), and compile it. The compiled
+# .mo is committed so `make run` needs no build step; a test checks it matches the .po.
+translations: install-dev
+	$(BIN)/pybabel extract -F forum/translations/babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* node_modules" --no-location --sort-output \
+	  --omit-header --project "Dual Recovery Forum" -o forum/translations/messages.pot .
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations -l es --no-fuzzy-matching \
+	  --width 100 --ignore-obsolete
+	$(BIN)/pybabel compile -d forum/translations -l es --statistics

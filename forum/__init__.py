@@ -11,6 +11,7 @@ from functools import cache
 from flask import Flask
 
 from forum.config import DEV_SECRET_KEY, PROJECT_ROOT, Config, gunicorn_workers
+from forum.i18n import register_i18n
 
 
 def create_app(overrides: Mapping | None = None, config_class: type = Config) -> Flask:
@@ -47,6 +48,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    register_i18n(app)
     _configure_login(app)
     _import_models()
     _configure_database(app)

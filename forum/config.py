@@ -84,6 +84,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
     MEMBERS_ONLY = _flag("MEMBERS_ONLY", False)
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "forum" / "translations")
     TOPICS_PER_PAGE = 25
     POSTS_PER_PAGE = 20
     # How many of a new account's first posts wait for a moderator.

@@ -2,6 +2,7 @@ import logging
 import time
 
 from flask import Flask, g, render_template, request
+from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -29,20 +30,20 @@ class NotFound(Exception):
 
 
 ERROR_PAGES = {
-    400: "That request could not be understood",
-    403: "You don't have access to this page",
-    404: "We couldn't find that page",
-    405: "That action isn't available here",
-    413: "That was too much to send at once",
-    429: "Slow down a little",
-    500: "Something went wrong on our side",
-    503: "We couldn't save or load that just now",
+    400: _l("That request could not be understood"),
+    403: _l("You don't have access to this page"),
+    404: _l("We couldn't find that page"),
+    405: _l("That action isn't available here"),
+    413: _l("That was too much to send at once"),
+    429: _l("Slow down a little"),
+    500: _l("Something went wrong on our side"),
+    503: _l("We couldn't save or load that just now"),
 }
 
 
 def _render_error(error: HTTPException):
     code = error.code or 500
-    title = ERROR_PAGES.get(code, "Something went wrong")
+    title = ERROR_PAGES.get(code, _l("Something went wrong"))
     if code == 413:
         # The body was refused unread; the page's own forms must not parse it again (a second 413 is a 500).
         request.__dict__.setdefault("form", request.parameter_storage_class())
@@ -112,7 +113,7 @@ def _plain_fault_page(title: str, kept: list[tuple[str, str, str]]) -> str:
 
 
 # What a member wrote, by form field, shown back on the 429 and 5xx pages so a refused post isn't lost.
-KEPT_FIELDS = {"title": "Title", "body": "Message", "content_note": "Content note", "note": "Note"}
+KEPT_FIELDS = {"title": _l("Title"), "body": _l("Message"), "content_note": _l("Content note"), "note": _l("Note")}
 
 
 def _kept_text() -> list[tuple[str, str, str]]:

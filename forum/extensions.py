@@ -1,3 +1,4 @@
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,3 +27,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # The address is used only in memory (or Redis) to count requests; it is never stored.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# The forum's own words in the reader's language (forum/i18n.py chooses it; forum/translations holds them).
+babel = Babel()

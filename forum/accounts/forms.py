@@ -1,9 +1,11 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.accounts.safety_plan import MAX_SECTION, SECTIONS
 from forum.accounts.services import MIN_PASSWORD_LENGTH
+from forum.i18n import LANGUAGES
 
 
 class RegisterForm(FlaskForm):
@@ -38,7 +40,11 @@ class ChangePasswordForm(FlaskForm):
 
 
 class RegionForm(FlaskForm):
-    region = SelectField("Where are you?", choices=[])
+    region = SelectField(_l("Where are you?"), choices=[])
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
 
 
 class DeleteAccountForm(FlaskForm):

@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     region: Mapped[str | None] = mapped_column(String(8))
+    # The interface language chosen on the account page ("en" or "es"); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(8))
     # Shown to moderators as "Anonymous #<handle>" for all of this member's anonymous posts.
     anonymous_handle: Mapped[str] = mapped_column(String(12), unique=True, default=new_anonymous_handle)
     suspended_until: Mapped[datetime | None]

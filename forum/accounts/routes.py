@@ -1,7 +1,19 @@
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import privacy, safety_plan, services
@@ -9,6 +21,7 @@ from forum.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
     DeleteAccountForm,
+    LanguageForm,
     LoginForm,
     RecoverForm,
     RegionForm,
@@ -19,6 +32,7 @@ from forum.crisis.hotlines import REGIONS
 from forum.crisis.services import hotlines_for
 from forum.errors import InvalidAction
 from forum.extensions import limiter
+from forum.i18n import LANGUAGE_COOKIE, LANGUAGES, select_locale
 from forum.ratelimits import sign_in_guess_limit
 
 bp = Blueprint("accounts", __name__)
@@ -140,6 +154,42 @@ def _settings_forms():
     return ChangePasswordForm(prefix="pw"), region, ActionForm(prefix="codes")
 
 
+def _language_cookie(response, language: str | None):
+    if language is None:
+        response.delete_cookie(LANGUAGE_COOKIE)
+    else:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+@bp.route("/language/<code>")
+def choose_language(code: str):
+    """The footer's "Español" / "English" link: this device reads the forum in that language."""
+    if code not in LANGUAGES:
+        abort(404)
+    return _language_cookie(redirect(_safe_next(url_for("boards.index"))), code)
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def change_language():
+    form = LanguageForm(prefix="language")
+    if form.validate_on_submit():
+        services.set_language(current_user, form.language.data)
+        # The account's choice now holds on every device; this device's footer choice gives way.
+        response = _language_cookie(redirect(url_for("accounts.settings")), None)
+        flash(_("Saved. The forum now speaks your chosen language."), "success")
+        return response
+    return redirect(url_for("accounts.settings"))
+
+
 @bp.route("/account")
 @login_required
 def settings():
@@ -148,6 +198,7 @@ def settings():
         "accounts/settings.html",
         password_form=password_form,
         region_form=region_form,
+        language_form=LanguageForm(prefix="language", language=current_user.language or select_locale()),
         codes_form=codes_form,
         codes_left=services.unused_code_count(current_user),
     )
@@ -170,6 +221,7 @@ def change_password():
         "accounts/settings.html",
         password_form=password_form,
         region_form=region_form,
+        language_form=LanguageForm(prefix="language", language=current_user.language or select_locale()),
         codes_form=codes_form,
         codes_left=services.unused_code_count(current_user),
     ), 400
@@ -247,7 +299,7 @@ def edit_safety_plan():
         form=form,
         plan=plan,
         sections=safety_plan.SECTIONS,
-        lines=hotlines_for(current_user.region)[0],
+        lines=hotlines_for(current_user.region, language=select_locale())[0],
     ), status
 
 

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.accounts.models import RecoveryCode, User, utcnow
 from forum.errors import InvalidAction
 from forum.extensions import db
+from forum.i18n import LANGUAGES
 from forum.permissions import Role
 
 PSEUDONYM_RE = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
@@ -201,6 +202,14 @@ def set_role(pseudonym: str, role: Role) -> User:
     user.role = Role(role).value
     db.session.commit()
     return user
+
+
+def set_language(user: User, language: str | None) -> None:
+    """Remember the interface language this member chose ("en" or "es"; None follows the browser)."""
+    if language is not None and language not in LANGUAGES:
+        raise InvalidAction("Choose English or Español.", field="language")
+    user.language = language
+    db.session.commit()
 
 
 def set_region(user: User, region: str) -> None:

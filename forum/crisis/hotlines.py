@@ -2,12 +2,25 @@
 
 from datetime import date
 
-REGIONS = {"US": "United States", "UK": "UK and Ireland", "OTHER": "Somewhere else"}
+from flask_babel import lazy_gettext as _l
+
+REGIONS = {
+    "US": _l("United States"),
+    "UK": _l("UK and Ireland"),
+    "ES": _l("Spain"),
+    "MX": _l("Mexico"),
+    "OTHER": _l("Somewhere else"),
+}
 
 # Checked against each service's own published details on this date.
 CHECKED = date(2026, 11, 23)
 # The international lines for "Somewhere else" were added and checked later.
 ADDED = date(2026, 12, 4)
+# The Spanish-language lines: 988's Spanish option against 988lifeline.org ("What to expect": press 2,
+# text AYUDA), SAMHSA's helpline against samhsa.gov (English and Spanish, 24/7); Spain's 024 and
+# Mexico's Linea de la Vida against the health ministries' announcements as reported by RTVE (024:
+# free, confidential, 24/7) and El Universal citing CONASAMA (800 911 2000, free, 24/7, 365 days).
+SPANISH_CHECKED = date(2026, 12, 5)
 
 DEFAULT_HOTLINES = (
     dict(
@@ -42,6 +55,7 @@ DEFAULT_HOTLINES = (
         sms_number="",
         sms_body="",
         url="https://www.samhsa.gov/find-help/helplines/national-helpline",
+        languages="en es",
     ),
     dict(
         region="US",
@@ -53,6 +67,73 @@ DEFAULT_HOTLINES = (
         sms_number="",
         sms_body="",
         url="",
+    ),
+    dict(
+        region="US",
+        position=5,
+        is_primary=True,
+        name="988 Lifeline en español",
+        description="Llama al 988 y marca 2, o envía AYUDA por mensaje de texto al 988. Gratis, confidencial, "
+        "las 24 horas.",
+        phone="988",
+        sms_number="988",
+        sms_body="AYUDA",
+        url="https://988lifeline.org",
+        languages="es",
+        last_checked=SPANISH_CHECKED,
+    ),
+    dict(
+        region="ES",
+        position=1,
+        is_primary=True,
+        name="Línea 024 de atención a la conducta suicida",
+        description="Gratuita, confidencial y anónima, las 24 horas, todos los días. También para familiares "
+        "y allegados.",
+        phone="024",
+        sms_number="",
+        sms_body="",
+        url="",
+        languages="es",
+        last_checked=SPANISH_CHECKED,
+    ),
+    dict(
+        region="ES",
+        position=2,
+        is_primary=False,
+        name="Emergencias",
+        description="Si tú o alguien cerca de ti está en peligro inmediato.",
+        phone="112",
+        sms_number="",
+        sms_body="",
+        url="",
+        languages="es en",
+        last_checked=SPANISH_CHECKED,
+    ),
+    dict(
+        region="MX",
+        position=1,
+        is_primary=True,
+        name="Línea de la Vida",
+        description="Orientación y apoyo en salud mental y adicciones, gratuita, las 24 horas, los 365 días del año.",
+        phone="800 911 2000",
+        sms_number="",
+        sms_body="",
+        url="",
+        languages="es",
+        last_checked=SPANISH_CHECKED,
+    ),
+    dict(
+        region="MX",
+        position=2,
+        is_primary=False,
+        name="Emergencias",
+        description="Si tú o alguien cerca de ti está en peligro inmediato.",
+        phone="911",
+        sms_number="",
+        sms_body="",
+        url="",
+        languages="es",
+        last_checked=SPANISH_CHECKED,
     ),
     dict(
         region="UK",

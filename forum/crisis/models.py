@@ -50,7 +50,12 @@ class Hotline(db.Model):
     sms_number: Mapped[str] = mapped_column(String(40), default="")
     sms_body: Mapped[str] = mapped_column(String(40), default="")
     url: Mapped[str] = mapped_column(String(300), default="")
+    # The languages the line answers in, e.g. "en" or "en es": a reader's own come first.
+    languages: Mapped[str] = mapped_column(String(40), default="en")
     last_checked: Mapped[date | None]
+
+    def speaks(self, language: str) -> bool:
+        return language in self.languages.split()
 
     @property
     def is_emergency(self) -> bool:

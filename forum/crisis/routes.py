@@ -20,6 +20,7 @@ from forum.crisis.hotlines import REGIONS
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.errors import InvalidAction
 from forum.extensions import db
+from forum.i18n import select_locale
 from forum.permissions import Capability, role_required
 
 bp = Blueprint("crisis", __name__)
@@ -38,7 +39,7 @@ def _panel(shown) -> dict:
     """What the support panel shows: `shown` is what the posting route remembered (True or a dict)."""
     shown = shown if isinstance(shown, dict) else {}
     urgent = shown.get("level") == "urgent"
-    first, rest = services.hotlines_for(_region(), urgent=urgent)
+    first, rest = services.hotlines_for(_region(), urgent=urgent, language=select_locale())
     plan = safety_plan.get_safety_plan(current_user) if current_user.is_authenticated else None
     return {
         "first": first,
@@ -70,7 +71,7 @@ def support_panel():
 def get_help():
     chosen = request.args.get("region")
     region = services.chosen_region(chosen, None) if chosen in REGIONS else _region()
-    first, rest = services.hotlines_for(region)
+    first, rest = services.hotlines_for(region, language=select_locale())
     response = make_response(render_template("crisis/get_help.html", first=first, rest=rest, region=region))
     if chosen in REGIONS:
         response.set_cookie(

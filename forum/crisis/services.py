@@ -234,18 +234,23 @@ def latest_flag(post: Post) -> CrisisFlag | None:
     )
 
 
-def hotlines_for(region: str | None, *, urgent: bool = False) -> tuple[list[Hotline], list[Hotline]]:
+def hotlines_for(
+    region: str | None, *, urgent: bool = False, language: str = "en"
+) -> tuple[list[Hotline], list[Hotline]]:
     """The lines to show first for a region, and the rest folded under "more options".
 
-    After an urgent post the region's emergency number is shown unfolded too, right after the
-    first lines, so nobody has to open anything to find it.
+    Within the region, lines that answer in the reader's language come first. After an urgent post
+    the region's emergency number is shown unfolded too, right after the first lines, so nobody has
+    to open anything to find it.
     """
     region = region if region in REGIONS else current_app.config["DEFAULT_REGION"]
     lines = list(db.session.scalars(select(Hotline).order_by(Hotline.region, Hotline.position, Hotline.id)))
-    first = [h for h in lines if h.region == region and (h.is_primary or (urgent and h.is_emergency))]
+    own = [h for h in lines if h.region == region]
+    primary = sorted((h for h in own if h.is_primary), key=lambda h: not h.speaks(language))
+    first = primary + [h for h in own if urgent and h.is_emergency and not h.is_primary]
     rest = [h for h in lines if h not in first]
     # Other regions come after the member's own, so the most useful extra lines are nearest.
-    rest.sort(key=lambda h: (h.region != region, h.region, h.position))
+    rest.sort(key=lambda h: (h.region != region, not h.speaks(language), h.region, h.position))
     return first, rest
 
 

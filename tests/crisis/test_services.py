@@ -114,10 +114,12 @@ def test_seeded_hotlines_are_accurate_and_idempotent(app):
 @pytest.mark.parametrize(
     ("region", "expected"),
     [
-        ("US", {"988 Suicide & Crisis Lifeline", "Crisis Text Line"}),
+        ("US", {"988 Suicide & Crisis Lifeline", "Crisis Text Line", "988 Lifeline en español"}),
         ("UK", {"Samaritans", "Shout"}),
+        ("ES", {"Línea 024 de atención a la conducta suicida"}),
+        ("MX", {"Línea de la Vida"}),
         ("OTHER", {"Find A Helpline", "9-8-8 Suicide Crisis Helpline (Canada)", "Lifeline (Australia)"}),
-        (None, {"988 Suicide & Crisis Lifeline", "Crisis Text Line"}),
+        (None, {"988 Suicide & Crisis Lifeline", "Crisis Text Line", "988 Lifeline en español"}),
     ],
 )
 def test_region_decides_which_lines_come_first(app, region, expected):
@@ -128,7 +130,37 @@ def test_region_decides_which_lines_come_first(app, region, expected):
     assert not any(h.is_emergency for h in first)
 
 
-@pytest.mark.parametrize(("region", "number"), [("US", "911"), ("UK", "999"), ("OTHER", "112"), (None, "911")])
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("en", ["988 Suicide & Crisis Lifeline", "Crisis Text Line", "988 Lifeline en español"]),
+        ("es", ["988 Lifeline en español", "988 Suicide & Crisis Lifeline", "Crisis Text Line"]),
+    ],
+)
+def test_lines_in_the_readers_language_come_first_within_the_region(app, language, names):
+    services.seed_hotlines()
+    first, rest = services.hotlines_for("US", language=language)
+    assert [h.name for h in first] == names
+    # Among the folded lines of the region too: SAMHSA answers in Spanish, so it leads them.
+    own_rest = [h.name for h in rest if h.region == "US"]
+    assert own_rest[0] == "SAMHSA National Helpline"
+
+
+def test_spanish_lines_carry_their_call_and_text_options(app):
+    services.seed_hotlines()
+    lines = {(h.region, h.name): h for h in db.session.scalars(db.select(Hotline))}
+    spanish_988 = lines["US", "988 Lifeline en español"]
+    assert spanish_988.tel_href == "tel:988" and spanish_988.sms_href == "sms:988?&body=AYUDA"
+    assert "marca 2" in spanish_988.description
+    assert lines["ES", "Línea 024 de atención a la conducta suicida"].tel_href == "tel:024"
+    assert lines["MX", "Línea de la Vida"].tel_href == "tel:8009112000"
+    assert lines["US", "SAMHSA National Helpline"].speaks("es")
+    assert all(h.last_checked for h in lines.values() if h.speaks("es"))
+
+
+@pytest.mark.parametrize(
+    ("region", "number"), [("US", "911"), ("UK", "999"), ("ES", "112"), ("MX", "911"), ("OTHER", "112"), (None, "911")]
+)
 def test_after_an_urgent_post_the_emergency_number_is_unfolded(app, region, number):
     services.seed_hotlines()
     first, rest = services.hotlines_for(region, urgent=True)

@@ -35,6 +35,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "accounts.settings": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
     "accounts.change_region": SIGNED_IN,
+    "accounts.change_language": SIGNED_IN,
+    "accounts.choose_language": EVERYONE,
     "accounts.regenerate_codes": SIGNED_IN,
     "accounts.export_data": SIGNED_IN,
     "accounts.delete_account": SIGNED_IN,

@@ -60,6 +60,8 @@ def build_world() -> World:
         "message_id": message.id,
         # Facilitator actions on topics and resources (pin, unpin, ...): pin is valid for both.
         "action": "pin",
+        # The footer's language link.
+        "code": "es",
         "pseudonym": users["author"].pseudonym,
         "user_id": users["author"].id,
         "member_id": users["author"].id,

@@ -1,0 +1,77 @@
+"""Which language a page is written in: English or Spanish.
+
+A choice made with the footer link on this device comes first, then the one saved on the member's
+account, then what the browser asks for; English otherwise. Member-written text is never
+translated: only the forum's own words are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from babel.dates import format_skeleton
+from flask import Flask, has_request_context, request
+from flask_babel import get_locale, refresh
+from flask_login import current_user
+
+from forum.extensions import babel
+
+LANGUAGES = {"en": "English", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+# A functional cookie, like the crisis-lines region: it holds nothing but "en" or "es".
+LANGUAGE_COOKIE = "lang"
+
+
+def choose_language(cookie: str | None, member_choice: str | None, asked: Iterable[str]) -> str:
+    """The page's language: the device's choice, the account's, the browser's first known one."""
+    for choice in (cookie, member_choice):
+        if choice in LANGUAGES:
+            return choice
+    for tag in asked:
+        primary = tag.split("-")[0].split("_")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector, read once per request."""
+    if not has_request_context():
+        # The CLI and the alert worker write for staff, in the forum's default language.
+        return DEFAULT_LANGUAGE
+    # Kept on the request, not on g: an app context (and its g) may outlive one request.
+    language = request.environ.get("forum.language")
+    if language is None:
+        member_choice = current_user.language if current_user.is_authenticated else None
+        # Accept-Language in the browser's order of preference (Werkzeug sorts by quality).
+        asked = [tag for tag, _quality in request.accept_languages]
+        language = choose_language(request.cookies.get(LANGUAGE_COOKIE), member_choice, asked)
+        request.environ["forum.language"] = language
+    return language
+
+
+def register_i18n(app: Flask) -> None:
+    """Flask-Babel with the forum's selector; pages say which language they are in."""
+    babel.init_app(app, locale_selector=select_locale)
+
+    app.add_template_filter(month_year)
+    # Flask-Babel keeps the locale on g, which outlives a request when an app context is already
+    # pushed (the CLI, tests): start each request from its own choice.
+    app.before_request(refresh)
+
+    @app.context_processor
+    def page_language():
+        return {"page_language": select_locale, "languages": LANGUAGES}
+
+    @app.after_request
+    def vary_on_language(response):
+        # The same address answers in English or Spanish, so shared caches must tell them apart.
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response
+
+
+def month_year(day: date) -> str:
+    """ "December 2026" or "diciembre de 2026", as the reader's language writes it."""
+    return format_skeleton("yMMMM", day, locale=get_locale())

@@ -1,0 +1,113 @@
+"""English or Spanish: who chooses, what the page says it is, and the crisis lines that come first."""
+
+import pytest
+from flask_babel import gettext
+
+from forum.accounts import services as accounts
+from forum.crisis.models import CrisisFlag
+from forum.crisis.services import seed_hotlines
+from forum.errors import InvalidAction
+from forum.extensions import db
+from forum.i18n import choose_language
+from forum.moderation.models import QueueItem
+from tests.factories import make_board
+
+SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
+
+
+@pytest.mark.parametrize(
+    ("cookie", "member", "asked", "expected"),
+    [
+        (None, None, [], "en"),
+        (None, None, ["es-419", "en"], "es"),
+        (None, None, ["fr-FR", "es"], "es"),
+        (None, None, ["fr-FR", "de"], "en"),
+        (None, "es", ["en-GB"], "es"),
+        ("en", "es", ["es"], "en"),
+        ("xx", None, ["es_ES"], "es"),
+        (None, "klingon", ["en"], "en"),
+    ],
+)
+def test_device_choice_then_account_then_browser(cookie, member, asked, expected):
+    assert choose_language(cookie, member, asked) == expected
+
+
+def test_a_guest_whose_browser_asks_for_spanish_reads_spanish(client):
+    page = client.get("/help", headers=SPANISH)
+    assert page.status_code == 200
+    assert '<html lang="es">' in page.text
+    assert "Pide ayuda ahora" in page.text and "Normas de la comunidad" in page.text
+    assert "Get help now" not in page.text
+    assert "Accept-Language" in page.headers["Vary"]
+    english = client.get("/help")
+    assert '<html lang="en">' in english.text and "Get help now" in english.text
+
+
+def test_the_footer_link_switches_language_and_comes_back_to_the_page(client):
+    page = client.get("/help")
+    assert 'href="/language/es?next=/help"' in page.text and ">Español</a>" in page.text
+    response = client.get("/language/es?next=/help")
+    assert response.status_code == 302 and response.headers["Location"] == "/help"
+    assert "lang=es" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    page = client.get("/help")
+    assert '<html lang="es">' in page.text and ">English</a>" in page.text
+    # Elsewhere than this site, the link goes home.
+    assert client.get("/language/en?next=//evil.example").headers["Location"] == "/"
+    assert client.get("/language/fr").status_code == 404
+
+
+def test_a_member_chooses_the_language_on_the_account_page(client, login, member):
+    login(member)
+    assert "Idioma" not in client.get("/account").text
+    response = client.post("/account/language", data={"language-language": "es"})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.language == "es"
+    page = client.get("/account", headers={"Accept-Language": "en"})
+    assert '<html lang="es">' in page.text and "Idioma" in page.text
+
+
+def test_an_unknown_language_is_refused_by_the_rule():
+    with pytest.raises(InvalidAction):
+        accounts.set_language(None, "fr")
+
+
+def test_error_pages_and_their_titles_are_translated(client):
+    page = client.get("/no-such-page", headers=SPANISH)
+    assert page.status_code == 404
+    assert "No encontramos esa página" in page.text and "Volver a los foros" in page.text
+
+
+def test_a_spanish_crisis_post_shows_spanish_lines_first_and_reaches_the_moderators(client, login, member):
+    seed_hotlines()
+    member.language = "es"
+    member.region = "US"
+    db.session.commit()
+    login(member)
+    board = make_board()
+    response = client.post(
+        f"/boards/{board.slug}/topics/new",
+        data={"title": "no puedo más", "body": "ya no aguanto más, me quiero morir"},
+    )
+    landing = client.get(response.headers["Location"])
+    page = client.get(landing.headers["Location"]).text
+    panel = page.split('<section class="support-panel"')[1].split("</section>")[-2]
+    assert "Nos alegra que hayas escrito" in page
+    first_lines = page.split('<ul class="hotlines">')[1].split("</ul>")[0]
+    assert first_lines.index("988 Lifeline en español") < first_lines.index("988 Suicide &amp; Crisis Lifeline")
+    assert "Enviar AYUDA al 988" in first_lines and "Comprobado en diciembre de 2026" in first_lines
+    assert panel
+    assert db.session.scalar(db.select(CrisisFlag)) is not None
+    assert db.session.scalar(db.select(QueueItem)) is not None
+
+
+@pytest.mark.parametrize(("region", "line"), [("ES", "tel:024"), ("MX", "tel:8009112000")])
+def test_help_lists_the_spanish_speaking_countries_lines(client, region, line):
+    seed_hotlines()
+    page = client.get(f"/help?region={region}", headers=SPANISH).text
+    first_lines = page.split('<ul class="hotlines">')[1].split("</ul>")[0]
+    assert f'href="{line}"' in first_lines
+
+
+def test_outside_a_request_the_forum_speaks_english(app):
+    assert gettext("Get help now") == "Get help now"
