@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.accounts.models import User
@@ -40,6 +41,7 @@ CALENDAR_PAST = timedelta(days=30)
 # How many posts one poll of the room returns at most.
 POSTS_PER_POLL = 200
 ANONYMOUS_LABEL = "Anonymous member"
+PASSED = "That time has already passed; choose a time to come."
 FORMER_MEMBER_LABEL = "Former member"
 
 
@@ -158,7 +160,7 @@ def schedule_meeting(
     title, reading = _clean(title), _clean(reading)
     _check_details(title, starts_at, length_minutes, reading)
     if starts_at + timedelta(minutes=length_minutes) <= now:
-        raise InvalidAction("That time has already passed; choose a time to come.", field="starts_at")
+        raise InvalidAction(PASSED, field="starts_at")
     meeting = Meeting(
         title=title,
         board=board,
@@ -201,6 +203,8 @@ def update_meeting(
         raise InvalidAction("This meeting is over or cancelled; it can't be changed.")
     title, reading = _clean(title), _clean(reading)
     _check_details(title, starts_at, length_minutes, reading)
+    if starts_at + timedelta(minutes=length_minutes) <= now:
+        raise InvalidAction(PASSED, field="starts_at")
     if keep_posts != meeting.keep_posts and _has_posts(meeting):
         raise InvalidAction(
             "People have posted under the promise made when they joined; whether posts are kept can't change now.",
@@ -376,6 +380,7 @@ def room_posts(meeting: Meeting, viewer: User | None, *, after_id: int = 0) -> l
     """The room's posts this viewer may read, oldest first: held ones only for their author and the staff."""
     query = (
         select(MeetingPost)
+        .options(joinedload(MeetingPost.author))
         .where(MeetingPost.meeting_id == meeting.id, MeetingPost.id > after_id)
         .order_by(MeetingPost.id)
         .limit(POSTS_PER_POLL)

@@ -163,3 +163,30 @@ def test_odd_meeting_ids_are_not_found(client, login, member):
     login(member)
     for path in ("/meetings/99999999999", "/meetings/0", "/meetings/5/live"):
         assert client.get(path).status_code == 404
+
+
+def test_facilitator_edits_then_cancels_and_the_calendar_says_so(client, login):
+    meeting = make_meeting(starts_at=utcnow() + timedelta(hours=3))
+    login(meeting.facilitator)
+    form = client.get(f"/meetings/{meeting.id}/edit").text
+    assert '<input checked id="keep-0" name="keep" type="radio" value="erase">' in form
+    data = {"title": "Renamed circle", "board_id": meeting.board_id,
+            "starts_at": meeting.starts_at.strftime("%Y-%m-%dT%H:%M"), "length_minutes": 30,
+            "facilitator_id": meeting.facilitator_id, "reading": "", "keep": "erase"}  # fmt: skip
+    response = client.post(f"/meetings/{meeting.id}/edit", data=data)
+    assert response.status_code == 302
+    assert meeting.title == "Renamed circle" and meeting.length_minutes == 30
+    assert client.post(f"/meetings/{meeting.id}/cancel").status_code == 302
+    assert "This meeting was cancelled." in client.get(f"/meetings/{meeting.id}").text
+    assert "Renamed circle" not in client.get("/meetings").text
+    assert "STATUS:CANCELLED" in client.get("/meetings.ics").text
+    # A cancelled meeting can't be edited into life again; the form comes back with the reason.
+    again = client.post(f"/meetings/{meeting.id}/edit", data=data | {"title": "Back"})
+    assert again.status_code == 400 and "over or cancelled" in again.text
+
+
+def test_another_facilitator_cannot_run_someone_elses_meeting(client, login):
+    meeting = make_meeting()
+    login(make_user("other_facilitator", role=meeting.facilitator.role))
+    assert client.post(f"/meetings/{meeting.id}/close").status_code == 403
+    assert client.get(f"/meetings/{meeting.id}/edit").status_code == 403
