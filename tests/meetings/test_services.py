@@ -5,13 +5,14 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from forum.accounts.privacy import KEEP_AS_FORMER_MEMBER, delete_account
 from forum.extensions import db
 from forum.meetings import ical, services
-from forum.meetings.models import MeetingPost, MeetingVisit
+from forum.meetings.models import MeetingPause, MeetingPost, MeetingVisit
 from forum.meetings.services import RoomState
 from forum.moderation.models import ModerationAction, UnpostedText
 from forum.permissions import Role
-from tests.factories import make_board, make_meeting, make_user
+from tests.factories import PASSWORD, make_board, make_meeting, make_user
 
 START = datetime(2026, 12, 8, 19, 0)
 URGENT_TEXT = "i've saved up my pills, tonight's the night. wanted to say goodbye to you all"
@@ -216,3 +217,20 @@ def test_icalendar_escapes_text_folds_lines_and_ends_them_with_crlf():
     # Unfolding (CRLF + space removed) gives back the whole description, no character split.
     unfolded = text.replace("\r\n ", "")
     assert "DESCRIPTION:" + "é" * 80 + "\r\n" in unfolded
+
+
+def test_the_cli_erases_ended_meetings(app, member):
+    meeting = make_meeting(starts_at=datetime(2020, 1, 1, 19, 0))
+    db.session.add(MeetingPost(meeting=meeting, author=member, body="old share"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["meetings", "erase-ended"])
+    assert result.exit_code == 0 and "Meetings erased: 1." in result.output
+    assert db.session.scalar(select(func.count(MeetingPost.id))) == 0
+
+
+def test_deleting_an_account_deletes_its_meeting_posts_and_pauses(meeting, facilitator, member):
+    post = services.post_in_meeting(meeting, member, body="mine", anonymous=True, now=_at(5))
+    services.pause_participant(meeting, post, facilitator, now=_at(6))
+    delete_account(member, password=PASSWORD, posts=KEEP_AS_FORMER_MEMBER)
+    assert db.session.scalar(select(func.count(MeetingPost.id))) == 0
+    assert db.session.scalar(select(func.count(MeetingPause.id))) == 0
