@@ -232,9 +232,11 @@ def live_posts(meeting_id: int):
         label=services.meeting_author_label,
         can_run=permissions.can_run_meeting(current_user, meeting),
     )
+    # A participant paused while the page was open learns it from the status line, keeping what they typed.
+    paused = state == RoomState.OPEN and services.is_paused(meeting, current_user)
     return jsonify(
         state=state.value,
-        status=STATUS_TEXT[state],
+        status=services.PAUSED if paused else STATUS_TEXT[state],
         html=html if posts else "",
         last_id=posts[-1].id if posts else after,
         erased=meeting.erased_at is not None,

@@ -110,6 +110,7 @@ def test_facilitator_pauses_a_participant_whose_form_then_says_so(client, login,
     login(member)
     page = client.get(f"/meetings/{meeting.id}").text
     assert "paused your posting for the rest of this meeting" in page and 'name="body"' not in page
+    assert "paused your posting" in client.get(f"/meetings/{meeting.id}/live").get_json()["status"]
     response = client.post(f"/meetings/{meeting.id}/post", data={"body": "let me back"})
     assert response.status_code == 400 and "let me back" in response.text
 
