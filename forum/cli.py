@@ -9,7 +9,9 @@ import time
 import click
 from flask import Flask
 
+from forum.accounts.models import utcnow
 from forum.errors import InvalidAction
+from forum.meetings import services as meeting_services
 from forum.permissions import Role
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ boards = click.Group("boards", help="Add, rename and reorder boards.")
 alerts = click.Group("alerts", help="Deliver moderator alerts from the outbox.")
 demo = click.Group("demo", help="Fill the database with demo content.")
 check = click.Group("check", help="Verify (and repair) what the database keeps derived.")
+meetings = click.Group("meetings", help="Facilitated meetings: erase ended rooms that promised to.")
 
 
 def _fail(error: InvalidAction) -> None:
@@ -224,6 +227,13 @@ def _plain(values: tuple) -> str:
     return "(" + ", ".join("none" if v is None else str(v) for v in values) + ")"
 
 
+@meetings.command("erase-ended")
+def erase_ended() -> None:
+    """Delete the posts of ended meetings that erase theirs (run it every few minutes, e.g. from cron)."""
+    erased = meeting_services.erase_ended_meetings(utcnow())
+    click.echo(f"Meetings erased: {erased}.")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (users, boards, alerts, demo, check, seed, backup):
+    for command in (users, boards, alerts, demo, check, seed, backup, meetings):
         app.cli.add_command(command)

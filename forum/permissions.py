@@ -15,6 +15,7 @@ from flask_login import current_user
 if TYPE_CHECKING:
     from forum.accounts.models import User
     from forum.boards.models import Post, Topic
+    from forum.meetings.models import Meeting
     from forum.moderation.models import ModeratorMessage
 
 
@@ -39,10 +40,14 @@ class Capability(enum.StrEnum):
     MANAGE_HOTLINES = "manage_hotlines"
     # Warn, suspend or ban an anonymous post's author directly (others' requests go to an admin).
     RESTRICT_ANONYMOUS_AUTHOR = "restrict_anonymous_author"
+    # Schedule meetings and run the ones you facilitate.
+    SCHEDULE_MEETINGS = "schedule_meetings"
+    # Run (open, close, pause in, edit, cancel) any meeting, not only your own.
+    RUN_ANY_MEETING = "run_any_meeting"
 
 
 _MEMBER = {Capability.POST}
-_FACILITATOR = _MEMBER | {Capability.PIN_TOPICS, Capability.MANAGE_RESOURCES}
+_FACILITATOR = _MEMBER | {Capability.PIN_TOPICS, Capability.MANAGE_RESOURCES, Capability.SCHEDULE_MEETINGS}
 _MODERATOR = _MEMBER | {
     Capability.REVIEW_QUEUE,
     Capability.SEE_ANONYMOUS_HANDLE,
@@ -156,6 +161,23 @@ def can_manage_hotlines(user: User | None) -> bool:
     return has_capability(user, Capability.MANAGE_HOTLINES)
 
 
+def can_schedule_meetings(user: User | None) -> bool:
+    """Facilitators and admins schedule meetings."""
+    return has_capability(user, Capability.SCHEDULE_MEETINGS)
+
+
+def can_run_meeting(user: User | None, meeting: Meeting) -> bool:
+    """A meeting's own facilitator, and admins, edit, cancel, open, close and pause in it."""
+    if not can_schedule_meetings(user):
+        return False
+    return meeting.facilitator_id == user.id or has_capability(user, Capability.RUN_ANY_MEETING)
+
+
+def can_see_meeting_handles(user: User | None, meeting: Meeting) -> bool:
+    """Who sees an anonymous participant's stable handle: whoever runs the meeting, and the moderators."""
+    return can_see_anonymous_handle(user) or can_run_meeting(user, meeting)
+
+
 def is_author(user: User | None, post: Post) -> bool:
     """The user wrote this post (anonymously or not)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and post.author_id == user.id)
@@ -226,6 +248,8 @@ TEMPLATE_CHECKS = {
         can_restrict_anonymous_author,
         can_restrict_member,
         can_manage_hotlines,
+        can_schedule_meetings,
+        can_run_meeting,
         can_edit_post,
         can_delete_post,
         can_reply,

@@ -91,3 +91,27 @@ def make_post(
     recount_board(topic.board_id)
     db.session.commit()
     return post
+
+
+def make_meeting(board: Board | None = None, facilitator: User | None = None, **fields):
+    """A meeting written straight to the database; starts a minute ago and runs an hour unless told."""
+    from datetime import timedelta
+
+    from forum.accounts.models import utcnow
+    from forum.meetings.models import Meeting
+
+    now = utcnow()
+    meeting = Meeting(
+        title=fields.pop("title", "Evening check-in"),
+        board=board or make_board(),
+        facilitator=facilitator or make_user(role=Role.FACILITATOR),
+        starts_at=fields.pop("starts_at", now - timedelta(minutes=1)),
+        length_minutes=fields.pop("length_minutes", 60),
+        reading=fields.pop("reading", ""),
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting

@@ -34,7 +34,8 @@ def _post_text(post: Post) -> str:
     return post.body
 
 
-def _should_hold(level: Level) -> bool:
+def should_hold(level: Level) -> bool:
+    """Whether a text at this level waits for a moderator before others see it (CRISIS_HOLD_*)."""
     config = current_app.config
     return (level == Level.URGENT and config["CRISIS_HOLD_URGENT"]) or (
         level == Level.CONCERN and config["CRISIS_HOLD_CONCERN"]
@@ -117,7 +118,7 @@ def _record_flag(post: Post, assessment: Assessment, *, flagged_by: User | None,
         flagged_by=flagged_by,
     )
     db.session.add(flag)
-    if _should_hold(level):
+    if should_hold(level):
         if counted:
             # Already on its topic's and board's counts: holding it takes it off them.
             counts.hold_post(post)

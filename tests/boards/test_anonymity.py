@@ -4,7 +4,8 @@ import pytest
 
 from forum.boards.models import Post, PostStatus, Topic
 from forum.extensions import db
-from tests.factories import PASSWORD, make_board, make_topic
+from forum.meetings.models import Meeting
+from tests.factories import PASSWORD, make_board, make_meeting, make_topic
 
 
 @pytest.fixture
@@ -20,6 +21,9 @@ def anonymous_thread(client, login, app):
     topic = db.session.scalar(db.select(Topic))
     public = make_topic(make_board(), author, title="Public topic", body="Under my name")
     client.post(f"/boards/{public.board.slug}/topics/{public.id}/reply", data={"body": "anon reply", "anonymous": "y"})
+    # A meeting room where the same author shares anonymously, then under their name.
+    meeting = make_meeting(board, keep_posts=True)
+    client.post(f"/meetings/{meeting.id}/post", data={"body": "anon share", "anonymous": "y"})
     client.post("/logout")
     return author, board, topic, public
 
@@ -32,6 +36,9 @@ def _pages(client, board, topic, public):
     urls += ["/search?q=relapsed", "/search?q=anon+reply"]
     # "Your activity" is always the viewer's own: another member sees only their own posts there.
     urls += ["/account/activity"]
+    # Meetings: the list, the calendar feed, the room and its live endpoint.
+    meeting = db.session.scalar(db.select(Meeting))
+    urls += ["/meetings", "/meetings.ics", f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/live?after=0"]
     for post in db.session.scalars(db.select(Post).where(Post.is_anonymous.is_(True), Post.topic_id == topic.id)):
         urls.append(f"/posts/{post.id}")
         urls.append(f"/boards/{board.slug}/topics/{topic.id}?quote={post.id}")
@@ -68,6 +75,8 @@ def test_other_member_never_sees_anonymous_author(client, login, anonymous_threa
     # The anonymous reply sits beside the same author's public post: it must not be linked to them.
     assert public_page.count(f">{author.pseudonym}</a>") == 1
     assert "anon reply" in public_page
+    room = client.get(f"/meetings/{db.session.scalar(db.select(Meeting)).id}").text
+    assert "anon share" in room and "Anonymous member" in room
 
 
 def test_author_sees_their_anonymous_post_is_theirs(client, anonymous_thread):

@@ -99,6 +99,19 @@ EXPECTED: dict[str, frozenset[str]] = {
     "resources.update_resource": FACILITATORS,
     "resources.update_topic": FACILITATORS,
     "search.search_posts": EVERYONE,
+    # The world's meeting is run by `facilitator`; admins run any meeting. Rooms are for members only.
+    "meetings.list_meetings": EVERYONE,
+    "meetings.meetings_calendar": EVERYONE,
+    "meetings.new_meeting": FACILITATORS,
+    "meetings.edit_meeting": FACILITATORS,
+    "meetings.cancel_meeting": FACILITATORS,
+    "meetings.open_room": FACILITATORS,
+    "meetings.close_room": FACILITATORS,
+    "meetings.pin_reading": FACILITATORS,
+    "meetings.pause_participant": FACILITATORS,
+    "meetings.show_meeting": SIGNED_IN,
+    "meetings.live_posts": SIGNED_IN,
+    "meetings.post_in_meeting": SIGNED_IN,
 }
 
 # Roles in the order they act; the author last (see the module docstring).

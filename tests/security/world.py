@@ -11,10 +11,11 @@ from werkzeug.routing import Rule
 from forum.accounts.models import User
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.extensions import db
+from forum.meetings.models import MeetingPost
 from forum.moderation.models import ModeratorMessage, QueueItem, UnpostedText
 from forum.permissions import Role
 from forum.resources.models import Resource
-from tests.factories import PASSWORD, make_board, make_post, make_topic, make_user
+from tests.factories import PASSWORD, make_board, make_meeting, make_post, make_topic, make_user
 
 ROLES = ("guest", "member", "author", "other_member", "facilitator", "moderator", "admin")
 
@@ -46,7 +47,9 @@ def build_world() -> World:
         recipient=users["author"], sender_id=users["moderator"].id, post=post, subject="Hi", body="How are you?"
     )
     unposted = UnpostedText(kind="reply", path="/", level="urgent", text="kept text", refusal="test")
-    db.session.add_all([item, flag, hotline, resource, message, unposted])
+    meeting = make_meeting(board, users["facilitator"], reading="Step one.")
+    meeting_post = MeetingPost(meeting=meeting, author=users["author"], body="Author's share", is_anonymous=True)
+    db.session.add_all([item, flag, hotline, resource, message, unposted, meeting_post])
     db.session.commit()
     values = {
         "slug": board.slug,

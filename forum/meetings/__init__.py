@@ -1,0 +1,1 @@
+"""Facilitated online meetings: a time-boxed room on a board, scheduled by a facilitator."""
