@@ -62,6 +62,8 @@ class TopicView:
     last_url: str | None = None
     last_active_iso: str | None = None
     last_active: str | None = None
+    # "3 new" (posts since the viewer's last visit) or "new" (a recent topic they never opened).
+    marker: str | None = None
 
 
 def topic_views(topics, viewer, board) -> list[tuple]:
@@ -83,6 +85,11 @@ def topic_views(topics, viewer, board) -> list[tuple]:
                 at.isoformat(),
                 date_label(at),
             )
+        if topic.new_posts and topic.first_new_id:
+            # The topic opens at the first post they haven't seen (its page, anchored).
+            view.url, view.marker = post_url.format(topic.first_new_id), f"{topic.new_posts} new"
+        elif topic.unopened_new:
+            view.marker = "new"
         rows.append((topic, view))
     return rows
 
