@@ -17,6 +17,7 @@ from flask import current_app
 
 from forum import permissions
 from forum.boards.models import PostStatus
+from forum.boards.reading import MAX_COUNTED_NEW
 from forum.boards.services import author_label
 from forum.web import url_pattern
 
@@ -87,7 +88,9 @@ def topic_views(topics, viewer, board) -> list[tuple]:
             )
         if topic.new_posts and topic.first_new_id:
             # The topic opens at the first post they haven't seen (its page, anchored).
-            view.url, view.marker = post_url.format(topic.first_new_id), f"{topic.new_posts} new"
+            view.url = post_url.format(topic.first_new_id)
+            many = topic.new_posts > MAX_COUNTED_NEW
+            view.marker = f"{MAX_COUNTED_NEW}+ new" if many else f"{topic.new_posts} new"
         elif topic.unopened_new:
             view.marker = "new"
         rows.append((topic, view))

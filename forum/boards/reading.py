@@ -2,7 +2,7 @@
 
 A topic page a member reads moves their place to the newest post it showed them (one upsert, none
 when the place is already there). A board page then shows, in the same query as its rows, how many
-visible posts by others came after that place ("3 new") and links the topic to the first of them.
+visible posts came after that place ("3 new") and links the topic to the first of them.
 A topic the member never opened reads "new" while it is younger than UNVISITED_NEW_DAYS, as on
 Discourse. Guests have no read state: their statements and pages are exactly as before.
 """
@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 UNVISITED_NEW_DAYS = 2
 
 
-def _not_by_reader(model):
-    # A member's own posts (anonymous ones too) are never news to them.
-    return or_(model.author_id.is_(None), model.author_id != bindparam("reader_id"))
+# A board page counts at most this many new posts a topic (then shows "100+ new"), so a member back
+# after months costs the page no more than a regular does: each count walks at most this many entries.
+MAX_COUNTED_NEW = 100
 
 
 def listing_join():
@@ -41,24 +41,34 @@ def listing_join():
 
 
 def listing_columns() -> tuple:
-    """Per listed topic: how many posts are new, the first of them, and whether an unopened topic is new.
+    """Per listed topic: how many posts came after the reader's place (None if never opened), the first of
+    them, and whether a topic they never opened is recent enough to read "new".
 
-    Only visible posts by others count, so a held or hidden post is never news, even to a moderator,
-    and the link always lands on a post the reader can see. The counts run only for topics whose newest
-    visible post comes after the reader's place; a topic they are up to date with costs no subquery.
+    Only visible posts count, so a held or hidden post is never news, even to a moderator, and the link
+    always lands on a post the reader can see. The member's own replies need no test: posting one shows
+    them its page, which moves their place past it. Each subquery reads only the covering index
+    ix_post_topic_listing (topic, id, status), and runs only for a topic whose newest visible post comes
+    after the reader's place; a topic they are up to date with costs none.
     """
     place = TopicRead.last_read_post_id
-    unseen = and_(
-        Post.topic_id == Topic.id, Post.id > place, Post.status == PostStatus.VISIBLE.value, _not_by_reader(Post)
-    )
+    unseen = and_(Post.topic_id == Topic.id, Post.id > place, Post.status == PostStatus.VISIBLE.value)
     up_to_date = Topic.last_post_id <= place
+    beyond_cap = select(Post.id).where(unseen).order_by(Post.id).offset(MAX_COUNTED_NEW).limit(1).scalar_subquery()
     new_posts = case(
-        (place.is_(None), None), (up_to_date, 0), else_=select(func.count(Post.id)).where(unseen).scalar_subquery()
+        (place.is_(None), None),
+        (up_to_date, 0),
+        (beyond_cap.is_not(None), MAX_COUNTED_NEW + 1),
+        else_=select(func.count(Post.id)).where(unseen).scalar_subquery(),
     )
     first_new = case(
         (place.is_(None) | up_to_date, None), else_=select(func.min(Post.id)).where(unseen).scalar_subquery()
     )
-    unopened_new = and_(TopicRead.user_id.is_(None), Topic.created_at >= bindparam("new_since"), _not_by_reader(Topic))
+    # A topic's author has seen it (starting one shows its page), so it is never "new" to them.
+    unopened_new = and_(
+        TopicRead.user_id.is_(None),
+        Topic.created_at >= bindparam("new_since"),
+        or_(Topic.author_id.is_(None), Topic.author_id != bindparam("reader_id")),
+    )
     return new_posts.label("new_posts"), first_new.label("first_new_id"), unopened_new.label("unopened_new")
 
 

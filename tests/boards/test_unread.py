@@ -58,14 +58,36 @@ def test_held_and_hidden_posts_are_not_new(app, member, moderator):
         assert (row.new_posts, row.first_new_id) == (1, shown.id)
 
 
-def test_own_posts_are_not_new_even_anonymous_ones(app, member):
+def test_own_replies_are_not_new_since_posting_shows_them(client, login, member):
     topic = _old_topic()
-    _read(member, topic)
-    make_post(topic, member)
-    make_post(topic, member, anonymous=True)
+    url = f"/boards/{topic.board.slug}/topics/{topic.id}"
+    login(member)
+    client.get(url)
+    make_post(topic, make_user())
+    for anonymous in ("", "y"):
+        response = client.post(f"{url}/reply", data={"body": "Thanks, that helps.", "anonymous": anonymous})
+        client.get(client.get(response.headers["Location"]).headers["Location"])
+    # The pages the replies landed on showed the other member's post too: nothing is new.
     assert _row(topic.board, member, topic).new_posts == 0
     make_post(topic, make_user())
     assert _row(topic.board, member, topic).new_posts == 1
+
+
+def test_a_long_absence_counts_up_to_a_cap(client, login, member):
+    topic = _old_topic(title="Busy thread")
+    _read(member, topic)
+    for _ in range(reading.MAX_COUNTED_NEW + 1):
+        make_post(topic, make_user())
+    assert _row(topic.board, member, topic).new_posts == reading.MAX_COUNTED_NEW + 1
+    login(member)
+    assert (
+        f'<span class="tag tag-new">{reading.MAX_COUNTED_NEW}+ new</span>'
+        in client.get(f"/boards/{topic.board.slug}").text
+    )
+    make_post(topic, make_user(), status=PostStatus.HIDDEN)
+    db.session.execute(TopicRead.__table__.update().values(last_read_post_id=TopicRead.last_read_post_id + 2))
+    db.session.commit()
+    assert _row(topic.board, member, topic).new_posts == reading.MAX_COUNTED_NEW - 1
 
 
 def test_read_state_is_per_member(app, member, other_member):
