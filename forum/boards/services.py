@@ -410,10 +410,11 @@ def board_topics(board: Board, viewer: User | None, page: int) -> Page:
     count, listing = _board_topics_statements(scope)
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    if scope != "public":
+    # A signed-in viewer's rows end with their read state (reading.listing_columns); a guest's stop at 17.
+    reader = scope != "public"
+    if reader:
         values |= reading.listing_values(viewer)
     rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
-    # A signed-in viewer's rows end with their read state (reading.listing_columns); a guest's stop at 17.
     topics = [
         ListedTopic(
             *row[:10],
@@ -421,9 +422,9 @@ def board_topics(board: Board, viewer: User | None, page: int) -> Page:
             last_post=ListedPost(row[12], row[13], row[14], _listed_author(row[15], row[16]))
             if row[12] is not None
             else None,
-            new_posts=row[17] if len(row) > 17 else None,
-            first_new_id=row[18] if len(row) > 17 else None,
-            unopened_new=bool(row[19]) if len(row) > 17 else False,
+            new_posts=row[17] if reader else None,
+            first_new_id=row[18] if reader else None,
+            unopened_new=bool(row[19]) if reader else False,
         )
         for row in rows
     ]
