@@ -123,6 +123,11 @@ def can_react(user: User | None, post) -> bool:
     return can_post(user) and not is_author(user, post) and post.status == "visible"
 
 
+def has_read_state(user: User | None) -> bool:
+    """Signed-in people (any role, suspended too) keep per-topic read state for unread markers; guests never."""
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
 def can_view_post_history(user: User | None, post) -> bool:
     """A post's earlier versions: its author and the moderators."""
     return is_author(user, post) or can_review_queue(user)

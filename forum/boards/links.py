@@ -17,6 +17,7 @@ from flask import current_app
 
 from forum import permissions
 from forum.boards.models import PostStatus
+from forum.boards.reading import MAX_COUNTED_NEW
 from forum.boards.services import author_label
 from forum.web import url_pattern
 
@@ -62,6 +63,8 @@ class TopicView:
     last_url: str | None = None
     last_active_iso: str | None = None
     last_active: str | None = None
+    # "3 new" (posts since the viewer's last visit) or "new" (a recent topic they never opened).
+    marker: str | None = None
 
 
 def topic_views(topics, viewer, board) -> list[tuple]:
@@ -83,6 +86,13 @@ def topic_views(topics, viewer, board) -> list[tuple]:
                 at.isoformat(),
                 date_label(at),
             )
+        if topic.new_posts and topic.first_new_id:
+            # The topic opens at the first post they haven't seen (its page, anchored).
+            view.url = post_url.format(topic.first_new_id)
+            many = topic.new_posts > MAX_COUNTED_NEW
+            view.marker = f"{MAX_COUNTED_NEW}+ new" if many else f"{topic.new_posts} new"
+        elif topic.unopened_new:
+            view.marker = "new"
         rows.append((topic, view))
     return rows
 

@@ -137,3 +137,15 @@ class Reaction(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TopicRead(db.Model):
+    """How far a signed-in member has read a topic: the newest post a page of it showed them.
+
+    Guests have none. Written by one upsert per topic page that shows something newer.
+    """
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True)
+    # No foreign key, as Topic.last_post_id: it only marks a place in the thread.
+    last_read_post_id: Mapped[int]

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
 from forum import permissions
-from forum.boards import feeds, services
+from forum.boards import feeds, reading, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
 from forum.crisis.services import latest_flag
@@ -126,7 +126,10 @@ def show_topic(slug: str, topic_id: int):
         # a visible post, under its public label (not "(you)" or a moderator's private handle).
         if quoted is not None and quoted.topic_id == topic.id and quoted.status == PostStatus.VISIBLE:
             form.body.data = quote_markdown(services.public_author_label(quoted), quoted.body)
-    return render_template("boards/topic.html", topic=topic, page=page, form=form)
+    html = render_template("boards/topic.html", topic=topic, page=page, form=form)
+    # After rendering: the commit would otherwise expire what the template reads.
+    reading.mark_topic_read(current_user, topic.id, shown=page.items, known=page.read_up_to)
+    return html
 
 
 @bp.route("/boards/<slug>/topics/<int:topic_id>/reply", methods=["POST"])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
 from forum.accounts.models import User, utcnow
-from forum.boards import counts
+from forum.boards import counts, reading
 from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
@@ -51,6 +51,8 @@ class Page:
     page: int
     pages: int
     total: int
+    # On a topic page for a signed-in viewer: their place in the topic before this page (reading.py).
+    read_up_to: int | None = None
 
 
 def author_label(item: Post | Topic, viewer: User | None) -> str:
@@ -364,6 +366,11 @@ class ListedTopic:
     last_activity_at: datetime
     author: ListedAuthor | None
     last_post: ListedPost | None
+    # For a signed-in viewer (reading.py): posts new since their last visit and the first of them, or
+    # whether a topic they never opened is recent enough to read "new". Guests' rows keep the defaults.
+    new_posts: int | None = None
+    first_new_id: int | None = None
+    unopened_new: bool = False
     reply_count = Topic.reply_count
 
 
@@ -403,8 +410,11 @@ def board_topics(board: Board, viewer: User | None, page: int) -> Page:
     count, listing = _board_topics_statements(scope)
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    reactor = viewer.id if viewer is not None and viewer.is_authenticated else 0
-    rows = _rows(listing, {**values, "reactor_id": reactor, "limit": per_page, "offset": (page - 1) * per_page})
+    # A signed-in viewer's rows end with their read state (reading.listing_columns); a guest's stop at 17.
+    reader = scope != "public"
+    if reader:
+        values |= reading.listing_values(viewer)
+    rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
     topics = [
         ListedTopic(
             *row[:10],
@@ -412,6 +422,9 @@ def board_topics(board: Board, viewer: User | None, page: int) -> Page:
             last_post=ListedPost(row[12], row[13], row[14], _listed_author(row[15], row[16]))
             if row[12] is not None
             else None,
+            new_posts=row[17] if reader else None,
+            first_new_id=row[18] if reader else None,
+            unopened_new=bool(row[19]) if reader else False,
         )
         for row in rows
     ]
@@ -441,6 +454,9 @@ def _board_topics_statements(scope: str):
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
+    if scope != "public":
+        # Signed in: the read state of every row comes with the rows, in this one statement.
+        listing = listing.add_columns(*reading.listing_columns()).outerjoin(*reading.listing_join())
     return select(func.count(Topic.id)).where(where), listing
 
 
@@ -511,19 +527,25 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
     reactor = viewer.id if viewer is not None and viewer.is_authenticated else 0
-    rows = _rows(listing, {**values, "reactor_id": reactor, "limit": per_page, "offset": (page - 1) * per_page})
+    rows = _rows(
+        listing,
+        {**values, "reactor_id": reactor, "reader_id": reactor, "limit": per_page, "offset": (page - 1) * per_page},
+    ).all()
     kinds = list(REACTIONS)
+    end = 13 + 2 * len(kinds)
     posts = [
         ShownPost(
             *row[:9],
             author=_listed_author(row[9], row[10], row[12]),
             flagged=bool(row[11]),
             reactions=dict(zip(kinds, row[13 : 13 + len(kinds)], strict=True)),
-            reacted=frozenset(k for k, mine in zip(kinds, row[13 + len(kinds) :], strict=True) if mine),
+            reacted=frozenset(k for k, mine in zip(kinds, row[13 + len(kinds) : end], strict=True) if mine),
         )
         for row in rows
     ]
-    return Page(posts, page, pages, total)
+    # A signed-in viewer's rows end with their place in the topic (reading.place_column).
+    read_up_to = rows[0][end] if scope != "public" and rows else None
+    return Page(posts, page, pages, total, read_up_to)
 
 
 @cache
@@ -537,6 +559,8 @@ def _topic_posts_statements(scope: str):
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
+    if scope != "public":
+        listing = listing.add_columns(reading.place_column())
     return select(func.count(Post.id)).where(where), listing
 
 

@@ -261,3 +261,16 @@ def test_talking_back_about_an_anonymous_post_never_names_the_author(client, log
         response = client.get(url)
         assert author.pseudonym not in response.text and "Thanks for asking" not in response.text, url
     assert client.get(f"/messages/{message.id}").status_code == 403
+
+
+def test_unread_markers_never_name_an_anonymous_author(client, login, anonymous_thread):
+    from tests.factories import make_post, make_user
+
+    author, board, topic, _ = anonymous_thread
+    login(make_user("curious"))
+    client.get(f"/boards/{board.slug}/topics/{topic.id}")
+    reply = make_post(topic, author, body="Another anonymous note", anonymous=True)
+    page = client.get(f"/boards/{board.slug}").text
+    # The walk is not vacuous: the row is marked and links to the anonymous reply.
+    assert '<span class="tag tag-new">1 new</span>' in page and f'href="/posts/{reply.id}"' in page
+    _assert_hidden(client, [f"/boards/{board.slug}", f"/posts/{reply.id}"], author.pseudonym)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import event, text
 
 from forum.extensions import db
@@ -133,3 +134,24 @@ def test_search_count_looks_up_each_hit_on_postgresql(app, client, monkeypatch):
     assert "Index Scan using pk_topic on topic" in plan, plan
     assert "Seq Scan on topic" not in plan, plan
     assert not re.search(r"ix_post_topic_listing on post\s*\n\s*Index Cond: \(status", plan), plan
+
+
+def test_a_members_board_and_topic_pages_never_scan_either(app, client, login, member):
+    """The read state (forum/boards/reading.py) joins by key, and its counts walk one topic's posts by index."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN; make bench prints the plans")
+    board = make_board()
+    topics = [make_topic(board) for _ in range(5)]
+    login(member)
+    for topic in topics:
+        client.get(f"/boards/{board.slug}/topics/{topic.id}")
+        make_post(topic, author=make_user())
+    for url in (f"/boards/{board.slug}", f"/boards/{board.slug}/topics/{topics[0].id}"):
+        # _plans empties the session: flask-login loads the member again, as a new request would.
+        g.pop("_login_user", None)
+        details = _plans(client, url)
+        scans = [d for d in details if re.match(r"SCAN (post|topic|user|topic_read)\b", d)]
+        assert not scans, (url, scans)
+    g.pop("_login_user", None)
+    details = _plans(client, f"/boards/{board.slug}")
+    assert any(re.match(r"SEARCH topic_read USING (COVERING )?INDEX", d) for d in details), details
