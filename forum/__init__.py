@@ -52,6 +52,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     _configure_database(app)
 
     from forum.accounts.routes import bp as accounts_bp
+    from forum.announcements.routes import bp as announcements_bp
     from forum.boards.routes import bp as boards_bp
     from forum.crisis.routes import bp as crisis_bp
     from forum.moderation.member_routes import messages_bp, reports_bp
@@ -59,7 +60,17 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.resources.routes import bp as resources_bp
     from forum.search.routes import bp as search_bp
 
-    blueprints = (accounts_bp, boards_bp, crisis_bp, moderation_bp, reports_bp, messages_bp, resources_bp, search_bp)
+    blueprints = (
+        accounts_bp,
+        announcements_bp,
+        boards_bp,
+        crisis_bp,
+        moderation_bp,
+        reports_bp,
+        messages_bp,
+        resources_bp,
+        search_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -149,6 +160,7 @@ def _user_by_id():
 def _import_models() -> None:
     # Every domain's models, so that Alembic sees the whole schema.
     from forum.accounts import models as _accounts  # noqa: F401
+    from forum.announcements import models as _announcements  # noqa: F401
     from forum.boards import models as _boards  # noqa: F401
     from forum.crisis import models as _crisis  # noqa: F401
     from forum.moderation import models as _moderation  # noqa: F401
