@@ -252,3 +252,18 @@ def test_talking_back_about_an_anonymous_post_never_names_the_author(client, log
         response = client.get(url)
         assert author.pseudonym not in response.text and "Thanks for asking" not in response.text, url
     assert client.get(f"/messages/{message.id}").status_code == 403
+
+
+def test_muting_the_author_never_folds_their_anonymous_posts(client, login, anonymous_thread):
+    # A fold under "Anonymous member" would tell the muter who wrote it.
+    from tests.factories import make_user
+
+    author, board, topic, public = anonymous_thread
+    login(make_user("muter"))
+    assert client.post(f"/members/{author.pseudonym}/mute").status_code == 302
+    client.get(f"/members/{author.pseudonym}")  # the confirmation names them, on their own page
+    _assert_hidden(client, _pages(client, board, topic, public), author.pseudonym)
+    assert "You muted this member" not in client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+    public_page = client.get(f"/boards/{public.board.slug}/topics/{public.id}").text
+    # Their named post folds; the anonymous reply beside it does not.
+    assert public_page.count("You muted this member") == 1 and "anon reply" in public_page
