@@ -1,8 +1,9 @@
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.accounts.forms import ActionForm
-from forum.accounts.routes import local_path
 from forum.announcements import services
 from forum.announcements.forms import AnnouncementForm
 from forum.errors import InvalidAction
@@ -16,6 +17,9 @@ bp = Blueprint("announcements", __name__)
 DISMISSED_COOKIE = "dismissed_announcement"
 # A year: a dismissed banner stays dismissed, and the cookie holds nothing but a number.
 DISMISSED_SECONDS = 365 * 24 * 3600
+# Where Dismiss returns: a path on this site as the page wrote it (request.path), made only of the
+# characters such a path holds, so no scheme, host, backslash or control character can lead elsewhere.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~%@+-]*")
 
 
 @bp.app_context_processor
@@ -68,7 +72,8 @@ def clear_announcement():
 def dismiss_announcement():
     # No CSRF token: dismissing changes nothing on the server, only hides a banner in this browser,
     # and a token would give every guest a session cookie on every page the banner shows on.
-    response = redirect(local_path(request.form.get("next", "")) or url_for("boards.index"))
+    back = request.form.get("next", "")
+    response = redirect(back if _LOCAL_PATH.fullmatch(back) else url_for("boards.index"))
     banner = services.current_banner()
     if banner is not None:
         response.set_cookie(
