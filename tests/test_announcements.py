@@ -148,3 +148,13 @@ def test_only_admins_and_facilitators_see_the_link_or_reach_the_page(client, log
     client.post("/logout")
     login(facilitator)
     assert 'href="/announcement"' in client.get("/account").text
+
+
+def test_in_members_only_mode_a_guest_dismisses_it_from_the_sign_in_page():
+    with running_app({"MEMBERS_ONLY": True}) as app:
+        services.set_announcement("Maintenance tonight", by=make_user("oak", role="admin"))
+        client = app.test_client()
+        assert "Maintenance tonight" in client.get("/login").text
+        response = client.post("/announcement/dismiss", data={"next": "/login"})
+        assert response.status_code == 302 and response.location == "/login"
+        assert BANNER not in client.get("/login").text
