@@ -42,6 +42,11 @@ def _preview_of(form) -> dict[str, str]:
     }
 
 
+def _kept_as_draft(form) -> bool:
+    """Whether a previewed or refused compose form left a draft (forum/posting.py keeps any text)."""
+    return any((getattr(form, name).data or "").strip() for name in ("title", "body", "content_note") if name in form)
+
+
 def _after_posting(post) -> str:
     """Remember to show support after a risky post, and say where the post went."""
     flag = latest_flag(post)
@@ -75,12 +80,17 @@ def new_topic(slug: str):
     if request.method == "GET":
         kept = kept_fields()
         draft = member_draft(draft_key) if kept is None else None
-    form = TopicForm(data=(kept or draft) if request.method == "GET" else None)
+    form = TopicForm(data=kept or draft)
     valid = form.validate_on_submit()
     # A preview goes back with the text and posts nothing, so it spends no posting allowance.
     if valid and is_preview():
         return render_template(
-            "boards/new_topic.html", board=board, form=form, preview=_preview_of(form), draft_key=draft_key, draft=True
+            "boards/new_topic.html",
+            board=board,
+            form=form,
+            preview=_preview_of(form),
+            draft_key=draft_key,
+            draft=_kept_as_draft(form),
         )
     if valid:
         try:
@@ -102,7 +112,11 @@ def new_topic(slug: str):
         note_refusal(form)
         status = 400
     page = render_template(
-        "boards/new_topic.html", board=board, form=form, draft_key=draft_key, draft=draft or request.method == "POST"
+        "boards/new_topic.html",
+        board=board,
+        form=form,
+        draft_key=draft_key,
+        draft=_kept_as_draft(form) if request.method == "POST" else draft is not None,
     )
     return page, status
 
@@ -158,7 +172,9 @@ def reply(slug: str, topic_id: int):
     if valid and is_preview():
         page = services.topic_posts(topic, current_user, 10**6)
         preview = _preview_of(form)
-        return render_template("boards/topic.html", topic=topic, page=page, form=form, preview=preview, draft=True)
+        return render_template(
+            "boards/topic.html", topic=topic, page=page, form=form, preview=preview, draft=_kept_as_draft(form)
+        )
     if valid:
         try:
             post = services.create_reply(
@@ -175,7 +191,8 @@ def reply(slug: str, topic_id: int):
             return redirect(_after_posting(post))
     note_refusal(form)
     page = services.topic_posts(topic, current_user, 10**6)
-    return render_template("boards/topic.html", topic=topic, page=page, form=form, draft=True), 400
+    html = render_template("boards/topic.html", topic=topic, page=page, form=form, draft=_kept_as_draft(form))
+    return html, 400
 
 
 @bp.route("/posts/<int:post_id>")

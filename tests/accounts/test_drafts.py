@@ -224,3 +224,11 @@ def test_a_quote_does_not_replace_a_draft(client, login, member):
     box = _box(client.get(f"{_topic_url(topic)}?quote={quoted.id}").text)
     assert "cravings" in box and "quoted words" not in box
     assert db.session.scalar(select(db.func.count()).select_from(Post)) == 2
+
+
+def test_an_empty_refused_reply_claims_no_draft(client, login, member):
+    topic = make_topic(make_board())
+    login(member)
+    response = client.post(_reply_url(topic), data={"body": "  "})
+    assert response.status_code == 400
+    assert "Discard draft" not in response.text and _drafts() == []
