@@ -54,6 +54,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     _configure_database(app)
 
     from forum.accounts.routes import bp as accounts_bp
+    from forum.announcements.routes import bp as announcements_bp
     from forum.boards.routes import bp as boards_bp
     from forum.crisis.routes import bp as crisis_bp
     from forum.meetings.routes import bp as meetings_bp
@@ -64,6 +65,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
 
     blueprints = (
         accounts_bp,
+        announcements_bp,
         boards_bp,
         crisis_bp,
         moderation_bp,
@@ -162,6 +164,7 @@ def _user_by_id():
 def _import_models() -> None:
     # Every domain's models, so that Alembic sees the whole schema.
     from forum.accounts import models as _accounts  # noqa: F401
+    from forum.announcements import models as _announcements  # noqa: F401
     from forum.boards import models as _boards  # noqa: F401
     from forum.crisis import models as _crisis  # noqa: F401
     from forum.meetings import models as _meetings  # noqa: F401

@@ -117,6 +117,10 @@ class Config:
     # Each web process delivers alerts in a background thread; turn off to use `flask alerts deliver`.
     ALERT_WORKER = _flag("ALERT_WORKER", True)
 
+    # Each process reads the site-wide announcement at most once in this many seconds; a change shows
+    # at once in the process that made it, and in the others within this time.
+    ANNOUNCEMENT_CACHE_SECONDS = int(os.environ.get("ANNOUNCEMENT_CACHE_SECONDS", "15"))
+
     # Search engines are asked to stay away (noindex, robots.txt) unless ALLOW_INDEXING=1.
     ALLOW_INDEXING = _flag("ALLOW_INDEXING", False)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -145,6 +149,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     HOLD_FIRST_POSTS = 0
+    # Every page reads the announcement, so a test sees each change and counts the same queries throughout.
+    ANNOUNCEMENT_CACHE_SECONDS = 0
     ALERT_WORKER = False
     SMTP_HOST = ""
     ALERT_EMAIL_TO: list[str] = []

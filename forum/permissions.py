@@ -44,10 +44,19 @@ class Capability(enum.StrEnum):
     SCHEDULE_MEETINGS = "schedule_meetings"
     # Run (open, close, pause in, edit, cancel) any meeting, not only your own.
     RUN_ANY_MEETING = "run_any_meeting"
+    # Fold another member's posts for oneself (staff can't be muted: see can_mute_member).
+    MUTE_MEMBERS = "mute_members"
+    # Set and clear the site-wide announcement banner.
+    SET_ANNOUNCEMENT = "set_announcement"
 
 
-_MEMBER = {Capability.POST}
-_FACILITATOR = _MEMBER | {Capability.PIN_TOPICS, Capability.MANAGE_RESOURCES, Capability.SCHEDULE_MEETINGS}
+_MEMBER = {Capability.POST, Capability.MUTE_MEMBERS}
+_FACILITATOR = _MEMBER | {
+    Capability.PIN_TOPICS,
+    Capability.MANAGE_RESOURCES,
+    Capability.SCHEDULE_MEETINGS,
+    Capability.SET_ANNOUNCEMENT,
+}
 _MODERATOR = _MEMBER | {
     Capability.REVIEW_QUEUE,
     Capability.SEE_ANONYMOUS_HANDLE,
@@ -161,6 +170,21 @@ def can_restrict_anonymous_author(user: User | None) -> bool:
     return has_capability(user, Capability.RESTRICT_ANONYMOUS_AUTHOR)
 
 
+def is_staff(user: User | None) -> bool:
+    """Facilitators, moderators and admins: the roles whose named posts carry a badge."""
+    return user is not None and staff_badge(user.role) is not None
+
+
+def can_mute_member(user: User | None, member: User) -> bool:
+    """Members fold other members' posts for themselves; never their own, never staff's (as Discourse)."""
+    return has_capability(user, Capability.MUTE_MEMBERS) and member.id != user.id and not is_staff(member)
+
+
+def can_set_announcement(user: User | None) -> bool:
+    """Admins and facilitators set and clear the site-wide announcement banner."""
+    return has_capability(user, Capability.SET_ANNOUNCEMENT)
+
+
 def can_manage_hotlines(user: User | None) -> bool:
     """Admins edit the crisis lines shown to members."""
     return has_capability(user, Capability.MANAGE_HOTLINES)
@@ -255,6 +279,8 @@ TEMPLATE_CHECKS = {
         can_manage_hotlines,
         can_schedule_meetings,
         can_run_meeting,
+        can_mute_member,
+        can_set_announcement,
         can_edit_post,
         can_delete_post,
         can_reply,

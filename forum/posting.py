@@ -21,7 +21,7 @@ from forum.accounts import drafts
 from forum.crisis.detector import Assessment, Level
 from forum.crisis.services import assess_text, keep_unposted_text
 from forum.errors import NotAllowed, NotFound
-from forum.extensions import csrf
+from forum.extensions import csrf, db
 from forum.ratelimits import SIGNED_OUT_SCREENING_LIMIT, spend
 
 SUBMISSION = "forum.submission"
@@ -43,6 +43,8 @@ class Submission:
     refusal: str | None = None
     # The member pressed "Preview": nothing is posted, so nothing is refused either.
     preview: bool = False
+    # The signed-in member's draft for this form ("reply:<topic id>", "topic:<slug>"), if it keeps one.
+    draft_key: str | None = None
 
     @property
     def text(self) -> str:
@@ -57,11 +59,15 @@ class Submission:
         return self.assessment.level != Level.NONE
 
 
-def screened(kind: str, fields: tuple[str, ...], keep: tuple[str, ...] = (), back: str | None = None):
+def screened(
+    kind: str, fields: tuple[str, ...], keep: tuple[str, ...] = (), back: str | None = None, draft: str | None = None
+):
     """Decorate a view taking a member's text: screen it before CSRF, sign-in, limits and the view itself.
 
     `fields` are read by the flagger; `keep` are other fields given back with them (a checkbox, a
     choice). `back` is the endpoint of the page holding the form, when it isn't the view's own.
+    `draft` names the member's draft for the form, filled in from the view's arguments
+    ("reply:{topic_id}"): a preview or a refusal keeps the text there, a post discards it.
     The view must sit under this decorator (and under @bp.route), with its other decorators below.
     """
 
@@ -76,6 +82,8 @@ def screened(kind: str, fields: tuple[str, ...], keep: tuple[str, ...] = (), bac
             submission = Submission(kind, texts, kept, assess_text("\n".join(texts.values())))
             submission.preview = "preview" in form
             submission.form_page = url_for(back, **kwargs) if back else request.path
+            if draft is not None and drafts.is_draft_key(draft.format(**kwargs)):
+                submission.draft_key = draft.format(**kwargs)
             # Kept on the request (not `g`, which tests share between requests): a page rendered for
             # this request from here on is a refusal, and shows the support panel when the text is risky.
             request.environ[SUBMISSION] = submission
@@ -87,17 +95,24 @@ def screened(kind: str, fields: tuple[str, ...], keep: tuple[str, ...] = (), bac
                 response = make_response(view(**kwargs))
             except CSRFError:
                 _keep_draft(submission)
+                # Not kept as the member's draft: a form without its token may come from another site.
                 _refused(submission, "The form had expired (open a long time, or the session ended).")
                 raise
             except TooManyRequests:
                 _keep_draft(submission)
                 _refused(submission, "Rate limit: sent too often in a short time.")
+                _keep_member_draft(submission)
                 raise
             except (HTTPException, NotAllowed, NotFound) as error:
                 _refused(submission, _describe(error))
+                _keep_member_draft(submission)
                 raise
             if response.status_code >= 400:
                 _refused(submission, submission.refusal or "The form was sent back.")
+            if response.status_code >= 400 or submission.preview:
+                _keep_member_draft(submission)
+            elif submission.draft_key is not None:
+                drafts.discard_member_draft(current_user, submission.draft_key)
             return response
 
         wrapper.keeps_text = True
@@ -142,6 +157,22 @@ def kept_fields() -> dict[str, str] | None:
     return fields
 
 
+def member_draft(key: str) -> dict[str, str] | None:
+    """The signed-in member's saved draft for the form `key`, or None."""
+    if not current_user.is_authenticated or not drafts.is_draft_key(key):
+        return None
+    return drafts.member_draft(current_user, key)
+
+
+def _keep_member_draft(submission: Submission) -> None:
+    """A preview or a refused form: keep the member's text as their draft for that form."""
+    if submission.draft_key is None or not current_user.is_authenticated:
+        return
+    # Whatever the refused view left half-done is not the draft's to commit.
+    db.session.rollback()
+    drafts.save_member_draft(current_user, submission.draft_key, submission.kept)
+
+
 def _keep_draft(submission: Submission) -> None:
     if not submission.text:
         return
@@ -166,8 +197,6 @@ def _refused(submission: Submission, refusal: str) -> None:
     # writing, nothing was sent, and each press would queue and alert again. Sending it screens it again.
     if not submission.is_risky or submission.preview:
         return
-    from forum.extensions import db
-
     db.session.rollback()
     author = current_user._get_current_object() if current_user.is_authenticated else None
     if author is None:

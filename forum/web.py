@@ -72,6 +72,8 @@ def register_web_hooks(app: Flask) -> None:
                 "static",
                 "healthz",
                 "robots_txt",
+                # The banner shows on the sign-in page too; dismissing it only sets a cookie.
+                "announcements.dismiss_announcement",
             }
             # A form carrying a member's text is screened and kept by its own view (forum/posting.py).
             keeps_text = request.method == "POST" and getattr(

@@ -4,7 +4,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -101,3 +101,30 @@ class KeptDraft(db.Model):
     path: Mapped[str] = mapped_column(String(500))
     fields_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MemberDraft(db.Model):
+    """A signed-in member's unsent reply or topic, back in the form when they return to it.
+
+    One per member and form: `key` is "reply:<topic id>" or "topic:<board slug>". Private to the
+    member; gone with the account (the foreign key), and in their data export.
+    """
+
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    fields_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MemberMute(db.Model):
+    """One member folding another's posts for themselves alone; the muted member is never told."""
+
+    __table_args__ = (UniqueConstraint("user_id", "muted_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    muted_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

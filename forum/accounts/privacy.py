@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
 
+from forum.accounts.drafts import export_member_drafts
 from forum.accounts.models import User
+from forum.accounts.mutes import muted_members
 from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
@@ -97,6 +99,8 @@ def export_member_data(user: User) -> dict:
         "safety_plan": export_safety_plan(user),
         "messages": _messages_to(user),
         "unposted_texts": _unposted_by(user),
+        "drafts": export_member_drafts(user),
+        "muted_members": [member.pseudonym for member in muted_members(user)],
     }
 
 

@@ -14,9 +14,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import privacy, safety_plan, services
+from forum import permissions
+from forum.accounts import drafts, mutes, privacy, safety_plan, services
 from forum.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -201,6 +203,7 @@ def settings():
         language_form=LanguageForm(prefix="language", language=current_user.language or select_locale()),
         codes_form=codes_form,
         codes_left=services.unused_code_count(current_user),
+        muted=mutes.muted_members(current_user),
     )
 
 
@@ -224,6 +227,7 @@ def change_password():
         language_form=LanguageForm(prefix="language", language=current_user.language or select_locale()),
         codes_form=codes_form,
         codes_left=services.unused_code_count(current_user),
+        muted=mutes.muted_members(current_user),
     ), 400
 
 
@@ -301,6 +305,57 @@ def edit_safety_plan():
         sections=safety_plan.SECTIONS,
         lines=hotlines_for(current_user.region, language=select_locale())[0],
     ), status
+
+
+def _member_or_404(pseudonym: str):
+    member = services.find_user(pseudonym)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.post("/members/<pseudonym>/mute")
+@login_required
+def mute_member(pseudonym: str):
+    member = _member_or_404(pseudonym)
+    if not permissions.can_mute_member(current_user, member):
+        abort(403)
+    if ActionForm().validate_on_submit():
+        mutes.mute_member(current_user, member)
+        flash(f"You muted {member.pseudonym}. Their posts are folded for you; they are not told.", "success")
+    return redirect(url_for("boards.show_member", pseudonym=member.pseudonym))
+
+
+@bp.post("/members/<pseudonym>/unmute")
+@login_required
+def unmute_member(pseudonym: str):
+    member = _member_or_404(pseudonym)
+    if ActionForm().validate_on_submit():
+        mutes.unmute_member(current_user, member)
+        flash(f"You unmuted {member.pseudonym}.", "success")
+    return redirect(_safe_next(url_for("boards.show_member", pseudonym=member.pseudonym)))
+
+
+@bp.post("/account/drafts")
+@login_required
+def save_draft():
+    # The draft script's save while the member types (static/js/drafts.js): no page, just a status.
+    key = request.form.get("draft_key", "")
+    if not ActionForm().validate_on_submit() or not drafts.is_draft_key(key):
+        abort(400)
+    drafts.save_member_draft(current_user, key, request.form.to_dict())
+    return "", 204
+
+
+@bp.post("/account/drafts/discard")
+@login_required
+def discard_draft():
+    key = request.form.get("draft_key", "")
+    if not ActionForm().validate_on_submit() or not drafts.is_draft_key(key):
+        abort(400)
+    drafts.discard_member_draft(current_user, key)
+    flash("Your draft is discarded.", "info")
+    return redirect(_safe_next(url_for("boards.index")))
 
 
 @bp.route("/guidelines")

@@ -16,6 +16,7 @@ from functools import cached_property
 from flask import current_app
 
 from forum import permissions
+from forum.accounts.mutes import muted_ids
 from forum.boards.models import PostStatus
 from forum.boards.reading import MAX_COUNTED_NEW
 from forum.boards.services import author_label
@@ -51,6 +52,8 @@ class PostView:
     peer_note: bool = False
     # "Moderator" or "Facilitator" beside a named staff post; never on an anonymous one.
     badge: str | None = None
+    # The viewer muted this post's author: the body folds behind "You muted this member".
+    muted: bool = False
 
 
 @dataclass(slots=True)
@@ -110,6 +113,7 @@ class PostLinks:
         self.may_act = permissions.can_post(viewer) or permissions.has_capability(
             viewer, permissions.Capability.EDIT_ANY_POST
         )
+        self.may_mute = permissions.has_capability(viewer, permissions.Capability.MUTE_MEMBERS)
 
     def view(self, post) -> PostView:
         """What the post_article macro (templates/_macros/post.html) shows of this post."""
@@ -122,6 +126,10 @@ class PostLinks:
             badge = permissions.staff_badge(post.author.role)
             if badge:
                 actions["badge"] = badge
+            # Only named posts by members fold: staff can't be muted, and folding an anonymous post
+            # would tell the reader that its author is someone they muted.
+            elif self.may_mute and post.author_id in self._muted:
+                actions["muted"] = True
         post_id, viewer = post.id, self.viewer
         if not post.is_removed_by_author:
             # Only a visible post may be quoted: the quote copies it where every reader sees it.
@@ -151,6 +159,11 @@ class PostLinks:
             date_label(created_at),
             **actions,
         )
+
+    @cached_property
+    def _muted(self) -> frozenset[int]:
+        # One query a page, on the first named post; guests never ask.
+        return muted_ids(self.viewer.id)
 
     @cached_property
     def _member(self) -> str:

@@ -3,12 +3,13 @@ from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
 from forum import permissions
+from forum.accounts import mutes
 from forum.boards import feeds, reading, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
 from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
-from forum.posting import is_preview, kept_fields, note_refusal, screened
+from forum.posting import is_preview, kept_fields, member_draft, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
 from forum.validation import without_non_characters
@@ -41,6 +42,11 @@ def _preview_of(form) -> dict[str, str]:
     }
 
 
+def _kept_as_draft(form) -> bool:
+    """Whether a previewed or refused compose form left a draft (forum/posting.py keeps any text)."""
+    return any((getattr(form, name).data or "").strip() for name in ("title", "body", "content_note") if name in form)
+
+
 def _after_posting(post) -> str:
     """Remember to show support after a risky post, and say where the post went."""
     flag = latest_flag(post)
@@ -65,15 +71,27 @@ def show_board(slug: str):
 
 
 @bp.route("/boards/<slug>/topics/new", methods=["GET", "POST"])
-@screened("topic", fields=("title", "body", "content_note"), keep=("anonymous",))
+@screened("topic", fields=("title", "body", "content_note"), keep=("anonymous",), draft="topic:{slug}")
 @login_required
 def new_topic(slug: str):
     board = services.get_board(slug)
-    form = TopicForm(data=kept_fields() if request.method == "GET" else None)
+    draft_key = f"topic:{board.slug}"
+    kept = draft = None
+    if request.method == "GET":
+        kept = kept_fields()
+        draft = member_draft(draft_key) if kept is None else None
+    form = TopicForm(data=kept or draft)
     valid = form.validate_on_submit()
     # A preview goes back with the text and posts nothing, so it spends no posting allowance.
     if valid and is_preview():
-        return render_template("boards/new_topic.html", board=board, form=form, preview=_preview_of(form))
+        return render_template(
+            "boards/new_topic.html",
+            board=board,
+            form=form,
+            preview=_preview_of(form),
+            draft_key=draft_key,
+            draft=_kept_as_draft(form),
+        )
     if valid:
         try:
             topic = services.create_topic(
@@ -93,7 +111,14 @@ def new_topic(slug: str):
     if request.method == "POST":
         note_refusal(form)
         status = 400
-    return render_template("boards/new_topic.html", board=board, form=form), status
+    page = render_template(
+        "boards/new_topic.html",
+        board=board,
+        form=form,
+        draft_key=draft_key,
+        draft=_kept_as_draft(form) if request.method == "POST" else draft is not None,
+    )
+    return page, status
 
 
 def _spend_posting() -> None:
@@ -115,7 +140,11 @@ def show_topic(slug: str, topic_id: int):
     page = services.topic_posts(topic, current_user, _page_arg())
     # Only a viewer who may reply gets the reply box; building the form for anyone else would
     # cost a CSRF token and, for a guest, a session cookie on every page they read.
-    form = ReplyForm(data=kept_fields()) if permissions.can_reply(current_user, topic) else None
+    form = kept = draft = None
+    if permissions.can_reply(current_user, topic):
+        kept = kept_fields()
+        draft = member_draft(f"reply:{topic.id}") if kept is None else None
+        form = ReplyForm(data=kept or draft)
     quote_id = request.args.get("quote", type=int)
     if form is not None and quote_id and quote_id <= MAX_ID and not form.body.data:
         try:
@@ -126,14 +155,16 @@ def show_topic(slug: str, topic_id: int):
         # a visible post, under its public label (not "(you)" or a moderator's private handle).
         if quoted is not None and quoted.topic_id == topic.id and quoted.status == PostStatus.VISIBLE:
             form.body.data = quote_markdown(services.public_author_label(quoted), quoted.body)
-    html = render_template("boards/topic.html", topic=topic, page=page, form=form)
+    html = render_template("boards/topic.html", topic=topic, page=page, form=form, draft=draft)
     # After rendering: the commit would otherwise expire what the template reads.
     reading.mark_topic_read(current_user, topic.id, shown=page.items, known=page.read_up_to)
     return html
 
 
 @bp.route("/boards/<slug>/topics/<int:topic_id>/reply", methods=["POST"])
-@screened("reply", fields=("body", "content_note"), keep=("anonymous",), back="boards.show_topic")
+@screened(
+    "reply", fields=("body", "content_note"), keep=("anonymous",), back="boards.show_topic", draft="reply:{topic_id}"
+)
 @login_required
 def reply(slug: str, topic_id: int):
     if topic_id > MAX_ID:
@@ -143,7 +174,10 @@ def reply(slug: str, topic_id: int):
     valid = form.validate_on_submit()
     if valid and is_preview():
         page = services.topic_posts(topic, current_user, 10**6)
-        return render_template("boards/topic.html", topic=topic, page=page, form=form, preview=_preview_of(form))
+        preview = _preview_of(form)
+        return render_template(
+            "boards/topic.html", topic=topic, page=page, form=form, preview=preview, draft=_kept_as_draft(form)
+        )
     if valid:
         try:
             post = services.create_reply(
@@ -160,7 +194,8 @@ def reply(slug: str, topic_id: int):
             return redirect(_after_posting(post))
     note_refusal(form)
     page = services.topic_posts(topic, current_user, 10**6)
-    return render_template("boards/topic.html", topic=topic, page=page, form=form), 400
+    html = render_template("boards/topic.html", topic=topic, page=page, form=form, draft=_kept_as_draft(form))
+    return html, 400
 
 
 @bp.route("/posts/<int:post_id>")
@@ -272,7 +307,9 @@ def show_member(pseudonym: str):
     member = find_user(pseudonym)
     if member is None:
         abort(404)
-    return render_template("boards/member.html", member=member, posts=services.member_posts(member, current_user))
+    muted = permissions.can_mute_member(current_user, member) and mutes.is_muted(current_user, member)
+    posts = services.member_posts(member, current_user)
+    return render_template("boards/member.html", member=member, posts=posts, muted=muted)
 
 
 @bp.route("/account/activity")

@@ -274,3 +274,18 @@ def test_unread_markers_never_name_an_anonymous_author(client, login, anonymous_
     # The walk is not vacuous: the row is marked and links to the anonymous reply.
     assert '<span class="tag tag-new">1 new</span>' in page and f'href="/posts/{reply.id}"' in page
     _assert_hidden(client, [f"/boards/{board.slug}", f"/posts/{reply.id}"], author.pseudonym)
+
+
+def test_muting_the_author_never_folds_their_anonymous_posts(client, login, anonymous_thread):
+    # A fold under "Anonymous member" would tell the muter who wrote it.
+    from tests.factories import make_user
+
+    author, board, topic, public = anonymous_thread
+    login(make_user("muter"))
+    assert client.post(f"/members/{author.pseudonym}/mute").status_code == 302
+    client.get(f"/members/{author.pseudonym}")  # the confirmation names them, on their own page
+    _assert_hidden(client, _pages(client, board, topic, public), author.pseudonym)
+    assert "You muted this member" not in client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+    public_page = client.get(f"/boards/{public.board.slug}/topics/{public.id}").text
+    # Their named post folds; the anonymous reply beside it does not.
+    assert public_page.count("You muted this member") == 1 and "anon reply" in public_page

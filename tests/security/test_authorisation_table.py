@@ -42,6 +42,16 @@ EXPECTED: dict[str, frozenset[str]] = {
     "accounts.delete_account": SIGNED_IN,
     # A member's safety plan: each signed-in person reaches only their own; no staff route reads it.
     "accounts.edit_safety_plan": SIGNED_IN,
+    # Muting the world's author (a member): anyone else signed in; never oneself.
+    "accounts.mute_member": SIGNED_IN - AUTHOR,
+    "accounts.unmute_member": SIGNED_IN,
+    # A member's own drafts: each signed-in person reaches only their own.
+    "accounts.save_draft": SIGNED_IN,
+    "accounts.discard_draft": SIGNED_IN,
+    "announcements.edit_announcement": FACILITATORS,
+    "announcements.clear_announcement": FACILITATORS,
+    # Dismissing only sets a cookie in the visitor's own browser.
+    "announcements.dismiss_announcement": EVERYONE,
     "boards.index": EVERYONE,
     "boards.show_board": EVERYONE,
     "boards.show_topic": EVERYONE,

@@ -12,8 +12,14 @@ def csrf_app():
         yield app
 
 
+# POST routes that change nothing on the server and so take no token: dismissing the announcement
+# only sets a cookie in the sender's own browser (a token would start a session for every guest).
+# test_token_free_routes_write_nothing holds them to that.
+TOKEN_FREE = {"announcements.dismiss_announcement"}
+
+
 def _post_rules(app):
-    return [r for r in app_rules(app) if "POST" in r.methods]
+    return [r for r in app_rules(app) if "POST" in r.methods and r.endpoint not in TOKEN_FREE]
 
 
 @pytest.mark.parametrize("who", ["guest", "member", "moderator", "admin"])
@@ -43,3 +49,31 @@ def test_a_valid_token_is_accepted(csrf_app):
         "/boards/general/topics/new", data={"csrf_token": token, "title": "Hello", "body": "First words."}
     )
     assert response.status_code == 302
+
+
+def test_token_free_routes_write_nothing(csrf_app):
+    from sqlalchemy import event
+
+    from forum.announcements.services import set_announcement
+    from forum.extensions import db
+
+    world = build_world()
+    client = csrf_app.test_client()
+    sign_in(client, world.users["member"], with_token=True)
+    set_announcement("Hello", by=world.users["admin"])
+    for rule in app_rules(csrf_app):
+        if rule.endpoint not in TOKEN_FREE:
+            continue
+        statements = []
+
+        def record(_conn, _cursor, statement, *_args, statements=statements):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            response = client.post(rule_url(csrf_app, rule, world), data={"next": "/"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert response.status_code == 302 and "dismissed_announcement" in response.headers["Set-Cookie"]
+        writes = [s for s in statements if s.lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+        assert statements and not writes, writes
