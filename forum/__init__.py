@@ -54,12 +54,23 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.accounts.routes import bp as accounts_bp
     from forum.boards.routes import bp as boards_bp
     from forum.crisis.routes import bp as crisis_bp
+    from forum.mentoring.routes import bp as mentoring_bp
     from forum.moderation.member_routes import messages_bp, reports_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.resources.routes import bp as resources_bp
     from forum.search.routes import bp as search_bp
 
-    blueprints = (accounts_bp, boards_bp, crisis_bp, moderation_bp, reports_bp, messages_bp, resources_bp, search_bp)
+    blueprints = (
+        accounts_bp,
+        boards_bp,
+        crisis_bp,
+        moderation_bp,
+        reports_bp,
+        messages_bp,
+        resources_bp,
+        search_bp,
+        mentoring_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -151,6 +162,7 @@ def _import_models() -> None:
     from forum.accounts import models as _accounts  # noqa: F401
     from forum.boards import models as _boards  # noqa: F401
     from forum.crisis import models as _crisis  # noqa: F401
+    from forum.mentoring import models as _mentoring  # noqa: F401
     from forum.moderation import models as _moderation  # noqa: F401
     from forum.resources import models as _resources  # noqa: F401
     from forum.search import models as _search  # noqa: F401

@@ -11,6 +11,7 @@ from forum.accounts.models import User
 from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
+from forum.mentoring.services import erase_mentoring, export_mentoring
 
 # What happens to a deleted member's posts.
 REMOVE_POSTS = "remove"
@@ -97,6 +98,7 @@ def export_member_data(user: User) -> dict:
         "safety_plan": export_safety_plan(user),
         "messages": _messages_to(user),
         "unposted_texts": _unposted_by(user),
+        "mentoring": export_mentoring(user),
     }
 
 
@@ -169,6 +171,8 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     db.session.execute(delete(UnpostedText).where(UnpostedText.author_id == user_id))
     # Reactions they gave go too (SQLite does not enforce the cascade; PostgreSQL would).
     db.session.execute(delete(Reaction).where(Reaction.user_id == user_id))
+    # Their mentoring notes and messages go whichever choice: they were written to one person.
+    erase_mentoring(user_id)
     _cut_links(user_id)
     db.session.expire_all()
     db.session.execute(delete(User).where(User.id == user_id))

@@ -18,6 +18,7 @@ from flask import current_app
 from forum import permissions
 from forum.boards.models import PostStatus
 from forum.boards.services import author_label
+from forum.mentoring.services import active_mentor_ids
 from forum.web import url_pattern
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -50,6 +51,8 @@ class PostView:
     peer_note: bool = False
     # "Moderator" or "Facilitator" beside a named staff post; never on an anonymous one.
     badge: str | None = None
+    # "Peer mentor" beside a named post by a member holding the badge; never on an anonymous one.
+    mentor: bool = False
 
 
 @dataclass(slots=True)
@@ -112,6 +115,8 @@ class PostLinks:
             badge = permissions.staff_badge(post.author.role)
             if badge:
                 actions["badge"] = badge
+            if post.author_id in self._mentor_ids:
+                actions["mentor"] = True
         post_id, viewer = post.id, self.viewer
         if not post.is_removed_by_author:
             # Only a visible post may be quoted: the quote copies it where every reader sees it.
@@ -141,6 +146,11 @@ class PostLinks:
             date_label(created_at),
             **actions,
         )
+
+    @cached_property
+    def _mentor_ids(self) -> set[int]:
+        # One query a page, and only when it shows a named post.
+        return active_mentor_ids()
 
     @cached_property
     def _member(self) -> str:
