@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import Flask
 from werkzeug.routing import Rule
@@ -11,6 +12,14 @@ from werkzeug.routing import Rule
 from forum.accounts.models import User
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.extensions import db
+from forum.mentoring.models import (
+    MentorBadge,
+    MentoringConcern,
+    MentoringMessage,
+    MentorOffer,
+    MentorPairing,
+    MentorRequest,
+)
 from forum.moderation.models import ModeratorMessage, QueueItem, UnpostedText
 from forum.permissions import Role
 from forum.resources.models import Resource
@@ -48,6 +57,7 @@ def build_world() -> World:
     unposted = UnpostedText(kind="reply", path="/", level="urgent", text="kept text", refusal="test")
     db.session.add_all([item, flag, hotline, resource, message, unposted])
     db.session.commit()
+    _add_mentoring(users)
     values = {
         "slug": board.slug,
         "board_slug": board.slug,
@@ -65,6 +75,27 @@ def build_world() -> World:
         "member_id": users["author"].id,
     }
     return World(users=users, values=values)
+
+
+def _add_mentoring(users: dict[str, User]) -> None:
+    """other_member is a peer mentor: offering on member's open request and paired with author."""
+    mentor, member, author = users["other_member"], users["member"], users["author"]
+    db.session.add(MentorBadge(user_id=mentor.id, trained_on=date(2026, 11, 1), granted_by_id=users["admin"].id))
+    asking = MentorRequest(member_id=member.id, note="Sleep and cravings")
+    db.session.add(asking)
+    db.session.flush()
+    db.session.add(MentorOffer(request_id=asking.id, mentor_id=mentor.id))
+    matched = MentorRequest(member_id=author.id, note="Anxiety", status="matched")
+    db.session.add(matched)
+    db.session.flush()
+    pairing = MentorPairing(request_id=matched.id, member_id=author.id, mentor_id=mentor.id)
+    message = MentoringMessage(pairing=pairing, author_id=mentor.id, body="Hello from your mentor")
+    db.session.add_all([pairing, message])
+    db.session.flush()
+    db.session.add(
+        MentoringConcern(kind="report", author_id=mentor.id, pairing_id=pairing.id, message_id=message.id, text="x")
+    )
+    db.session.commit()
 
 
 def _extra_value(name: str):
