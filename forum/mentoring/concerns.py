@@ -6,8 +6,10 @@ written to the audit log.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User, utcnow
@@ -122,6 +124,20 @@ def open_concerns() -> list[MentoringConcern]:
     )
     rank = {"urgent": 0, "concern": 1}
     return sorted(rows, key=lambda c: rank.get(c.level, 2))
+
+
+def open_counts() -> tuple[int, int]:
+    """Open mentoring items and how many are urgent, for the moderators' header badge."""
+    total, urgent = db.session.execute(_open_counts_statement()).one()
+    return total, urgent
+
+
+# Asked on every moderator's page: built once per process, like the queue's own counts.
+@cache
+def _open_counts_statement():
+    return select(
+        func.count(MentoringConcern.id), func.count(MentoringConcern.id).filter(MentoringConcern.level == "urgent")
+    ).where(MentoringConcern.resolved_at.is_(None))
 
 
 def open_concern(concern_id: int, by: User) -> MentoringConcern:

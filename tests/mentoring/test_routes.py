@@ -131,6 +131,8 @@ def test_moderator_sees_mentoring_items_in_the_queue_and_reading_is_logged(clien
     assert client.get(f"/mentoring/pairings/{pairing.id}").status_code == 403
     queue = _text(client.get("/moderation/"))
     assert "Mentoring" in queue and f"/mentoring/concerns/{concern.id}" in queue
+    # The header's badge counts it with the other open items.
+    assert '<span class="badge">1<span class="visually-hidden"> open items' in queue
     page = _text(client.get(f"/mentoring/concerns/{concern.id}"))
     assert "Earlier message from the member" in page and "off-site contact" in page
     assert db.session.scalar(select(ModerationAction).where(ModerationAction.action == "read_mentoring"))
