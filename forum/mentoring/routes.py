@@ -18,9 +18,8 @@ bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 
 # The line at the top of every mentoring conversation.
 BOUNDARIES = (
-    "Peer mentoring stays here on the forum: please don't swap phone numbers or other contacts, "
-    "and share experience rather than medical advice. If either of you may be at risk, "
-    "bring in a moderator (Report, or Get help now)."
+    "Mentoring stays on the forum: no swapping contacts, no medical advice. "
+    "If either of you may be at risk, bring in a moderator (Report) or Get help now."
 )
 
 
