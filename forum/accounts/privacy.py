@@ -11,7 +11,7 @@ from forum.accounts.models import User
 from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
-from forum.mentoring.services import erase_mentoring, export_mentoring
+from forum.mentoring.privacy import erase_mentoring, export_mentoring
 
 # What happens to a deleted member's posts.
 REMOVE_POSTS = "remove"

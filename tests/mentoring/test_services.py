@@ -289,11 +289,13 @@ def test_moderator_reads_a_conversation_only_through_an_item_and_it_is_logged(ap
 def test_export_holds_the_members_own_mentoring_words(app, admin, member):
     pairing, mentor = paired(admin, member)
     services.send_message(pairing, member, body="my words")
-    services.send_message(pairing, mentor, body="their words")
+    message, _ = services.send_message(pairing, mentor, body="their words")
+    concerns.report_message(message, member, reason="my report note")
     data = export_member_data(member)["mentoring"]
     assert data["requests"][0]["note"] == "Staying sober through the holidays"
     assert data["pairings"][0]["with"] == mentor.pseudonym
     assert [m["body"] for m in data["pairings"][0]["messages"]] == ["my words"]
+    assert data["reports_made"][0]["note"] == "my report note"
     mentor_data = export_member_data(mentor)["mentoring"]
     assert mentor_data["badges"][0]["trained_on"] == "2026-11-01" and mentor_data["offers_made"]
 
@@ -312,6 +314,14 @@ def test_deleting_an_account_erases_its_mentoring_words_and_ends_pairings(app, a
     assert pairing.member_id is None and pairing.ended_at is not None
     assert services.partner_name(pairing, mentor) == "Former member"
     assert db.session.scalar(select(MentorOffer)) is None
+
+
+def test_deleting_a_reporter_removes_their_reports(app, admin, member):
+    pairing, mentor = paired(admin, member)
+    message, _ = services.send_message(pairing, mentor, body="hello")
+    concerns.report_message(message, member, reason="my words about it")
+    delete_account(member, password=PASSWORD, posts="keep")
+    assert db.session.scalar(select(MentoringConcern)) is None
 
 
 def test_deleting_a_mentor_removes_badge_and_offers(app, admin, member):
