@@ -57,7 +57,7 @@ def build_world() -> World:
     unposted = UnpostedText(kind="reply", path="/", level="urgent", text="kept text", refusal="test")
     db.session.add_all([item, flag, hotline, resource, message, unposted])
     db.session.commit()
-    _add_mentoring(users)
+    mentoring = _add_mentoring(users)
     values = {
         "slug": board.slug,
         "board_slug": board.slug,
@@ -73,18 +73,24 @@ def build_world() -> World:
         "pseudonym": users["author"].pseudonym,
         "user_id": users["author"].id,
         "member_id": users["author"].id,
+        **mentoring,
     }
     return World(users=users, values=values)
 
 
-def _add_mentoring(users: dict[str, User]) -> None:
-    """other_member is a peer mentor: offering on member's open request and paired with author."""
+def _add_mentoring(users: dict[str, User]) -> dict[str, int]:
+    """other_member is a peer mentor: offering on member's open request and paired with author.
+
+    Returns the ids for the routes: "the first row" would change under PostgreSQL once a row is updated.
+    """
     mentor, member, author = users["other_member"], users["member"], users["author"]
-    db.session.add(MentorBadge(user_id=mentor.id, trained_on=date(2026, 11, 1), granted_by_id=users["admin"].id))
+    badge = MentorBadge(user_id=mentor.id, trained_on=date(2026, 11, 1), granted_by_id=users["admin"].id)
+    db.session.add(badge)
     asking = MentorRequest(member_id=member.id, note="Sleep and cravings")
     db.session.add(asking)
     db.session.flush()
-    db.session.add(MentorOffer(request_id=asking.id, mentor_id=mentor.id))
+    offer = MentorOffer(request_id=asking.id, mentor_id=mentor.id)
+    db.session.add(offer)
     matched = MentorRequest(member_id=author.id, note="Anxiety", status="matched")
     db.session.add(matched)
     db.session.flush()
@@ -92,10 +98,19 @@ def _add_mentoring(users: dict[str, User]) -> None:
     message = MentoringMessage(pairing=pairing, author_id=mentor.id, body="Hello from your mentor")
     db.session.add_all([pairing, message])
     db.session.flush()
-    db.session.add(
-        MentoringConcern(kind="report", author_id=mentor.id, pairing_id=pairing.id, message_id=message.id, text="x")
+    concern = MentoringConcern(
+        kind="report", author_id=mentor.id, pairing_id=pairing.id, message_id=message.id, text="x"
     )
+    db.session.add(concern)
     db.session.commit()
+    return {
+        "mentor_badge_id": badge.id,
+        "mentor_request_id": asking.id,
+        "mentor_offer_id": offer.id,
+        "mentor_pairing_id": pairing.id,
+        "mentoring_message_id": message.id,
+        "mentoring_concern_id": concern.id,
+    }
 
 
 def _extra_value(name: str):
