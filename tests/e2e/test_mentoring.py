@@ -13,20 +13,21 @@ from tests.e2e.test_accessibility import RUN_AXE, WCAG_TAGS, _describe
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 class Checks:
-    """Each page on the way: no sideways scrolling on the phone, no WCAG 2.1 AA violation, a screenshot."""
+    """Each page on the way: no sideways scrolling, no WCAG 2.1 AA violation, a screenshot."""
 
     def __init__(self, axe_source: str):
         self.axe_source = axe_source
         self.found: list[tuple[str, dict]] = []
 
-    def __call__(self, page, name: str) -> None:
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+    def __call__(self, page, name: str, width: int = PHONE["width"]) -> None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
         page.evaluate(self.axe_source)
-        self.found += [(name, v) for v in page.evaluate(RUN_AXE, WCAG_TAGS)]
-        page.screenshot(path=str(SCREENSHOTS / f"mentoring-{name}-390.png"), full_page=True)
+        self.found += [(f"{name} at {width}", v) for v in page.evaluate(RUN_AXE, WCAG_TAGS)]
+        page.screenshot(path=str(SCREENSHOTS / f"mentoring-{name}-{width}.png"), full_page=True)
 
 
 def test_member_asks_is_matched_talks_and_ends_the_pairing(live_server, new_page, axe_source):
@@ -98,4 +99,10 @@ def test_member_asks_is_matched_talks_and_ends_the_pairing(live_server, new_page
     expect(mentor.get_by_label("Your message")).to_have_count(0)
     expect(mentor.get_by_role("button", name="End this pairing")).to_have_count(0)
     check(mentor, "pairing-ended")
+    # The same page on a desktop screen: the reminder and the ended notice both in view at once.
+    mentor.set_viewport_size(DESKTOP)
+    mentor.reload()
+    expect(mentor.locator(".boundaries")).to_be_in_viewport()
+    expect(mentor.get_by_text("This mentoring pairing has ended")).to_be_in_viewport()
+    check(mentor, "pairing-ended", width=DESKTOP["width"])
     assert not check.found, "axe found WCAG 2.1 AA violations:\n" + _describe(check.found)
