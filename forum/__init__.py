@@ -58,6 +58,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.boards.routes import bp as boards_bp
     from forum.crisis.routes import bp as crisis_bp
     from forum.meetings.routes import bp as meetings_bp
+    from forum.mentoring.routes import bp as mentoring_bp
     from forum.moderation.member_routes import messages_bp, reports_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.resources.routes import bp as resources_bp
@@ -74,6 +75,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         resources_bp,
         search_bp,
         meetings_bp,
+        mentoring_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -168,6 +170,7 @@ def _import_models() -> None:
     from forum.boards import models as _boards  # noqa: F401
     from forum.crisis import models as _crisis  # noqa: F401
     from forum.meetings import models as _meetings  # noqa: F401
+    from forum.mentoring import models as _mentoring  # noqa: F401
     from forum.moderation import models as _moderation  # noqa: F401
     from forum.resources import models as _resources  # noqa: F401
     from forum.search import models as _search  # noqa: F401

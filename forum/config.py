@@ -96,6 +96,8 @@ class Config:
     # After this many urgent items in one on-call shift the forum suggests a break and a hand-off.
     BREAK_AFTER_URGENT_ITEMS = int(os.environ.get("BREAK_AFTER_URGENT_ITEMS", "5"))
     CRISIS_REPEAT_COUNT = int(os.environ.get("CRISIS_REPEAT_COUNT", "3"))
+    # A peer mentor supports at most this many members at once: volunteers burn out too.
+    MENTOR_MAX_PAIRINGS = int(os.environ.get("MENTOR_MAX_PAIRINGS", "3"))
     CRISIS_REPEAT_HOURS = int(os.environ.get("CRISIS_REPEAT_HOURS", "72"))
     DEFAULT_REGION = os.environ.get("DEFAULT_REGION", "US")
     # A moderator's claim on a queue item lapses after this many minutes.

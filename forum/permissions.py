@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from forum.accounts.models import User
     from forum.boards.models import Post, Topic
     from forum.meetings.models import Meeting
+    from forum.mentoring.models import MentorBadge, MentoringMessage, MentorOffer, MentorPairing, MentorRequest
     from forum.moderation.models import ModeratorMessage
 
 
@@ -48,6 +49,9 @@ class Capability(enum.StrEnum):
     MUTE_MEMBERS = "mute_members"
     # Set and clear the site-wide announcement banner.
     SET_ANNOUNCEMENT = "set_announcement"
+
+    # Grant and withdraw the "Peer mentor" badge (after the organisation's own training).
+    MANAGE_MENTORS = "manage_mentors"
 
 
 _MEMBER = {Capability.POST, Capability.MUTE_MEMBERS}
@@ -243,6 +247,58 @@ def can_read_message(user: User | None, message: ModeratorMessage) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and message.recipient_id == user.id)
 
 
+def can_manage_mentors(user: User | None) -> bool:
+    """Admins grant and withdraw the "Peer mentor" badge."""
+    return has_capability(user, Capability.MANAGE_MENTORS)
+
+
+def can_ask_for_mentor(user: User | None) -> bool:
+    """Any member who may post may ask for a peer mentor."""
+    return can_post(user)
+
+
+def can_mentor(user: User | None, badge: MentorBadge | None) -> bool:
+    """A member holding an active "Peer mentor" badge (and free to post) sees open requests and offers."""
+    return bool(badge is not None and badge.withdrawn_at is None and can_post(user) and badge.user_id == user.id)
+
+
+def can_offer_mentoring(user: User | None, badge: MentorBadge | None, request: MentorRequest) -> bool:
+    """A peer mentor offers on someone else's open request."""
+    return can_mentor(user, badge) and request.member_id != user.id and request.status == "open"
+
+
+def is_requester(user: User | None, request: MentorRequest) -> bool:
+    """The member who asked for a peer mentor."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and request.member_id == user.id)
+
+
+def can_accept_offer(user: User | None, offer: MentorOffer) -> bool:
+    """The member who asked accepts a pending offer on their open request."""
+    return is_requester(user, offer.request) and offer.status == "pending" and offer.request.status == "open"
+
+
+def is_in_pairing(user: User | None, pairing: MentorPairing) -> bool:
+    """One of the pair: only they read the conversation (moderators only through a flagged or reported item)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.id in (pairing.member_id, pairing.mentor_id)
+
+
+def can_write_in_pairing(user: User | None, pairing: MentorPairing) -> bool:
+    """Either side writes while the pairing lasts and they may post."""
+    return is_in_pairing(user, pairing) and pairing.ended_at is None and can_post(user)
+
+
+def can_end_pairing(user: User | None, pairing: MentorPairing) -> bool:
+    """Either side ends the pairing at any time, without giving a reason."""
+    return is_in_pairing(user, pairing) and pairing.ended_at is None
+
+
+def can_report_mentoring_message(user: User | None, message: MentoringMessage) -> bool:
+    """Either side reports the other's message to the moderators."""
+    return is_in_pairing(user, message.pairing) and message.author_id != user.id
+
+
 def role_required(*capabilities: Capability):
     """Decorate a view so that it answers 403 (or sends guests to sign in) without the capabilities."""
 
@@ -286,5 +342,11 @@ TEMPLATE_CHECKS = {
         can_reply,
         can_report_post,
         is_author,
+        can_manage_mentors,
+        can_ask_for_mentor,
+        can_accept_offer,
+        can_write_in_pairing,
+        can_end_pairing,
+        can_report_mentoring_message,
     )
 }

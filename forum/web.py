@@ -200,6 +200,9 @@ def _queue_counts() -> tuple[int, int]:
     """Open moderation items and how many are urgent, for the moderators' header badge."""
     if not permissions.can_review_queue(current_user):
         return 0, 0
+    from forum.mentoring.concerns import open_counts as open_mentoring_counts
     from forum.moderation.services import open_counts
 
-    return open_counts()
+    total, urgent = open_counts()
+    mentoring, mentoring_urgent = open_mentoring_counts()
+    return total + mentoring, urgent + mentoring_urgent

@@ -13,6 +13,7 @@ from forum.accounts.mutes import muted_members
 from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
+from forum.mentoring.privacy import erase_mentoring, export_mentoring
 
 # What happens to a deleted member's posts.
 REMOVE_POSTS = "remove"
@@ -101,6 +102,7 @@ def export_member_data(user: User) -> dict:
         "unposted_texts": _unposted_by(user),
         "drafts": export_member_drafts(user),
         "muted_members": [member.pseudonym for member in muted_members(user)],
+        "mentoring": export_mentoring(user),
     }
 
 
@@ -173,6 +175,8 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     db.session.execute(delete(UnpostedText).where(UnpostedText.author_id == user_id))
     # Reactions they gave go too (SQLite does not enforce the cascade; PostgreSQL would).
     db.session.execute(delete(Reaction).where(Reaction.user_id == user_id))
+    # Their mentoring notes and messages go whichever choice: they were written to one person.
+    erase_mentoring(user_id)
     _cut_links(user_id)
     db.session.expire_all()
     db.session.execute(delete(User).where(User.id == user_id))

@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum import permissions

@@ -20,6 +20,7 @@ from forum.accounts.mutes import muted_ids
 from forum.boards.models import PostStatus
 from forum.boards.reading import MAX_COUNTED_NEW
 from forum.boards.services import author_label
+from forum.mentoring.services import active_mentor_ids
 from forum.web import url_pattern
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -54,6 +55,9 @@ class PostView:
     badge: str | None = None
     # The viewer muted this post's author: the body folds behind "You muted this member".
     muted: bool = False
+
+    # "Peer mentor" beside a named post by a member holding the badge; never on an anonymous one.
+    mentor: bool = False
 
 
 @dataclass(slots=True)
@@ -130,6 +134,8 @@ class PostLinks:
             # would tell the reader that its author is someone they muted.
             elif self.may_mute and post.author_id in self._muted:
                 actions["muted"] = True
+            if post.author_id in self._mentor_ids:
+                actions["mentor"] = True
         post_id, viewer = post.id, self.viewer
         if not post.is_removed_by_author:
             # Only a visible post may be quoted: the quote copies it where every reader sees it.
@@ -164,6 +170,11 @@ class PostLinks:
     def _muted(self) -> frozenset[int]:
         # One query a page, on the first named post; guests never ask.
         return muted_ids(self.viewer.id)
+
+    @cached_property
+    def _mentor_ids(self) -> set[int]:
+        # One query a page, and only when it shows a named post.
+        return active_mentor_ids()
 
     @cached_property
     def _member(self) -> str:

@@ -1,10 +1,13 @@
 """An anonymous author's pseudonym must appear nowhere another member or a guest can look."""
 
+from datetime import date
+
 import pytest
 
 from forum.boards.models import Post, PostStatus, Topic
 from forum.extensions import db
 from forum.meetings.models import Meeting
+from forum.mentoring.services import grant_badge
 from tests.factories import PASSWORD, make_board, make_meeting, make_topic
 
 
@@ -77,6 +80,20 @@ def test_other_member_never_sees_anonymous_author(client, login, anonymous_threa
     assert "anon reply" in public_page
     room = client.get(f"/meetings/{db.session.scalar(db.select(Meeting)).id}").text
     assert "anon share" in room and "Anonymous member" in room
+
+
+def test_peer_mentor_badge_never_marks_an_anonymous_post(client, login, admin, anonymous_thread):
+    from tests.factories import make_user
+
+    author, board, topic, public = anonymous_thread
+    grant_badge(author, by=admin, trained_on=date(2026, 11, 1))
+    login(make_user("curious"))
+    urls = _pages(client, board, topic, public)
+    _assert_hidden(client, urls, author.pseudonym)
+    _assert_hidden(client, urls, "Peer mentor</span>")
+    public_page = client.get(f"/boards/{public.board.slug}/topics/{public.id}").text
+    # Only beside the named post: a badge on the anonymous reply would narrow who wrote it.
+    assert public_page.count("Peer mentor</span>") == 1
 
 
 def test_author_sees_their_anonymous_post_is_theirs(client, anonymous_thread):

@@ -122,6 +122,23 @@ EXPECTED: dict[str, frozenset[str]] = {
     "meetings.show_meeting": SIGNED_IN,
     "meetings.live_posts": SIGNED_IN,
     "meetings.post_in_meeting": SIGNED_IN,
+    # Peer mentoring (tests/security/world.py): other_member is the mentor, offering on member's open
+    # request and paired with author; nobody else reads the pair's conversation, moderators included.
+    "mentoring.overview": SIGNED_IN,
+    "mentoring.ask_for_mentor": SIGNED_IN,
+    "mentoring.withdraw_request": frozenset({"member"}),
+    "mentoring.list_requests": frozenset({"other_member"}),
+    "mentoring.offer_mentoring": frozenset({"other_member"}),
+    "mentoring.accept_offer": frozenset({"member"}),
+    "mentoring.show_pairing": frozenset({"author", "other_member"}),
+    "mentoring.send_message": frozenset({"author", "other_member"}),
+    "mentoring.end_pairing": frozenset({"author", "other_member"}),
+    "mentoring.report_message": AUTHOR,
+    "mentoring.manage_mentors": ADMINS,
+    "mentoring.withdraw_badge": ADMINS,
+    # Moderators open a conversation only through a flagged or reported item (logged).
+    "mentoring.show_concern": MODERATORS,
+    "mentoring.resolve_concern": MODERATORS,
 }
 
 # Roles in the order they act; the author last (see the module docstring).

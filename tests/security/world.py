@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import Flask
 from werkzeug.routing import Rule
@@ -12,6 +13,14 @@ from forum.accounts.models import User
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.extensions import db
 from forum.meetings.models import MeetingPost
+from forum.mentoring.models import (
+    MentorBadge,
+    MentoringConcern,
+    MentoringMessage,
+    MentorOffer,
+    MentorPairing,
+    MentorRequest,
+)
 from forum.moderation.models import ModeratorMessage, QueueItem, UnpostedText
 from forum.permissions import Role
 from forum.resources.models import Resource
@@ -51,6 +60,7 @@ def build_world() -> World:
     meeting_post = MeetingPost(meeting=meeting, author=users["author"], body="Author's share", is_anonymous=True)
     db.session.add_all([item, flag, hotline, resource, message, unposted, meeting_post])
     db.session.commit()
+    mentoring = _add_mentoring(users)
     values = {
         "slug": board.slug,
         "board_slug": board.slug,
@@ -68,8 +78,44 @@ def build_world() -> World:
         "pseudonym": users["author"].pseudonym,
         "user_id": users["author"].id,
         "member_id": users["author"].id,
+        **mentoring,
     }
     return World(users=users, values=values)
+
+
+def _add_mentoring(users: dict[str, User]) -> dict[str, int]:
+    """other_member is a peer mentor: offering on member's open request and paired with author.
+
+    Returns the ids for the routes: "the first row" would change under PostgreSQL once a row is updated.
+    """
+    mentor, member, author = users["other_member"], users["member"], users["author"]
+    badge = MentorBadge(user_id=mentor.id, trained_on=date(2026, 11, 1), granted_by_id=users["admin"].id)
+    db.session.add(badge)
+    asking = MentorRequest(member_id=member.id, note="Sleep and cravings")
+    db.session.add(asking)
+    db.session.flush()
+    offer = MentorOffer(request_id=asking.id, mentor_id=mentor.id)
+    db.session.add(offer)
+    matched = MentorRequest(member_id=author.id, note="Anxiety", status="matched")
+    db.session.add(matched)
+    db.session.flush()
+    pairing = MentorPairing(request_id=matched.id, member_id=author.id, mentor_id=mentor.id)
+    message = MentoringMessage(pairing=pairing, author_id=mentor.id, body="Hello from your mentor")
+    db.session.add_all([pairing, message])
+    db.session.flush()
+    concern = MentoringConcern(
+        kind="report", author_id=mentor.id, pairing_id=pairing.id, message_id=message.id, text="x"
+    )
+    db.session.add(concern)
+    db.session.commit()
+    return {
+        "mentor_badge_id": badge.id,
+        "mentor_request_id": asking.id,
+        "mentor_offer_id": offer.id,
+        "mentor_pairing_id": pairing.id,
+        "mentoring_message_id": message.id,
+        "mentoring_concern_id": concern.id,
+    }
 
 
 def _extra_value(name: str):
