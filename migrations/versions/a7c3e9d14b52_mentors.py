@@ -5,7 +5,7 @@ messages, and the items the crisis screening or a report raises for the moderato
 and one open request per member are partial unique indexes.
 
 Revision ID: a7c3e9d14b52
-Revises: f4b2c8e1a637
+Revises: a7d3e9c41b25
 Create Date: 2026-12-05 00:06:52.448534
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9d14b52'
-down_revision = 'f4b2c8e1a637'
+down_revision = 'a7d3e9c41b25'
 branch_labels = None
 depends_on = None
 

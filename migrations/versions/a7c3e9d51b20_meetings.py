@@ -5,7 +5,7 @@ posts, the participants its facilitator paused, and a keyed hash per member who 
 (counted, never named).
 
 Revision ID: a7c3e9d51b20
-Revises: f4b2c8e1a637
+Revises: c5e9a2d4f713
 Create Date: 2026-12-05 00:40:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9d51b20'
-down_revision = 'f4b2c8e1a637'
+down_revision = 'c5e9a2d4f713'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ A member's unsent reply or topic (one per member and form), the members one has 
 them alone), and the site-wide announcement banner.
 
 Revision ID: a7d3e9c41b25
-Revises: f4b2c8e1a637
+Revises: c5e91a7d3b62
 Create Date: 2026-12-05 00:30:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3e9c41b25'
-down_revision = 'f4b2c8e1a637'
+down_revision = 'c5e91a7d3b62'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ How far each signed-in member has read each topic they opened, for the "3 new" m
 pages: one row per member and topic, gone with either.
 
 Revision ID: c5e91a7d3b62
-Revises: f4b2c8e1a637
+Revises: a7c3e9d51b20
 Create Date: 2026-12-05 00:30:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5e91a7d3b62'
-down_revision = 'f4b2c8e1a637'
+down_revision = 'a7c3e9d51b20'
 branch_labels = None
 depends_on = None
 
