@@ -114,14 +114,23 @@ def derive(src: str, c: str) -> str:
 # How many characters of copies reading one character off a pattern may add to the trie before the pattern is
 # kept whole instead: past it the trie grows faster than it speeds up the scan.
 _MAX_COPIED = 2000
-# How many characters of a pattern kept whole its lookahead reads.
+# How many characters of the patterns kept whole their lookaheads read.
 _GUARD_DEPTH = 3
 
 
-def _guarded(src: str) -> str:
-    """``src`` behind a lookahead on the strings of _GUARD_DEPTH characters it can start with, when they are known."""
-    starts = _starts(src, _GUARD_DEPTH)
-    return f"(?={_trie(starts)}){src}" if starts and "" not in starts else src
+def _guarded(whole: list[str]) -> list[str]:
+    """Patterns kept whole, behind one lookahead on the strings of _GUARD_DEPTH characters they can start with.
+
+    One lookahead for them all costs one test at each word; a word that passes it tries each pattern behind its own.
+    """
+    starts = [_starts(src, _GUARD_DEPTH) for src in whole]
+    known = [(src, s) for src, s in zip(whole, starts, strict=True) if s and "" not in s]
+    unsure = [src for src, s in zip(whole, starts, strict=True) if not (s and "" not in s)]
+    if not known:
+        return unsure
+    every = set().union(*(s for _, s in known))
+    inner = "|".join(f"(?={_trie(s)}){src}" for src, s in known)
+    return [f"(?={_trie(every)})(?:{inner})", *unsure]
 
 
 def _starts(src: str, depth: int) -> set[str] | None:
@@ -230,12 +239,12 @@ class PhraseMatcher:
                 continue
             derived = {c: derive(src, c) for c in sorted(starts)}
             if sum(map(len, derived.values())) - len(src) > _MAX_COPIED:
-                whole.append(_guarded(src))
+                whole.append(src)
                 continue
             for c, rest in derived.items():
                 known.setdefault(c, []).append((category, rest))
         parts = [f"{re.escape(c)}(?:{self._build(sub, depth - 1)})" for c, sub in sorted(known.items())]
-        return "|".join(parts + whole)
+        return "|".join(parts + _guarded(whole))
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(category, start, end) of each phrase in ``text``, which must be folded (a space or mark before each word)."""
