@@ -65,7 +65,8 @@ bench: install-dev
 	fi
 	$(BIN)/python bench/run.py
 
-# The crisis flagger on the held-out blind rounds, per language.
+# The crisis flagger on every labelled set, per language, and each post whose level moved from
+# tests/crisis/baseline.tsv (`.venv/bin/python bench/crisis_rounds.py --write-baseline` records it).
 crisis-eval: install-dev
 	$(BIN)/python bench/crisis_rounds.py
 

@@ -11,6 +11,7 @@ from functools import cache
 from flask import Flask
 
 from forum.config import DEV_SECRET_KEY, PROJECT_ROOT, Config, gunicorn_workers
+from forum.crisis import detector as crisis_detector
 from forum.i18n import register_i18n
 
 
@@ -28,6 +29,8 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     if overrides:
         app.config.update(overrides)
     _check_secret_key(app)
+    # The crisis lexicon and model load now, once per process, not inside the first post's transaction.
+    crisis_detector.load()
     _configure_logging(app)
     _warn_if_limits_unshared(app)
     if app.config["TRUSTED_PROXIES"]:

@@ -134,14 +134,16 @@ class Clauses:
 
         return self._cached(("q", opening, id(pattern)), search)
 
-    def last_person(self, si: int, pos: int, first: frozenset[str], third: frozenset[str]) -> str:
+    def last_person(
+        self, si: int, pos: int, first: frozenset[str], third: frozenset[str], not_subject: frozenset[str]
+    ) -> str:
         """Whether the nearest person word before ``pos`` in its clause is "first", "third" or "" (none).
 
-        "me" and "mi" do not count as first person here ("he texted me from the bridge": me is the object).
+        Words in ``not_subject`` ("me", "mi") do not count as first person here ("he texted me from the bridge").
         """
         index = self._persons.get(si)
         if index is None:
-            index = self._persons[si] = self._person_words(si, first, third)
+            index = self._persons[si] = self._person_words(si, first - not_subject, third)
         ends, kinds = index
         # A word running into the phrase ends in a quote mark or comma, so it is in neither list.
         i = bisect_right(ends, pos)
@@ -152,7 +154,7 @@ class Clauses:
         ends, kinds = [], []
         for m in _TOKEN.finditer(self.text, self.start(si), self.end(si)):
             w = m.group()
-            kind = "first" if w in first and w not in ("me", "mi") else "third" if w in third else ""
+            kind = "first" if w in first else "third" if w in third else ""
             if kind:
                 ends.append(m.end())
                 kinds.append(kind)

@@ -5,12 +5,16 @@ Both sides call ``feature_set``, so the model scores exactly the features it was
 
 from __future__ import annotations
 
+import json
 from itertools import chain
+from pathlib import Path
 
 # Folded text holds only a-z 0-9 _ " , : . ! ? ; and single spaces (normalize.py): a translate and str.split
 # tokenise it about three times faster than a regex would.
 _TO_SPLIT = str.maketrans({'"': " ", ",": " ", ":": " ", ".": "\n", "!": "\n", "?": "\n", ";": "\n"})
-_NEGATORS = frozenset({"not", "never", "no", "nt", "dont", "cant", "wont", "didnt", "isnt", "wasnt", "aint", "nothing"})
+# The model's negators are data beside the lexicon (a few words, read at import).
+_WORDS_PATH = Path(__file__).with_name("lexicon") / "features.json"
+_NEGATORS = frozenset(json.loads(_WORDS_PATH.read_text(encoding="utf-8"))["negators"])
 # How many words after a negator also count as negated ("not going to" ... "NOT_going", "NOT_to").
 NEGATION_SPAN = 3
 SENTENCE_START = "<s>"

@@ -12,12 +12,14 @@ import re
 
 _FIRST = frozenset('abcdefghijklmnopqrstuvwxyz0123456789_" ')
 _QUANT = ("?", "*", "{", "+")
+_SPECIAL = re.compile(r"[\\()|]")
 
 
 def _split_group(src: str) -> tuple[list[str], str, str] | None:
     """For a source starting with "(?:", return (alternatives, quantifier, rest)."""
     depth, cut = 0, [2]
-    for i, ch in enumerate(src):
+    for m in _SPECIAL.finditer(src):  # only the characters that matter, not every one
+        i, ch = m.start(), m.group()
         if ch == "\\" or (i and src[i - 1] == "\\"):
             continue
         if ch == "(":
@@ -109,6 +111,56 @@ def derive(src: str, c: str) -> str:
     return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
 
 
+# How many characters of copies reading one character off a pattern may add to the trie before the pattern is
+# kept whole instead: past it the trie grows faster than it speeds up the scan.
+_MAX_COPIED = 2000
+# How many characters of the patterns kept whole their lookaheads read.
+_GUARD_DEPTH = 3
+
+
+def _guarded(whole: list[str]) -> list[str]:
+    """Patterns kept whole, behind one lookahead on the strings of _GUARD_DEPTH characters they can start with.
+
+    One lookahead for them all costs one test at each word; a word that passes it tries each pattern behind its own.
+    """
+    starts = [_starts(src, _GUARD_DEPTH) for src in whole]
+    known = [(src, s) for src, s in zip(whole, starts, strict=True) if s and "" not in s]
+    unsure = [src for src, s in zip(whole, starts, strict=True) if not (s and "" not in s)]
+    if not known:
+        return unsure
+    every = set().union(*(s for _, s in known))
+    inner = "|".join(f"(?={_trie(s)}){src}" for src, s in known)
+    return [f"(?={_trie(every)})(?:{inner})", *unsure]
+
+
+def _starts(src: str, depth: int) -> set[str] | None:
+    """The strings of up to ``depth`` characters that every match of ``src`` starts with one of; None when unsure."""
+    if depth == 0 or not src:
+        return {""}
+    chars = first_chars(src)
+    if chars is None:
+        return None
+    out: set[str] = set()
+    for c in chars:
+        longer = _starts(derive(src, c), depth - 1)
+        out |= {c} if longer is None else {c + s for s in longer}
+    return out
+
+
+def _trie(words: set[str]) -> str:
+    """An alternation matching exactly ``words`` (none empty), with shared first characters factored out."""
+    by_first: dict[str, set[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], set()).add(w[1:])
+    parts = []
+    for c, rests in sorted(by_first.items()):
+        if "" in rests:  # a shorter start already allows every longer one
+            parts.append(re.escape(c))
+        else:
+            parts.append(f"{re.escape(c)}(?:{_trie(rests)})")
+    return "|".join(parts)
+
+
 class PhraseMatcher:
     """Finds non-overlapping lexicon phrases; at one start the earlier category in the lexicon wins."""
 
@@ -116,12 +168,13 @@ class PhraseMatcher:
         self.patterns = list(patterns)  # (category, regex source), as given
         by_category: dict[str, list[str]] = {}
         for category, src in patterns:
-            if re.compile(src).groups:
-                raise ValueError(f"lexicon patterns must use (?:...) groups only: {src!r}")
             by_category.setdefault(category, []).append(src)
         # Capturing groups make every attempt save and restore marks, which costs more than the whole
         # scan; so the scanner has none, and a second regex with one group per category names the phrase.
         self._scanner = re.compile(f'[ .,!?;:"](?:{self._build(patterns, depth)})(?![a-z0-9_])')
+        if self._scanner.groups:  # the scanner holds every pattern: one of them has a capturing group
+            bad = next(src for _, src in patterns if re.compile(src).groups)
+            raise ValueError(f"lexicon patterns must use (?:...) groups only: {bad!r}")
         self._names = [f"c{i}" for i in range(len(by_category))]
         self._categories = dict(zip(self._names, by_category, strict=True))
         # The classifier would try every pattern in turn at each hit, and most fail on their first two
@@ -169,21 +222,29 @@ class PhraseMatcher:
             return pattern
 
     def _build(self, alts: list[tuple[str, str]], depth: int) -> str:
-        """A trie over the first ``depth`` characters of the patterns."""
+        """A trie over the first ``depth`` characters of the patterns.
+
+        Reading a character off a pattern that starts with a group copies the rest of the pattern once per
+        character the group can start with; for a few long patterns that made the trie nearly a million characters
+        (2 s and 100 MB to compile). Those stay whole, behind a lookahead on the few characters they can start with.
+        """
         if depth == 0:
             return "|".join(src for _, src in alts)
         known: dict[str, list[tuple[str, str]]] = {}
-        unknown: list[tuple[str, str]] = []
+        whole: list[str] = []
         for category, src in alts:
             starts = first_chars(src) if src else None
             if starts is None:
-                unknown.append((category, src))
+                whole.append(src)
                 continue
-            for c in sorted(starts):
-                known.setdefault(c, []).append((category, derive(src, c)))
+            derived = {c: derive(src, c) for c in sorted(starts)}
+            if sum(map(len, derived.values())) - len(src) > _MAX_COPIED:
+                whole.append(src)
+                continue
+            for c, rest in derived.items():
+                known.setdefault(c, []).append((category, rest))
         parts = [f"{re.escape(c)}(?:{self._build(sub, depth - 1)})" for c, sub in sorted(known.items())]
-        parts += [src for _, src in unknown]
-        return "|".join(parts)
+        return "|".join(parts + _guarded(whole))
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(category, start, end) of each phrase in ``text``, which must be folded (a space or mark before each word)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,24 +55,36 @@ class _Model:
         return Opinion(att, urg, needs, needs and urg >= self.urgent.threshold)
 
 
-def _load() -> _Model:
-    with MODEL_PATH.open(encoding="utf-8") as fh:
-        return _Model(json.load(fh))
+_lock = threading.Lock()
+_loaded: list[_Model] = []  # the model, once read: importing this module reads nothing
 
 
-MODEL = _load()
+def load() -> _Model:
+    """Read model.json once per process (the detector's ``load`` calls this when the app starts)."""
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                with MODEL_PATH.open(encoding="utf-8") as fh:
+                    _loaded.append(_Model(json.load(fh)))
+    return _loaded[0]
+
+
+def __getattr__(name: str) -> _Model:
+    if name == "MODEL":  # ``model.MODEL`` reads the model on first use
+        return load()
+    raise AttributeError(name)
 
 
 def opinion(folded_text: str) -> Opinion:
     """Both heads' reading of a post; ``folded_text`` is the normaliser's squeezed text."""
-    return MODEL.opinion(folded_text)
+    return load().opinion(folded_text)
 
 
 def score(folded_text: str) -> float:
     """Probability (0-1) that a post needs attention."""
-    return MODEL.attention.probability(feature_set(folded_text))
+    return load().attention.probability(feature_set(folded_text))
 
 
 def threshold() -> float:
     """The attention probability at or above which the model alone rates a post concern."""
-    return MODEL.attention.threshold
+    return load().attention.threshold

@@ -17,12 +17,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$|*")
 # Regexes below start with a literal or a character set where they can: the engine then skips ahead fast.
 _LEET_HINT = re.compile(r"[0-9@$|*](?:(?=[a-z])|(?<=[a-z][0-9@$|*]))")
-# A star inside a word stands for a censored letter ("s*icidal", "k*ll"): tried as each of these.
-_STAR_LETTERS = "aeiouy"
 _BANG_IN_WORD = re.compile(r"!(?=[a-z])(?<=[a-z]!)")
-_UNIT = re.compile(
-    r"\d+(?:st|nd|rd|th|s|mg|mgs|ml|g|k|x|am|pm|h|hr|hrs|min|mins|m|yr|yrs|y|lb|lbs|kg|oz|mcg|ish|d|wk|wks|mo|day|days)"
-)
 _TRAILING_NUMBER = re.compile(r"[a-z]+\d{2,}")
 # A "spaced" letter stands alone: no letter or digit touching it.
 _SPACED_HINT = re.compile(r" [a-z] ?[ .\-_*~·] ?[a-z] ?[ .\-_*~·]")
@@ -73,6 +68,10 @@ class Normalizer:
         self._leet_l = str.maketrans({**spec["leet"], "1": "l"})
         self._vocab = frozenset(spec["leet_vocab"])
         self._vocab_starts = frozenset(w[:i] for w in self._vocab for i in range(len(w) + 1))
+        # A number with one of these after it ("800mg", "5pm", "day30" aside) is a number, not leetspeak.
+        self._unit = re.compile(r"\d+(?:" + "|".join(map(re.escape, spec["units"])) + ")")
+        # A star inside a word stands for a censored letter ("s*icidal", "k*ll"): tried as each of these.
+        self._star_letters = spec["star_letters"]
         self.emoji_names: dict[str, str] = {}
         for src, dst in emoji.items():
             self.emoji_names.setdefault(dst.strip(), src)
@@ -144,7 +143,7 @@ class Normalizer:
         elif plain in self._vocab:
             return plain
         # "800mg", "5pm", "day30", "covid19" are numbers, not leetspeak.
-        if _UNIT.fullmatch(tok) or _TRAILING_NUMBER.fullmatch(tok) or tok.isdigit():
+        if self._unit.fullmatch(tok) or _TRAILING_NUMBER.fullmatch(tok) or tok.isdigit():
             return tok
         return plain
 
@@ -155,7 +154,7 @@ class Normalizer:
         return self._fill_stars(word, "", "")
 
     def _fill_stars(self, word: str, cand: str, squeezed: str) -> str | None:
-        """The first reading, in _STAR_LETTERS order star by star, of ``word`` after ``cand`` (read so far).
+        """The first reading, in star-letter order star by star, of ``word`` after ``cand`` (read so far).
 
         A reading counts when it, or it squeezed, is a vocabulary word; a start that begins no vocabulary word,
         read either way, is given up at once rather than tried with every letter for every later star.
@@ -163,7 +162,7 @@ class Normalizer:
         i = len(cand)
         if i == len(word):
             return cand if cand in self._vocab or squeezed in self._vocab else None
-        for c in _STAR_LETTERS if word[i] == "*" else word[i]:
+        for c in self._star_letters if word[i] == "*" else word[i]:
             longer = cand + c
             longer_squeezed = squeezed if "a" <= c <= "z" and squeezed.endswith(c) else squeezed + c
             if longer in self._vocab_starts or longer_squeezed in self._vocab_starts:
