@@ -36,8 +36,12 @@ def sample_path() -> Path | None:
 def labelled_sets() -> dict[str, Path]:
     """Every labelled set by name, in the order the figures are printed."""
     sets = {"sample": sample_path(), "cases": CRISIS_TESTS / "cases.jsonl", "round 12": CRISIS_TESTS / "heldout.jsonl"}
-    for path in sorted(CRISIS_TESTS.glob("round*.jsonl"), key=lambda p: int("".join(filter(str.isdigit, p.stem)))):
-        sets[f"round {''.join(filter(str.isdigit, path.stem))}"] = path
+    # round13.jsonl is "round 13"; round14es.jsonl (a round written in Spanish) is "round 14es".
+    rounds = sorted(
+        CRISIS_TESTS.glob("round*.jsonl"), key=lambda p: (int("".join(filter(str.isdigit, p.stem))), p.stem)
+    )
+    for path in rounds:
+        sets[f"round {path.stem.removeprefix('round')}"] = path
     return {name: path for name, path in sets.items() if path is not None}
 
 
