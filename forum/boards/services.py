@@ -20,6 +20,7 @@ from forum.boards import counts, reading
 from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.notifications import services as notifications
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
@@ -147,6 +148,9 @@ def create_topic(
     _screen_new_post(post)
     topic.status = post.status
     counts.topic_started(topic, post)
+    notifications.watch_by_default(topic.id, author.id)
+    if post.status == PostStatus.VISIBLE:
+        notifications.post_published(post)
     db.session.commit()
     return topic
 
@@ -177,8 +181,10 @@ def create_reply(
     db.session.add(post)
     db.session.flush()
     _screen_new_post(post)
+    notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
         counts.post_shown(post)
+        notifications.post_published(post)
     db.session.commit()
     return post
 
@@ -592,6 +598,7 @@ def react(post: Post, by: User, kind: str) -> bool:
         db.session.delete(existing)
     else:
         db.session.add(Reaction(post_id=post.id, user_id=by.id, kind=kind))
+        notifications.reaction_given(post, kind)
     try:
         db.session.commit()
     except IntegrityError:
