@@ -341,4 +341,5 @@ def mark_read(member: User) -> None:
     for message in messages_for(member):
         if message.read_at is None:
             message.read_at = now
+    notifications.message_read(member.id, now=now)
     db.session.commit()

@@ -94,6 +94,7 @@ def _mark_read_by_member(message: ModeratorMessage, now: datetime | None) -> Non
     now = now or utcnow()
     if message.read_at is None:
         message.read_at = now
+    notifications.message_read(message.recipient_id, message.id, now)
     db.session.execute(
         update(MessageReply)
         .where(

@@ -143,6 +143,18 @@ def message_answered(reply: MessageReply) -> None:
     )
 
 
+def message_read(member_id: int, message_id: int | None = None, now: datetime | None = None) -> None:
+    """The member read a moderator's message (or all of them): its notifications are read too. No commit."""
+    where = [
+        Notification.user_id == member_id,
+        Notification.message_id.is_not(None),
+        Notification.read_at.is_(None),
+    ]
+    if message_id is not None:
+        where.append(Notification.message_id == message_id)
+    db.session.execute(update(Notification).where(*where).values(read_at=now or utcnow()))
+
+
 def report_reviewed(report: Report) -> None:
     """The moderators dealt with a member's report: the reporter learns it was reviewed. No commit.
 

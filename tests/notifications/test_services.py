@@ -234,3 +234,15 @@ def test_reading_marks_a_group_read_and_only_ones_own(member, other_member):
 
 def topic_first_post(topic) -> Post:
     return db.session.scalar(select(Post).where(Post.topic_id == topic.id).order_by(Post.id))
+
+
+def test_opening_a_message_reads_its_notifications(member, moderator):
+    topic = _topic(member)
+    item = moderation.enqueue(topic_first_post(topic), ItemKind.REPORT)
+    db.session.commit()
+    first = actions.message_author(item, moderator, subject="Checking in", body="How are you?")
+    actions.message_author(item, moderator, subject="Second", body="Still here.")
+    conversations.open_message(first, member)
+    assert services.unread_count(member) == 1
+    actions.mark_read(member)
+    assert services.unread_count(member) == 0
