@@ -21,6 +21,7 @@ from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRev
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 from forum.notifications import services as notifications
+from forum.notifications.models import TopicWatch
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
@@ -468,9 +469,12 @@ def _board_topics_statements(scope: str):
 
 def get_topic(topic_id: int, viewer: User | None) -> Topic:
     """The topic if this viewer may see it; raises NotFound."""
-    topic = db.session.scalar(_topic_by_id(), {"topic_id": topic_id})
-    if topic is None:
+    reader = viewer.id if viewer is not None and viewer.is_authenticated else 0
+    row = db.session.execute(_topic_by_id(), {"topic_id": topic_id, "reader_id": reader}).first()
+    if row is None:
         raise NotFound()
+    # The reader's Watch / Mute choice comes with the topic: the topic page's buttons cost no query.
+    topic, topic.watch_level = row
     visible = (
         topic.status in PUBLIC_STATUSES or permissions.can_review_queue(viewer) or permissions.is_author(viewer, topic)
     )
@@ -481,7 +485,12 @@ def get_topic(topic_id: int, viewer: User | None) -> Topic:
 
 @cache
 def _topic_by_id():
-    return select(Topic).options(joinedload(Topic.board)).where(Topic.id == bindparam("topic_id"))
+    watch = (
+        select(TopicWatch.level)
+        .where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == bindparam("reader_id"))
+        .scalar_subquery()
+    )
+    return select(Topic, watch).options(joinedload(Topic.board)).where(Topic.id == bindparam("topic_id"))
 
 
 # A topic page shows its posts as plain rows too: loading 20 posts and their authors as ORM

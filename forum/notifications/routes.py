@@ -40,6 +40,9 @@ def notification_helpers():
         return header_count(current_user) if current_user.is_authenticated else 0
 
     def watch_state(topic) -> str | None:
+        # boards.services.get_topic loads the reader's choice with the topic; anything else asks.
+        if hasattr(topic, "watch_level"):
+            return topic.watch_level
         return services.watch_level(topic.id, current_user)
 
     return {"unread_notifications": unread_notifications, "watch_state": watch_state}

@@ -130,3 +130,15 @@ def test_header_count_costs_no_query_of_its_own(client, login, member, other_mem
     # The count rides on the statement that loads the member: no statement reads notifications alone.
     reading = [s for s in after if "notification" in s]
     assert len(reading) == 1 and re.search(r'FROM "?user"?', reading[0])
+
+
+def test_watch_buttons_cost_the_topic_page_no_query(client, login, member, topic, count_queries):
+    login(member)
+    url = f"/boards/{topic.board.slug}/topics/{topic.id}"
+    db.session.expunge_all()
+    with count_queries() as counter:
+        page = client.get(url).text
+    assert "You're watching this topic" in page
+    # The choice is read by the statement that loads the topic, not by one of its own.
+    watch = [s for s in counter.statements if "topic_watch" in s]
+    assert len(watch) == 1 and re.search(r"FROM topic\b", watch[0].split("topic_watch", 1)[1])
