@@ -151,7 +151,7 @@ def create_topic(
     counts.topic_started(topic, post)
     notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
-        notifications.post_published(post)
+        notifications.post_published(post, new=True)
     db.session.commit()
     return topic
 
@@ -185,7 +185,7 @@ def create_reply(
     notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
         counts.post_shown(post)
-        notifications.post_published(post)
+        notifications.post_published(post, new=True)
     db.session.commit()
     return post
 

@@ -36,6 +36,9 @@ REACTION_QUIET = timedelta(days=1)
 EARLIER_LIMIT = 30
 NEW_LIMIT = 200
 
+# A quote is looked for among the newest posts under its label only: a long thread is not read whole.
+QUOTE_CANDIDATES = 200
+
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_-]{3,30})\b")
 # A quote as the reply box writes it (forum/text.py quote_markdown): "<label> wrote:", a blank line, "> ...".
 QUOTE_RE = re.compile(r"^(?P<label>[^\n]{1,60}) wrote:\n\n(?P<quoted>(?:>[^\n]*(?:\n|$))+)", re.M)
@@ -58,15 +61,17 @@ def watch_by_default(topic_id: int, user_id: int) -> None:
     db.session.execute(insert(TopicWatch).values(**values).on_conflict_do_nothing())
 
 
-def post_published(post: Post) -> int:
+def post_published(post: Post, *, new: bool = False) -> int:
     """A post became visible: tell its topic's watchers, the members it quotes and mentions. No commit.
 
-    Safe to call again when a post is shown again: nobody is told twice about one post.
-    Returns how many notifications were added.
+    Safe to call again when a post is shown again: nobody is told twice about one post (`new` says
+    it was just written, so nobody can have been told yet). Returns how many notifications were added.
     """
     topic = post.topic
     muted, watchers = _watch_levels(topic.id)
-    told = set(db.session.scalars(select(Notification.user_id).where(Notification.post_id == post.id)))
+    told = set()
+    if not new:
+        told = set(db.session.scalars(select(Notification.user_id).where(Notification.post_id == post.id)))
     skip = muted | told | {post.author_id}
     reasons: dict[int, NotificationKind] = {}
     for user_id in watchers:
@@ -204,11 +209,16 @@ def _quoted(post: Post) -> set[int]:
     quotes = [(m["label"].strip(), _unquote(m["quoted"])) for m in QUOTE_RE.finditer(post.body or "")]
     if not quotes:
         return set()
+    labels = {label for label, _ in quotes}
+    by_label = [and_(Post.is_anonymous.is_(False), User.pseudonym.in_(labels - {ANONYMOUS_LABEL}))]
+    if ANONYMOUS_LABEL in labels:
+        by_label.append(Post.is_anonymous.is_(True))
     rows = db.session.execute(
         select(Post.author_id, Post.is_anonymous, Post.body, User.pseudonym)
         .join(User, User.id == Post.author_id)
-        .where(Post.topic_id == post.topic_id, Post.id < post.id, Post.status == PostStatus.VISIBLE)
+        .where(Post.topic_id == post.topic_id, Post.id < post.id, Post.status == PostStatus.VISIBLE, or_(*by_label))
         .order_by(Post.id.desc())
+        .limit(QUOTE_CANDIDATES)
     ).all()
     found = set()
     for label, quoted in quotes:
