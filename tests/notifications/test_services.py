@@ -246,3 +246,12 @@ def test_opening_a_message_reads_its_notifications(member, moderator):
     assert services.unread_count(member) == 1
     actions.mark_read(member)
     assert services.unread_count(member) == 0
+
+
+def test_replying_in_a_muted_topic_keeps_it_muted(member, other_member):
+    topic = _topic(member)
+    services.set_watch(topic, other_member, "muted")
+    boards.create_reply(topic, other_member, body="Just passing by.")
+    boards.create_reply(topic, member, body="Thanks @meadow")
+    assert services.watch_level(topic.id, other_member) == "muted"
+    assert _kinds(other_member) == []
