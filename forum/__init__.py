@@ -172,7 +172,8 @@ def _user_by_id():
     from forum.accounts.models import User
     from forum.notifications.services import unread_count_of
 
-    return select(User, unread_count_of(User.id)).where(User.id == bindparam("user_id"))
+    user_id = bindparam("user_id")
+    return select(User, unread_count_of(user_id)).where(User.id == user_id)
 
 
 def _import_models() -> None:

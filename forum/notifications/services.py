@@ -32,6 +32,9 @@ FORMER_MEMBER_LABEL = "Former member"
 MAX_MENTIONS = 10
 # A post's author hears of reactions to it at most once a day, however many come.
 REACTION_QUIET = timedelta(days=1)
+# The header reads at most this many unread rows: past it the count says "99+" anyway, and a
+# member with thousands unread would otherwise pay for each on every page (7 ms at 5,000 on SQLite).
+UNREAD_SCAN = 500
 # The list shows the newest unread groups and this many earlier items.
 EARLIER_LIMIT = 30
 NEW_LIMIT = 200
@@ -269,16 +272,21 @@ def _shown_clause():
     return or_(Notification.post_id.is_(None), and_(Post.status == "visible", Topic.status == "visible"))
 
 
-def unread_count_of(user_id_column):
-    """How many unread things (topics, messages, reports) a member has: a subquery for the user load."""
-    return (
-        select(func.count(distinct(Notification.group_key)))
-        .select_from(Notification)
+def unread_count_of(user_id):
+    """How many unread things (topics, messages, reports) a member has, as a scalar subquery.
+
+    `user_id` is a value or a bound parameter (the user load passes its own). Only the first
+    UNREAD_SCAN unread rows are read, so a member who never reads costs every page the same.
+    """
+    unread = (
+        select(Notification.group_key)
         .outerjoin(Post, Post.id == Notification.post_id)
         .outerjoin(Topic, Topic.id == Post.topic_id)
-        .where(Notification.user_id == user_id_column, Notification.read_at.is_(None), _shown_clause())
-        .scalar_subquery()
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None), _shown_clause())
+        .limit(UNREAD_SCAN)
+        .subquery()
     )
+    return select(func.count(distinct(unread.c.group_key))).scalar_subquery()
 
 
 def unread_count(user: User) -> int:

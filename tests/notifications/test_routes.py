@@ -11,6 +11,7 @@ from forum.boards import services as boards
 from forum.boards.models import PostStatus, Topic
 from forum.extensions import db
 from forum.notifications import services
+from forum.notifications.models import Notification
 from tests.factories import make_board, make_user
 
 
@@ -142,3 +143,10 @@ def test_watch_buttons_cost_the_topic_page_no_query(client, login, member, topic
     # The choice is read by the statement that loads the topic, not by one of its own.
     watch = [s for s in counter.statements if "topic_watch" in s]
     assert len(watch) == 1 and re.search(r"FROM topic\b", watch[0].split("topic_watch", 1)[1])
+
+
+def test_a_long_backlog_shows_as_99_plus(client, login, member):
+    db.session.add_all(Notification(user_id=member.id, kind="report_outcome", group_key=f"r{i}") for i in range(1, 601))
+    db.session.commit()
+    login(member)
+    assert _text(_header(client.get("/").text)) == "Notifications 99+ new"
