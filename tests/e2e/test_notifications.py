@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.helpers import register, reply, start_topic, topic_path, unique
 
 pytestmark = pytest.mark.e2e
@@ -49,6 +50,8 @@ def test_member_is_told_of_a_reply_and_a_reaction_on_their_anonymous_topic(new_p
 
     header.click()
     a.wait_for_load_state()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    a.screenshot(path=str(SCREENSHOTS / "member-notifications-journey-390.png"), full_page=True)
     assert a.get_by_role("link", name=f"{answerer} replied in “{title}”").is_visible()
     assert a.get_by_role("link", name=f"Someone reacted “Me too” to your post in “{title}”").is_visible()
     # Looking at the list reads nothing; following the reply does.
