@@ -244,6 +244,8 @@ def edit_post(
         screen_post(post, edited=True)
         if post.status != before and is_first_post(post):
             counts.set_topic_status(post.topic, post.status)
+        # A name or quote added by the edit is told of, once the post is visible.
+        notifications.post_published(post, edited=True)
     db.session.commit()
     return post
 

@@ -64,12 +64,15 @@ def watch_by_default(topic_id: int, user_id: int) -> None:
     db.session.execute(insert(TopicWatch).values(**values).on_conflict_do_nothing())
 
 
-def post_published(post: Post, *, new: bool = False) -> int:
+def post_published(post: Post, *, new: bool = False, edited: bool = False) -> int:
     """A post became visible: tell its topic's watchers, the members it quotes and mentions. No commit.
 
     Safe to call again when a post is shown again: nobody is told twice about one post (`new` says
-    it was just written, so nobody can have been told yet). Returns how many notifications were added.
+    it was just written, so nobody can have been told yet). An `edited` post tells only members it
+    newly quotes or mentions, not watchers of an old reply. Returns how many notifications were added.
     """
+    if post.status != PostStatus.VISIBLE:
+        return 0
     topic = post.topic
     muted, watchers = _watch_levels(topic.id)
     told = set()
@@ -77,7 +80,7 @@ def post_published(post: Post, *, new: bool = False) -> int:
         told = set(db.session.scalars(select(Notification.user_id).where(Notification.post_id == post.id)))
     skip = muted | told | {post.author_id}
     reasons: dict[int, NotificationKind] = {}
-    for user_id in watchers:
+    for user_id in () if edited else watchers:
         reasons[user_id] = NotificationKind.REPLY
     for user_id in _mentioned(post.body):
         reasons[user_id] = _stronger(reasons.get(user_id), NotificationKind.MENTION)

@@ -255,3 +255,16 @@ def test_replying_in_a_muted_topic_keeps_it_muted(member, other_member):
     boards.create_reply(topic, member, body="Thanks @meadow")
     assert services.watch_level(topic.id, other_member) == "muted"
     assert _kinds(other_member) == []
+
+
+def test_an_edit_tells_newly_mentioned_members_only(member, other_member):
+    third, late_watcher = make_user("third"), make_user("late_watcher")
+    topic = _topic(member)
+    reply = boards.create_reply(topic, other_member, body="Hello @river")
+    services.set_watch(topic, late_watcher, "watching")
+    boards.edit_post(reply, other_member, body="Hello @river and @third")
+    boards.edit_post(reply, other_member, body="Hello @river and @third, again")
+    assert _kinds(third) == ["mention"]
+    assert _kinds(member) == ["mention"]
+    # Watching since the reply was written: an edit is not a new reply.
+    assert _kinds(late_watcher) == []
