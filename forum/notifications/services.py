@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
 from forum import permissions
-from forum.accounts.models import User, utcnow
+from forum.accounts.models import MemberMute, User, utcnow
 from forum.boards.models import REACTIONS, Board, Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
@@ -78,7 +78,7 @@ def post_published(post: Post, *, new: bool = False, edited: bool = False) -> in
     told = set()
     if not new:
         told = set(db.session.scalars(select(Notification.user_id).where(Notification.post_id == post.id)))
-    skip = muted | told | {post.author_id}
+    skip = muted | told | {post.author_id} | _muters_of(post)
     reasons: dict[int, NotificationKind] = {}
     for user_id in () if edited else watchers:
         reasons[user_id] = NotificationKind.REPLY
@@ -99,14 +99,17 @@ def post_published(post: Post, *, new: bool = False, edited: bool = False) -> in
     return added
 
 
-def reaction_given(post: Post, kind: str, now: datetime | None = None) -> bool:
-    """Tell a post's author of a reaction, at most once a day per post, never who gave it. No commit."""
+def reaction_given(post: Post, kind: str, by: User | None = None, now: datetime | None = None) -> bool:
+    """Tell a post's author of a reaction, at most once a day per post, never who gave it. No commit.
+
+    Nothing when the author muted the topic or the member reacting (`by`).
+    """
     now = now or utcnow()
     author_id = post.author_id
     if author_id is None or post.status != PostStatus.VISIBLE:
         return False
     muted, _ = _watch_levels(post.topic_id)
-    if author_id in muted:
+    if author_id in muted or (by is not None and _has_muted(author_id, by.id)):
         return False
     recent = db.session.scalar(
         select(Notification.id).where(
@@ -187,6 +190,24 @@ def _watch_levels(topic_id: int) -> tuple[set[int], set[int]]:
     for user_id, level in rows:
         (muted if level == WatchLevel.MUTED else watching).add(user_id)
     return muted, watching
+
+
+def _muters_of(post: Post) -> set[int]:
+    """Members who muted the post's author: not told of their named posts.
+
+    An anonymous post tells them all the same: leaving them out would show that its author is
+    someone they muted (as its post is never folded for them either, forum/accounts/mutes.py).
+    """
+    if post.is_anonymous or post.author_id is None:
+        return set()
+    return set(db.session.scalars(select(MemberMute.user_id).where(MemberMute.muted_id == post.author_id)))
+
+
+def _has_muted(user_id: int, member_id: int) -> bool:
+    return (
+        db.session.scalar(select(MemberMute.id).where(MemberMute.user_id == user_id, MemberMute.muted_id == member_id))
+        is not None
+    )
 
 
 def _stronger(current: NotificationKind | None, new: NotificationKind) -> NotificationKind:

@@ -5,7 +5,7 @@ moderators' messages and their answers, reveal notices and reviewed reports: one
 member watches the topics they started or answered (backfilled here) and may mute any topic.
 
 Revision ID: a7c3e9d51f08
-Revises: f4b2c8e1a637
+Revises: a7c3e9d14b52
 Create Date: 2026-12-05 00:30:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9d51f08'
-down_revision = 'f4b2c8e1a637'
+down_revision = 'a7c3e9d14b52'
 branch_labels = None
 depends_on = None
 

@@ -46,7 +46,7 @@ def test_member_is_told_of_a_reply_and_a_reaction_on_their_anonymous_topic(new_p
         a.set_viewport_size(viewport)
         a.goto("/")
         assert header.is_visible() and _in_view(a, header), viewport
-        assert re.fullmatch(r"Notifications 1\s*new", header.inner_text().strip()), header.inner_text()
+        assert re.fullmatch(r"Notifications 1\s*unread", header.inner_text().strip()), header.inner_text()
 
     header.click()
     a.wait_for_load_state()

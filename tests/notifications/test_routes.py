@@ -33,11 +33,11 @@ def test_header_counts_unread_and_the_list_get_reads_nothing(client, login, memb
     boards.react(db.session.get(type(reply), reply.id - 1), other_member, "metoo")
     login(member)
     page = client.get("/").text
-    assert _text(_header(page)) == "Notifications 1 new"
+    assert _text(_header(page)) == "Notifications 1 unread"
     listing = client.get("/notifications").text
     assert "meadow replied in “Sleep and meds”" in listing and "Someone reacted “Me too”" in listing
     # Looking at the list reads nothing.
-    assert _text(_header(client.get("/notifications").text)) == "Notifications 1 new"
+    assert _text(_header(client.get("/notifications").text)) == "Notifications 1 unread"
 
 
 def test_guests_have_no_notifications_link_and_are_sent_to_sign_in(client):
@@ -61,10 +61,10 @@ def test_mark_read_and_mark_all_read_are_posts(client, login, member, other_memb
     second = boards.create_topic(make_board(), member, title="Another", body="Second topic")
     boards.create_reply(second, other_member, body="Two")
     login(member)
-    assert _text(_header(client.get("/").text)) == "Notifications 2 new"
+    assert _text(_header(client.get("/").text)) == "Notifications 2 unread"
     newest = services.notifications_for(member).new[0].newest
     assert client.post(f"/notifications/{newest.id}/read").status_code == 302
-    assert _text(_header(client.get("/").text)) == "Notifications 1 new"
+    assert _text(_header(client.get("/").text)) == "Notifications 1 unread"
     assert client.post("/notifications/read", follow_redirects=True).status_code == 200
     assert _text(_header(client.get("/").text)) == "Notifications"
     assert client.get("/notifications/read").status_code == 405
@@ -126,7 +126,7 @@ def test_header_count_costs_no_query_of_its_own(client, login, member, other_mem
     for body in ("One", "Two", "Three"):
         boards.create_reply(db.session.get(Topic, topic_id), db.session.get(User, replier_id), body=body)
     after, page = page_queries()
-    assert _text(_header(page)) == "Notifications 1 new"
+    assert _text(_header(page)) == "Notifications 1 unread"
     assert len(after) == len(before)
     # The count rides on the statement that loads the member: no statement reads notifications alone.
     reading = [s for s in after if "notification" in s]
@@ -149,4 +149,4 @@ def test_a_long_backlog_shows_as_99_plus(client, login, member):
     db.session.add_all(Notification(user_id=member.id, kind="report_outcome", group_key=f"r{i}") for i in range(1, 601))
     db.session.commit()
     login(member)
-    assert _text(_header(client.get("/").text)) == "Notifications 99+ new"
+    assert _text(_header(client.get("/").text)) == "Notifications 99+ unread"

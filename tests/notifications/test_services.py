@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from forum.accounts import mutes
 from forum.accounts.models import utcnow
 from forum.boards import counts
 from forum.boards import services as boards
@@ -268,3 +269,14 @@ def test_an_edit_tells_newly_mentioned_members_only(member, other_member):
     assert _kinds(member) == ["mention"]
     # Watching since the reply was written: an edit is not a new reply.
     assert _kinds(late_watcher) == []
+
+
+def test_a_muted_member_never_notifies_except_anonymously(member, other_member):
+    topic = _topic(member)
+    mutes.mute_member(member, other_member)
+    boards.create_reply(topic, other_member, body="Named reply, @river")
+    boards.react(topic_first_post(topic), other_member, "metoo")
+    assert _kinds(member) == []
+    # An anonymous post is told all the same: silence would name its author.
+    boards.create_reply(topic, other_member, body="Anonymous reply", anonymous=True)
+    assert _kinds(member) == ["reply"]
