@@ -64,6 +64,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.mentoring.routes import bp as mentoring_bp
     from forum.moderation.member_routes import messages_bp, reports_bp
     from forum.moderation.routes import bp as moderation_bp
+    from forum.notifications.routes import bp as notifications_bp
     from forum.resources.routes import bp as resources_bp
     from forum.search.routes import bp as search_bp
 
@@ -75,6 +76,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         moderation_bp,
         reports_bp,
         messages_bp,
+        notifications_bp,
         resources_bp,
         search_bp,
         meetings_bp,
@@ -137,6 +139,7 @@ def _warn_if_limits_unshared(app: Flask) -> None:
 
 def _configure_login(app: Flask) -> None:
     from forum.extensions import db, login_manager
+    from forum.notifications.routes import remember_unread_notifications
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -149,8 +152,12 @@ def _configure_login(app: Flask) -> None:
         raw_id, _, version = user_id.partition(":")
         if not raw_id.isdigit():
             return None
-        user = db.session.scalar(_user_by_id(), {"user_id": int(raw_id)})
-        if user is None or str(user.session_version) != version or user.is_banned:
+        row = db.session.execute(_user_by_id(), {"user_id": int(raw_id)}).first()
+        if row is None:
+            return None
+        user, unread = row
+        remember_unread_notifications(user.id, unread)
+        if str(user.session_version) != version or user.is_banned:
             return None
         return user
 
@@ -158,12 +165,15 @@ def _configure_login(app: Flask) -> None:
 @cache
 def _user_by_id():
     # Every signed-in request loads its user. session.get builds and hashes a fresh statement each
-    # time (~0.1 ms, as much as running it); this one is built once per process.
+    # time (~0.1 ms, as much as running it); this one is built once per process. The header's
+    # notification count comes with it, so it costs no query of its own.
     from sqlalchemy import bindparam, select
 
     from forum.accounts.models import User
+    from forum.notifications.services import unread_count_of
 
-    return select(User).where(User.id == bindparam("user_id"))
+    user_id = bindparam("user_id")
+    return select(User, unread_count_of(user_id)).where(User.id == user_id)
 
 
 def _import_models() -> None:
@@ -175,6 +185,7 @@ def _import_models() -> None:
     from forum.meetings import models as _meetings  # noqa: F401
     from forum.mentoring import models as _mentoring  # noqa: F401
     from forum.moderation import models as _moderation  # noqa: F401
+    from forum.notifications import models as _notifications  # noqa: F401
     from forum.resources import models as _resources  # noqa: F401
     from forum.search import models as _search  # noqa: F401
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from forum.meetings.models import Meeting
     from forum.mentoring.models import MentorBadge, MentoringMessage, MentorOffer, MentorPairing, MentorRequest
     from forum.moderation.models import ModeratorMessage
+    from forum.notifications.models import Notification
 
 
 class Role(enum.StrEnum):
@@ -52,9 +53,11 @@ class Capability(enum.StrEnum):
 
     # Grant and withdraw the "Peer mentor" badge (after the organisation's own training).
     MANAGE_MENTORS = "manage_mentors"
+    # Be told of replies, quotes, mentions and reactions; watch and mute topics.
+    NOTIFICATIONS = "notifications"
 
 
-_MEMBER = {Capability.POST, Capability.MUTE_MEMBERS}
+_MEMBER = {Capability.POST, Capability.MUTE_MEMBERS, Capability.NOTIFICATIONS}
 _FACILITATOR = _MEMBER | {
     Capability.PIN_TOPICS,
     Capability.MANAGE_RESOURCES,
@@ -299,6 +302,16 @@ def can_report_mentoring_message(user: User | None, message: MentoringMessage) -
     return is_in_pairing(user, message.pairing) and message.author_id != user.id
 
 
+def can_watch_topics(user: User | None) -> bool:
+    """Signed-in members watch and mute topics and read their notifications (also while suspended)."""
+    return has_capability(user, Capability.NOTIFICATIONS)
+
+
+def can_read_notification(user: User | None, notification: Notification) -> bool:
+    """A notification is read, opened and marked read by the member it was for, and nobody else."""
+    return can_watch_topics(user) and notification.user_id == user.id
+
+
 def role_required(*capabilities: Capability):
     """Decorate a view so that it answers 403 (or sends guests to sign in) without the capabilities."""
 
@@ -341,6 +354,7 @@ TEMPLATE_CHECKS = {
         can_delete_post,
         can_reply,
         can_report_post,
+        can_watch_topics,
         is_author,
         can_manage_mentors,
         can_ask_for_mentor,

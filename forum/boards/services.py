@@ -20,6 +20,8 @@ from forum.boards import counts, reading
 from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.notifications import services as notifications
+from forum.notifications.models import TopicWatch
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
@@ -147,6 +149,9 @@ def create_topic(
     _screen_new_post(post)
     topic.status = post.status
     counts.topic_started(topic, post)
+    notifications.watch_by_default(topic.id, author.id)
+    if post.status == PostStatus.VISIBLE:
+        notifications.post_published(post, new=True)
     db.session.commit()
     return topic
 
@@ -177,8 +182,10 @@ def create_reply(
     db.session.add(post)
     db.session.flush()
     _screen_new_post(post)
+    notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
         counts.post_shown(post)
+        notifications.post_published(post, new=True)
     db.session.commit()
     return post
 
@@ -237,6 +244,8 @@ def edit_post(
         screen_post(post, edited=True)
         if post.status != before and is_first_post(post):
             counts.set_topic_status(post.topic, post.status)
+        # A name or quote added by the edit is told of, once the post is visible.
+        notifications.post_published(post, edited=True)
     db.session.commit()
     return post
 
@@ -462,9 +471,12 @@ def _board_topics_statements(scope: str):
 
 def get_topic(topic_id: int, viewer: User | None) -> Topic:
     """The topic if this viewer may see it; raises NotFound."""
-    topic = db.session.scalar(_topic_by_id(), {"topic_id": topic_id})
-    if topic is None:
+    reader = viewer.id if viewer is not None and viewer.is_authenticated else 0
+    row = db.session.execute(_topic_by_id(), {"topic_id": topic_id, "reader_id": reader}).first()
+    if row is None:
         raise NotFound()
+    # The reader's Watch / Mute choice comes with the topic: the topic page's buttons cost no query.
+    topic, topic.watch_level = row
     visible = (
         topic.status in PUBLIC_STATUSES or permissions.can_review_queue(viewer) or permissions.is_author(viewer, topic)
     )
@@ -475,7 +487,12 @@ def get_topic(topic_id: int, viewer: User | None) -> Topic:
 
 @cache
 def _topic_by_id():
-    return select(Topic).options(joinedload(Topic.board)).where(Topic.id == bindparam("topic_id"))
+    watch = (
+        select(TopicWatch.level)
+        .where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == bindparam("reader_id"))
+        .scalar_subquery()
+    )
+    return select(Topic, watch).options(joinedload(Topic.board)).where(Topic.id == bindparam("topic_id"))
 
 
 # A topic page shows its posts as plain rows too: loading 20 posts and their authors as ORM
@@ -592,6 +609,7 @@ def react(post: Post, by: User, kind: str) -> bool:
         db.session.delete(existing)
     else:
         db.session.add(Reaction(post_id=post.id, user_id=by.id, kind=kind))
+        notifications.reaction_given(post, kind, by)
     try:
         db.session.commit()
     except IntegrityError:

@@ -14,6 +14,7 @@ from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
 from forum.moderation.services import log_action, require_free
+from forum.notifications import services as notifications
 from forum.permissions import (
     can_manage_members,
     can_restrict_anonymous_author,
@@ -79,6 +80,7 @@ def _message(recipient: User, by: User, *, subject: str, body: str, kind: str, p
         created_at=utcnow(),
     )
     db.session.add(message)
+    notifications.message_sent(message)
     return message
 
 
@@ -339,4 +341,5 @@ def mark_read(member: User) -> None:
     for message in messages_for(member):
         if message.read_at is None:
             message.read_at = now
+    notifications.message_read(member.id, now=now)
     db.session.commit()

@@ -20,6 +20,7 @@ from forum.moderation.actions import MAX_MESSAGE
 from forum.moderation.models import MessageReply, ModeratorMessage, QueueItem
 from forum.moderation.oncall import alert_reply_on_crisis_item
 from forum.moderation.services import log_action
+from forum.notifications import services as notifications
 from forum.permissions import can_read_message, can_review_queue, can_see_anonymous_handle
 from forum.text import plain_text
 
@@ -83,6 +84,7 @@ def answer_member(message: ModeratorMessage, by: User, *, body: str, now: dateti
     db.session.add(reply)
     message.read_at = None
     _mark_read_by_staff(message, now)
+    notifications.message_answered(reply)
     log_action(by, "message_reply", post=message.post, target=message.recipient, note=message.subject)
     db.session.commit()
     return reply
@@ -92,6 +94,7 @@ def _mark_read_by_member(message: ModeratorMessage, now: datetime | None) -> Non
     now = now or utcnow()
     if message.read_at is None:
         message.read_at = now
+    notifications.message_read(message.recipient_id, message.id, now)
     db.session.execute(
         update(MessageReply)
         .where(

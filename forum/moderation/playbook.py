@@ -14,6 +14,7 @@ from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
 from forum.moderation.services import close_item, log_action, require_free
+from forum.notifications import services as notifications
 from forum.permissions import can_review_queue
 
 # What happens to the post. No choice is preselected: the form refuses to guess.
@@ -60,6 +61,8 @@ def _set_status(post: Post, status: PostStatus) -> None:
     counts.set_post_status(post, status.value)
     if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
         counts.set_topic_status(post.topic, status.value)
+    if status == PostStatus.VISIBLE:
+        notifications.post_published(post)
 
 
 def decide_visibility(item: QueueItem, by: User, *, choice: str | None, note: str | None = None) -> None:

@@ -18,6 +18,7 @@ from forum.boards.models import Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report, UnpostedText
+from forum.notifications import services as notifications
 from forum.permissions import can_manage_resources, can_review_queue
 
 # A claim stops a second volunteer from working the same item; it lapses so a forgotten one frees itself.
@@ -279,6 +280,8 @@ def close_item(item: QueueItem, by: User, resolution: str, now: datetime | None 
     item.claimed_by_id = None
     item.claimed_at = None
     for report in db.session.scalars(select(Report).where(Report.queue_item_id == item.id)):
+        if report.reviewed_at is None:
+            notifications.report_reviewed(report)
         report.reviewed_at = now
         report.outcome = resolution
 
@@ -298,6 +301,7 @@ def resolve_item(
         counts.set_post_status(post, PostStatus.VISIBLE.value)
         if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
             counts.set_topic_status(post.topic, PostStatus.VISIBLE.value)
+        notifications.post_published(post)
     close_item(item, by, resolution, now)
     log_action(by, resolution, post=post, item=item, note=(note or "").strip() or None)
     db.session.commit()

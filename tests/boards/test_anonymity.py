@@ -1,5 +1,6 @@
 """An anonymous author's pseudonym must appear nowhere another member or a guest can look."""
 
+import re
 from datetime import date
 
 import pytest
@@ -306,3 +307,36 @@ def test_muting_the_author_never_folds_their_anonymous_posts(client, login, anon
     public_page = client.get(f"/boards/{public.board.slug}/topics/{public.id}").text
     # Their named post folds; the anonymous reply beside it does not.
     assert public_page.count("You muted this member") == 1 and "anon reply" in public_page
+
+
+def test_notifications_never_name_an_anonymous_author(client, login, moderator):
+    """An anonymous reply, quote, mention and reaction reach their readers as "Anonymous member" only."""
+    from forum.boards.services import create_reply, create_topic, react
+    from forum.text import quote_markdown
+    from tests.factories import make_user
+
+    author = make_user("Secret_Author_X")
+    reader = make_user("curious")
+    board = make_board()
+    topic = create_topic(board, reader, title="Cravings at night", body="What helps you?")
+    opening = _anonymous_opening_post(topic)
+    # Every kind of notification, each written anonymously by the same member, mentioning the moderator too.
+    create_reply(topic, author, body=f"@curious @{moderator.pseudonym} a walk helps me.", anonymous=True)
+    mine = create_reply(topic, reader, body="Thank you, I'll try.")
+    create_reply(topic, author, body=quote_markdown("curious", mine.body) + "Let us know.", anonymous=True)
+    react(opening, author, "support")
+    expected = {
+        reader: ("Anonymous member mentioned you", "Anonymous member quoted you", "reacted “Sending support”"),
+        moderator: ("Anonymous member mentioned you",),
+    }
+    for viewer, lines in expected.items():
+        login(viewer)
+        page = client.get("/notifications").text
+        assert all(line in page for line in lines), page
+        assert author.pseudonym.lower() not in page.lower()
+        assert author.anonymous_handle not in page
+        for link in re.findall(r'href="(/notifications/\d+)"', page):
+            followed = client.get(link, follow_redirects=True)
+            assert followed.status_code == 200
+            assert author.pseudonym.lower() not in followed.text.lower()
+        client.post("/logout")

@@ -217,7 +217,13 @@ class SampleSite:
         common = {"index": "/", "board": self.board, "topic": self.topic, "help": "/help", "resources": "/resources"}
         # Finds the anonymous reply: its author's pseudonym must not show, and the results page is checked too.
         common["search"] = "/search?q=tuesday"
-        signed_in = {**common, "new-topic": f"{self.board}/topics/new", "account": "/account", "messages": "/messages"}
+        signed_in = {
+            **common,
+            "new-topic": f"{self.board}/topics/new",
+            "account": "/account",
+            "messages": "/messages",
+            "notifications": "/notifications",
+        }
         if role is None:
             return {
                 **common,

@@ -103,6 +103,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "messages.show_message": AUTHOR,
     "messages.reply_to_message": AUTHOR,
     "messages.mark_message_read": AUTHOR,
+    "notifications.list_notifications": SIGNED_IN,
+    "notifications.mark_all_read": SIGNED_IN,
+    "notifications.watch_topic": SIGNED_IN,
+    # The notification in the world is the author's: only they open it or mark it read.
+    "notifications.open_notification": AUTHOR,
+    "notifications.mark_read": AUTHOR,
     "resources.list_resources": EVERYONE,
     "resources.new_resource": FACILITATORS,
     "resources.edit_resource": FACILITATORS,

@@ -22,6 +22,7 @@ from forum.mentoring.models import (
     MentorRequest,
 )
 from forum.moderation.models import ModeratorMessage, QueueItem, UnpostedText
+from forum.notifications.models import Notification
 from forum.permissions import Role
 from forum.resources.models import Resource
 from tests.factories import PASSWORD, make_board, make_meeting, make_post, make_topic, make_user
@@ -61,6 +62,11 @@ def build_world() -> World:
     db.session.add_all([item, flag, hotline, resource, message, unposted, meeting_post])
     db.session.commit()
     mentoring = _add_mentoring(users)
+    notification = Notification(
+        user_id=users["author"].id, kind="message", group_key=f"m{message.id}", message_id=message.id
+    )
+    db.session.add(notification)
+    db.session.commit()
     values = {
         "slug": board.slug,
         "board_slug": board.slug,
@@ -71,6 +77,7 @@ def build_world() -> World:
         "hotline_id": hotline.id,
         "resource_id": resource.id,
         "message_id": message.id,
+        "notification_id": notification.id,
         # Facilitator actions on topics and resources (pin, unpin, ...): pin is valid for both.
         "action": "pin",
         # The footer's language link.
