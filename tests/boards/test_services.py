@@ -8,7 +8,7 @@ from tests.factories import make_board, make_post, make_topic, make_user
 
 
 def test_seed_default_boards_is_idempotent(app):
-    assert services.seed_default_boards() == 6
+    assert services.seed_default_boards() == 7
     assert services.seed_default_boards() == 0
     names = [b.name for b in services.list_boards()]
     assert names[:3] == ["Dual diagnosis", "Stigma", "Relapse prevention"]

@@ -1,0 +1,199 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from forum.accounts.models import utcnow
+from forum.errors import InvalidAction
+from forum.permissions import Capability, role_required
+from forum.posting import kept_fields, note_refusal, screened
+from forum.ratelimits import POSTING_LIMIT, spend
+from forum.recovery import services
+from forum.recovery.chart import build_chart
+from forum.recovery.forms import CheckInForm, PreferenceForm, ResetForm, ShareForm, StartForm
+from forum.recovery.milestones import days_since, next_milestone, reached_milestones
+
+bp = Blueprint("recovery", __name__)
+
+CHART_PERIODS = (30, 90)
+MAX_ID = 2**31 - 1
+RESET_SAVED = "New start date saved. Every day counts."
+
+
+def _today():
+    # Days are counted in UTC: the forum stores no time zone for members (see README).
+    return utcnow().date()
+
+
+def _add_error(form, error: InvalidAction) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _refused(refused_form, template: str = "recovery/overview.html", **context):
+    note_refusal(refused_form)
+    if template == "recovery/overview.html":
+        return _overview(**context), 400
+    return render_template(template, **context), 400
+
+
+def _overview(**forms) -> str:
+    today = _today()
+    user = current_user
+    readings = services.recent_check_ins(user, today, max(CHART_PERIODS))
+    starts = []
+    for start in services.current_starts(user):
+        reached = reached_milestones(start.started_on, today)
+        starts.append(
+            {
+                "start": start,
+                "days": days_since(start.started_on, today),
+                "latest": reached[-1] if reached else None,
+                "next": next_milestone(start.started_on, today),
+                "edit_form": forms.get(f"edit_{start.id}") or StartForm(obj=start, prefix=f"s{start.id}"),
+                "reset_form": forms.get(f"reset_{start.id}") or ResetForm(prefix=f"r{start.id}"),
+            }
+        )
+    preference = services.get_preference(user)
+    return render_template(
+        "recovery/overview.html",
+        today=today,
+        today_check_in=services.get_check_in(user, today),
+        charts=[build_chart(readings, today, days) for days in CHART_PERIODS],
+        starts=starts,
+        shared=services.shared_milestones(user),
+        earlier=services.earlier_starts(user),
+        start_form=forms.get("start_form") or StartForm(),
+        share_form=ShareForm(),
+        preference_form=PreferenceForm(tell_moderators=bool(preference and preference.tell_moderators)),
+    )
+
+
+@bp.route("/recovery")
+@role_required(Capability.KEEP_CHECK_INS)
+def overview():
+    return _overview()
+
+
+@bp.route("/recovery/check-in", methods=["GET", "POST"])
+@screened("check-in", fields=("note",), keep=("mood", "cravings", "sleep", "medication"))
+@role_required(Capability.KEEP_CHECK_INS)
+def check_in():
+    today = _today()
+    existing = services.get_check_in(current_user, today)
+    kept = kept_fields() if request.method == "GET" else None
+    form = CheckInForm(data=kept) if kept else CheckInForm(obj=existing)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_check_in(
+                current_user,
+                today=today,
+                mood=form.mood.data,
+                cravings=form.cravings.data,
+                sleep=form.sleep.data,
+                medication=form.medication.data,
+                note=form.note.data,
+                path=request.path,
+            )
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            if saved.crisis_level:
+                session["show_support"] = {"level": saved.crisis_level}
+            flash("Check-in saved. Only you can see it.", "success")
+            return redirect(url_for("recovery.overview") + ("#support" if saved.crisis_level else "#chart-30"))
+    if request.method == "POST":
+        return _refused(form, "recovery/check_in.html", form=form, existing=existing, today=today)
+    return render_template("recovery/check_in.html", form=form, existing=existing, today=today)
+
+
+@bp.route("/recovery/starts", methods=["POST"])
+@screened("start date", fields=("label",), keep=("started_on",), back="recovery.overview")
+@role_required(Capability.KEEP_CHECK_INS)
+def add_start():
+    form = StartForm()
+    if form.validate_on_submit():
+        try:
+            services.add_start(
+                current_user, label=form.label.data, started_on=form.started_on.data, today=_today(), path=request.path
+            )
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            flash("Start date saved.", "success")
+            return redirect(url_for("recovery.overview") + "#starts")
+    return _refused(form, start_form=form)
+
+
+@bp.route("/recovery/starts/<int:start_id>", methods=["POST"])
+@screened("start date", fields=("label",), back="recovery.overview")
+@role_required(Capability.KEEP_CHECK_INS)
+def edit_start(start_id: int):
+    start = services.get_own_start(current_user, min(start_id, MAX_ID))
+    form = StartForm(prefix=f"s{start.id}")
+    if form.validate_on_submit():
+        try:
+            services.correct_start(
+                start, label=form.label.data, started_on=form.started_on.data, today=_today(), path=request.path
+            )
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            flash("Start date corrected.", "success")
+            return redirect(url_for("recovery.overview") + "#starts")
+    return _refused(form, **{f"edit_{start.id}": form})
+
+
+@bp.route("/recovery/starts/<int:start_id>/reset", methods=["POST"])
+@role_required(Capability.KEEP_CHECK_INS)
+def reset_start(start_id: int):
+    start = services.get_own_start(current_user, min(start_id, MAX_ID))
+    form = ResetForm(prefix=f"r{start.id}")
+    if form.validate_on_submit():
+        try:
+            services.reset_start(start, started_on=form.started_on.data, today=_today())
+        except InvalidAction as error:
+            _add_error(form, error)
+        else:
+            flash(RESET_SAVED, "success")
+            return redirect(url_for("recovery.overview") + "#starts")
+    return _refused(form, **{f"reset_{start.id}": form})
+
+
+@bp.route("/recovery/starts/<int:start_id>/milestones/<milestone>/share", methods=["POST"])
+@role_required(Capability.KEEP_CHECK_INS)
+def share_milestone(start_id: int, milestone: str):
+    start = services.get_own_start(current_user, min(start_id, MAX_ID))
+    form = ShareForm()
+    if not form.validate_on_submit():
+        flash("The form had expired; please press the button again.", "error")
+        return redirect(url_for("recovery.overview") + "#starts")
+    try:
+        topic = services.share_milestone(
+            start,
+            current_user,
+            key=milestone,
+            today=_today(),
+            anonymous=form.anonymous.data,
+            before_write=lambda: spend(POSTING_LIMIT, "posting"),
+        )
+    except InvalidAction as error:
+        flash(error.message, "error")
+        return redirect(url_for("recovery.overview") + "#starts")
+    flash("Shared to Milestones. Every day counts.", "success")
+    return redirect(url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id))
+
+
+@bp.route("/recovery/preferences", methods=["POST"])
+@role_required(Capability.KEEP_CHECK_INS)
+def update_preferences():
+    form = PreferenceForm()
+    if form.validate_on_submit():
+        on = form.tell_moderators.data
+        services.set_tell_moderators(current_user, on)
+        flash(
+            "A moderator will hear if your check-ins look hard." if on else "Your check-ins stay with you alone.",
+            "success",
+        )
+    return redirect(url_for("recovery.overview") + "#preferences")
