@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 from forum.recovery.rules import DayReading
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 596, 16, 200
+# Drawn at a phone's width, so 12-unit text is 12 px there; wider screens scale it up to the CSS cap.
+WIDTH, HEIGHT = 360, 200
+LEFT, RIGHT, TOP, BOTTOM = 28, 334, 12, 168
+LABEL_Y = 186
 MOOD_RANGE = (1, 5)
 CRAVINGS_RANGE = (0, 10)
 
@@ -38,6 +40,11 @@ class Chart:
     x_labels: list[tuple[float, date]]
     rows: list[Row]
     checked_in: int
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = RIGHT
+    label_y: int = LABEL_Y
 
     @property
     def cravings_ticks(self) -> list[tuple[int, float]]:
