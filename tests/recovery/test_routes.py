@@ -32,7 +32,7 @@ def test_a_check_in_is_saved_and_shown_on_the_chart(client, login, member):
     assert "Check-in saved. Only you can see it." in page
     assert "mood 2 of 5, cravings 6 of 10" in page and "long day, went to a meeting" in page
     # Both charts, as inline SVG with a title, a description and the numbers in a table; no script.
-    assert page.count('<svg viewBox="0 0 640 240" role="img"') == 2 and "<script" not in page
+    assert page.count('<svg viewBox="0 0 360 200" role="img"') == 2 and "<script" not in page
     assert '<title id="chart-30-title">Mood and cravings, last 30 days</title>' in page
     assert '<desc id="chart-90-desc">' in page and "1 check-ins" in page
     assert re.search(r"<td>2</td><td>6</td>", page) and "No check-in" in page
