@@ -5,6 +5,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from forum.recovery.models import MEDICATION_LABELS
 from forum.recovery.rules import HARD_DAYS, HARD_WINDOW, HIGH_CRAVINGS, LOW_MOOD
 from forum.recovery.services import MAX_LABEL, MAX_NOTE
+from forum.validation import past_date_in_range
 
 MOOD_LABELS = {1: "1 · very low", 2: "2 · low", 3: "3 · okay", 4: "4 · good", 5: "5 · very good"}
 SLEEP_LABELS = {1: "1 · very poor", 2: "2 · poor", 3: "3 · okay", 4: "4 · good", 5: "5 · very good"}
@@ -44,11 +45,15 @@ class StartForm(FlaskForm):
         validators=[InputRequired("Name what you count."), Length(max=MAX_LABEL)],
         description="For example “clean and sober”, “alcohol” or “cannabis”.",
     )
-    started_on = DateField("Start date", validators=[InputRequired("Choose the date you count from.")])
+    started_on = DateField(
+        "Start date", validators=[InputRequired("Choose the date you count from."), past_date_in_range]
+    )
 
 
 class ResetForm(FlaskForm):
-    started_on = DateField("New start date", validators=[InputRequired("Choose the date you count from.")])
+    started_on = DateField(
+        "New start date", validators=[InputRequired("Choose the date you count from."), past_date_in_range]
+    )
 
 
 class ShareForm(FlaskForm):

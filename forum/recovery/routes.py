@@ -1,5 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from forum.accounts.models import utcnow
 from forum.errors import InvalidAction
@@ -21,6 +22,12 @@ RESET_SAVED = "New start date saved. Every day counts."
 def _today():
     # Days are counted in UTC: the forum stores no time zone for members (see README).
     return utcnow().date()
+
+
+def _kept_form(form_class):
+    """The form as sent before sign-in or a refusal, read like a submission so choices and dates come back."""
+    kept = kept_fields()
+    return form_class(formdata=MultiDict(kept)) if kept else None
 
 
 def _add_error(form, error: InvalidAction) -> None:
@@ -51,8 +58,8 @@ def _overview(**forms) -> str:
                 "days": days_since(start.started_on, today),
                 "latest": reached[-1] if reached else None,
                 "next": next_milestone(start.started_on, today),
-                "edit_form": forms.get(f"edit_{start.id}") or StartForm(obj=start, prefix=f"s{start.id}"),
-                "reset_form": forms.get(f"reset_{start.id}") or ResetForm(prefix=f"r{start.id}"),
+                "edit_form": forms.get(f"edit_{start.id}") or StartForm(formdata=None, obj=start),
+                "reset_form": forms.get(f"reset_{start.id}") or ResetForm(formdata=None),
             }
         )
     preference = services.get_preference(user)
@@ -64,7 +71,7 @@ def _overview(**forms) -> str:
         starts=starts,
         shared=services.shared_milestones(user),
         earlier=services.earlier_starts(user),
-        start_form=forms.get("start_form") or StartForm(),
+        start_form=forms.get("start_form") or _kept_form(StartForm) or StartForm(formdata=None),
         share_form=ShareForm(),
         preference_form=PreferenceForm(tell_moderators=bool(preference and preference.tell_moderators)),
     )
@@ -82,8 +89,8 @@ def overview():
 def check_in():
     today = _today()
     existing = services.get_check_in(current_user, today)
-    kept = kept_fields() if request.method == "GET" else None
-    form = CheckInForm(data=kept) if kept else CheckInForm(obj=existing)
+    kept = _kept_form(CheckInForm) if request.method == "GET" else None
+    form = kept or CheckInForm(obj=existing)
     if form.validate_on_submit():
         try:
             saved = services.save_check_in(
@@ -131,7 +138,7 @@ def add_start():
 @role_required(Capability.KEEP_CHECK_INS)
 def edit_start(start_id: int):
     start = services.get_own_start(current_user, min(start_id, MAX_ID))
-    form = StartForm(prefix=f"s{start.id}")
+    form = StartForm()
     if form.validate_on_submit():
         try:
             services.correct_start(
@@ -149,7 +156,7 @@ def edit_start(start_id: int):
 @role_required(Capability.KEEP_CHECK_INS)
 def reset_start(start_id: int):
     start = services.get_own_start(current_user, min(start_id, MAX_ID))
-    form = ResetForm(prefix=f"r{start.id}")
+    form = ResetForm()
     if form.validate_on_submit():
         try:
             services.reset_start(start, started_on=form.started_on.data, today=_today())

@@ -26,14 +26,13 @@ from forum.extensions import db
 from forum.recovery.milestones import find_milestone
 from forum.recovery.models import CheckIn, Medication, MilestoneShare, RecoveryPreference, RecoveryStart
 from forum.recovery.rules import HARD_DAYS, HARD_WINDOW, HIGH_CRAVINGS, LOW_MOOD, RECENT_DAYS, looks_hard
+from forum.validation import EARLIEST_PAST_DATE
 
 MAX_NOTE = 200
 MAX_LABEL = 60
 MOOD_CHOICES = range(1, 6)
 CRAVINGS_CHOICES = range(0, 11)
 SLEEP_CHOICES = range(1, 6)
-# No recovery count starts before this; an earlier year is a typo.
-EARLIEST_START = date(1900, 1, 1)
 MILESTONES_BOARD = "milestones"
 
 CHECK_IN_KIND = "check-in"
@@ -217,7 +216,7 @@ def _check_start(label: str, started_on: date | None, today: date) -> str:
         raise InvalidAction("Name what you count, for example “clean and sober” or “alcohol”.", field="label")
     if len(label) > MAX_LABEL:
         raise InvalidAction(f"Up to {MAX_LABEL} characters.", field="label")
-    if started_on is None or started_on < EARLIEST_START:
+    if started_on is None or started_on < EARLIEST_PAST_DATE:
         raise InvalidAction("Choose the date you count from.", field="started_on")
     if started_on > today:
         raise InvalidAction("The date can't be in the future.", field="started_on")

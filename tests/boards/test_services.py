@@ -135,7 +135,7 @@ def test_post_page_finds_the_right_page(app):
 def test_board_admin_services(app):
     services.seed_default_boards()
     board = services.add_board("Sleep", "Rest and insomnia.")
-    assert board.slug == "sleep" and board.position == 7
+    assert board.slug == "sleep" and board.position == 8
     with pytest.raises(InvalidAction):
         services.add_board("Sleep")
     services.rename_board("sleep", "Sleep & rest")

@@ -98,7 +98,7 @@ def test_start_dates_count_days_and_a_reset_is_kept_calmly(client, login, member
     page = client.get("/recovery").text
     assert "<strong>42 days</strong> clean and sober" in page and "Share 30 days" in page
     start = db.session.scalar(select(RecoveryStart))
-    response = client.post(f"/recovery/starts/{start.id}/reset", data={f"r{start.id}-started_on": _today().isoformat()})
+    response = client.post(f"/recovery/starts/{start.id}/reset", data={"started_on": _today().isoformat()})
     assert response.status_code == 302
     page = client.get("/recovery").text
     assert "New start date saved. Every day counts." in page and "<strong>0 days</strong> clean and sober" in page
@@ -147,3 +147,54 @@ def test_the_opt_in_is_off_until_the_member_turns_it_on(client, login, member):
     client.post("/recovery/preferences", data={"tell_moderators": "y"})
     assert services.get_preference(member).tell_moderators
     assert "A moderator will hear if your check-ins look hard." in client.get("/recovery").text
+
+
+def test_a_check_in_sent_signed_out_comes_back_after_sign_in(client, member):
+    from flask import g
+
+    from tests.factories import PASSWORD
+
+    response = client.post("/recovery/check-in", data={**CHECK_IN, "note": CRISIS})
+    assert response.status_code == 302 and "/login" in response.location
+    [kept] = db.session.scalars(select(UnpostedText)).all()
+    assert kept.kind == "check-in" and kept.text == CRISIS
+    signed_in = client.post(response.location, data={"pseudonym": member.pseudonym, "password": PASSWORD})
+    assert signed_in.location == "/recovery/check-in"
+    g.pop("_login_user", None)
+    page = client.get("/recovery/check-in").text
+    # The line and every choice are back, checked as they were sent.
+    assert f'value="{CRISIS}"' in page and 'checked id="mood-1"' in page and 'checked id="cravings-6"' in page
+    assert db.session.scalar(select(CheckIn.id)) is None
+
+
+def test_a_start_date_sent_signed_out_comes_back_after_sign_in(client, member):
+    from flask import g
+
+    from tests.factories import PASSWORD
+
+    response = client.post("/recovery/starts", data={"label": "alcohol", "started_on": "2026-01-02"})
+    assert response.status_code == 302 and "/login" in response.location
+    client.post(response.location, data={"pseudonym": member.pseudonym, "password": PASSWORD})
+    g.pop("_login_user", None)
+    page = client.get("/recovery").text
+    add = page.split('action="/recovery/starts"', 1)[1].split("</form>", 1)[0]
+    assert 'value="alcohol"' in add and 'value="2026-01-02"' in add
+
+
+def test_a_refused_correction_gives_the_text_back_in_its_own_form(client, login, member):
+    start = services.add_start(member, label="alcohol", started_on=_today(), today=_today())
+    login(member)
+    response = client.post(f"/recovery/starts/{start.id}", data={"label": "x" * 61, "started_on": "2026-01-01"})
+    assert response.status_code == 400
+    edit = response.text.split(f'action="/recovery/starts/{start.id}"', 1)[1].split("</form>", 1)[0]
+    assert 'value="' + "x" * 61 + '"' in edit and "error-message" in edit
+    add = response.text.split('action="/recovery/starts"', 1)[1].split("</form>", 1)[0]
+    assert "x" * 61 not in add
+
+
+def test_a_start_date_from_long_before_the_forum_is_welcome(client, login, member):
+    login(member)
+    assert client.post("/recovery/starts", data={"label": "alcohol", "started_on": "1987-06-01"}).status_code == 302
+    assert "Next milestone: " in client.get("/recovery").text
+    response = client.post("/recovery/starts", data={"label": "alcohol", "started_on": "1899-12-31"})
+    assert response.status_code == 400 and "Choose a date between 1900" in response.text
