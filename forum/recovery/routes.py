@@ -3,10 +3,11 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from forum.accounts.models import utcnow
+from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
 from forum.permissions import Capability, role_required
 from forum.posting import kept_fields, note_refusal, screened
-from forum.ratelimits import POSTING_LIMIT, spend
+from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.recovery import services
 from forum.recovery.chart import build_chart
 from forum.recovery.forms import CheckInForm, PreferenceForm, ResetForm, ShareForm, StartForm
@@ -28,6 +29,14 @@ def _kept_form(form_class):
     """The form as sent before sign-in or a refusal, read like a submission so choices and dates come back."""
     kept = kept_fields()
     return form_class(formdata=MultiDict(kept)) if kept else None
+
+
+def _support_after(level: str | None) -> str:
+    """Remember to show the support panel after a risky text; the fragment lands on it."""
+    if level:
+        session["show_support"] = {"level": level}
+        return "#support"
+    return ""
 
 
 def _add_error(form, error: InvalidAction) -> None:
@@ -92,6 +101,8 @@ def check_in():
     kept = _kept_form(CheckInForm) if request.method == "GET" else None
     form = kept or CheckInForm(obj=existing)
     if form.validate_on_submit():
+        # Check-ins and start dates share the editing allowance: each risky line alerts the moderators.
+        spend(EDITING_LIMIT, "recovery")
         try:
             saved = services.save_check_in(
                 current_user,
@@ -106,10 +117,8 @@ def check_in():
         except InvalidAction as error:
             _add_error(form, error)
         else:
-            if saved.crisis_level:
-                session["show_support"] = {"level": saved.crisis_level}
             flash("Check-in saved. Only you can see it.", "success")
-            return redirect(url_for("recovery.overview") + ("#support" if saved.crisis_level else "#chart-30"))
+            return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#chart-30"))
     if request.method == "POST":
         return _refused(form, "recovery/check_in.html", form=form, existing=existing, today=today)
     return render_template("recovery/check_in.html", form=form, existing=existing, today=today)
@@ -121,15 +130,16 @@ def check_in():
 def add_start():
     form = StartForm()
     if form.validate_on_submit():
+        spend(EDITING_LIMIT, "recovery")
         try:
-            services.add_start(
+            saved = services.add_start(
                 current_user, label=form.label.data, started_on=form.started_on.data, today=_today(), path=request.path
             )
         except InvalidAction as error:
             _add_error(form, error)
         else:
             flash("Start date saved.", "success")
-            return redirect(url_for("recovery.overview") + "#starts")
+            return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#starts"))
     return _refused(form, start_form=form)
 
 
@@ -140,15 +150,16 @@ def edit_start(start_id: int):
     start = services.get_own_start(current_user, min(start_id, MAX_ID))
     form = StartForm()
     if form.validate_on_submit():
+        spend(EDITING_LIMIT, "recovery")
         try:
-            services.correct_start(
+            saved = services.correct_start(
                 start, label=form.label.data, started_on=form.started_on.data, today=_today(), path=request.path
             )
         except InvalidAction as error:
             _add_error(form, error)
         else:
             flash("Start date corrected.", "success")
-            return redirect(url_for("recovery.overview") + "#starts")
+            return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#starts"))
     return _refused(form, **{f"edit_{start.id}": form})
 
 
@@ -177,7 +188,7 @@ def share_milestone(start_id: int, milestone: str):
         flash("The form had expired; please press the button again.", "error")
         return redirect(url_for("recovery.overview") + "#starts")
     try:
-        topic = services.share_milestone(
+        post = services.share_milestone(
             start,
             current_user,
             key=milestone,
@@ -188,15 +199,21 @@ def share_milestone(start_id: int, milestone: str):
     except InvalidAction as error:
         flash(error.message, "error")
         return redirect(url_for("recovery.overview") + "#starts")
-    flash("Shared to Milestones. Every day counts.", "success")
-    return redirect(url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id))
+    flag = latest_flag(post)
+    if flag is not None:
+        session["show_support"] = {"level": flag.level, "held": post.is_held}
+    else:
+        flash("Shared to Milestones. Every day counts.", "success")
+    return redirect(url_for("boards.show_topic", slug=post.topic.board.slug, topic_id=post.topic_id))
 
 
 @bp.route("/recovery/preferences", methods=["POST"])
 @role_required(Capability.KEEP_CHECK_INS)
 def update_preferences():
     form = PreferenceForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash("The form had expired; nothing changed. Please save again.", "error")
+    else:
         on = form.tell_moderators.data
         services.set_tell_moderators(current_user, on)
         flash(

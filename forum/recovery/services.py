@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import services as boards
-from forum.boards.models import Topic
+from forum.boards.models import Post
 from forum.crisis.detector import Assessment, Level
 from forum.crisis.services import assess_text, keep_unposted_text
 from forum.errors import InvalidAction, NotAllowed, NotFound
@@ -45,6 +45,14 @@ PATTERN_TEXT = (
     f"of {LOW_MOOD} or less. A kind message may help."
 )
 PRIVATE_REFUSAL = "Not a post: written in a private daily check-in. Only this line is shown to moderators."
+
+
+@dataclass(frozen=True)
+class SavedStart:
+    """A saved start date, and the crisis level its name was screened at (None: no risk)."""
+
+    start: RecoveryStart
+    crisis_level: str | None
 
 
 @dataclass(frozen=True)
@@ -223,7 +231,7 @@ def _check_start(label: str, started_on: date | None, today: date) -> str:
     return label
 
 
-def add_start(user: User, *, label: str, started_on: date | None, today: date, path: str = "") -> RecoveryStart:
+def add_start(user: User, *, label: str, started_on: date | None, today: date, path: str = "") -> SavedStart:
     """Start counting days from a date; the label is screened like a post. Raises InvalidAction."""
     if not permissions.can_keep_check_ins(user):
         raise NotAllowed()
@@ -231,16 +239,17 @@ def add_start(user: User, *, label: str, started_on: date | None, today: date, p
     start = RecoveryStart(user_id=user.id, label=label, started_on=started_on)
     db.session.add(start)
     db.session.commit()
-    _screen(user, label, kind=START_KIND, path=path)
-    return start
+    return SavedStart(start, _screen(user, label, kind=START_KIND, path=path))
 
 
-def correct_start(start: RecoveryStart, *, label: str, started_on: date | None, today: date, path: str = "") -> None:
+def correct_start(
+    start: RecoveryStart, *, label: str, started_on: date | None, today: date, path: str = ""
+) -> SavedStart:
     """Fix a start date's name or a mistyped date in place (not a new start: nothing goes to the history)."""
     start.label = _check_start(label, started_on, today)
     start.started_on = started_on
     db.session.commit()
-    _screen(db.session.get(User, start.user_id), start.label, kind=START_KIND, path=path)
+    return SavedStart(start, _screen(db.session.get(User, start.user_id), start.label, kind=START_KIND, path=path))
 
 
 def reset_start(start: RecoveryStart, *, started_on: date | None, today: date) -> RecoveryStart:
@@ -274,9 +283,10 @@ def share_milestone(
     today: date,
     anonymous: bool,
     before_write: Callable[[], None] | None = None,
-) -> Topic:
+) -> Post:
     """Post a reached milestone to the Milestones board through the normal topic path (screened, moderated).
 
+    Returns the topic's opening post.
     Raises InvalidAction when it isn't reached, was shared already, or the author may not post.
     """
     if not permissions.can_manage_start(by, start):
@@ -312,4 +322,4 @@ def share_milestone(
         raise
     share.topic_id = topic.id
     db.session.commit()
-    return topic
+    return db.session.scalar(select(Post).where(Post.topic_id == topic.id).order_by(Post.id).limit(1))

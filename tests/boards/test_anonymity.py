@@ -353,7 +353,9 @@ def test_an_anonymously_shared_milestone_never_names_its_author(client, login, m
     seed_default_boards()
     author = make_user("Milestone_Author_Q")
     today = utcnow().date()
-    start = recovery.add_start(author, label="clean and sober", started_on=today - timedelta(days=91), today=today)
+    start = recovery.add_start(
+        author, label="clean and sober", started_on=today - timedelta(days=91), today=today
+    ).start
     login(author)
     shared = client.post(f"/recovery/starts/{start.id}/milestones/90d/share", data={"anonymous": "y"})
     assert shared.status_code == 302

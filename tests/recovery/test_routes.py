@@ -115,7 +115,7 @@ def test_a_refused_start_date_gives_the_text_back(client, login, member):
 
 
 def test_someone_elses_or_an_unknown_start_date(client, login, member, other_member):
-    start = services.add_start(other_member, label="alcohol", started_on=_today(), today=_today())
+    start = services.add_start(other_member, label="alcohol", started_on=_today(), today=_today()).start
     login(member)
     assert client.post(f"/recovery/starts/{start.id}/reset", data={}).status_code == 403
     assert client.post("/recovery/starts/99999999999/reset", data={}).status_code == 404
@@ -125,7 +125,7 @@ def test_sharing_a_milestone_anonymously_with_one_button(client, login, member):
     seed_default_boards()
     start = services.add_start(
         member, label="clean and sober", started_on=_today() - timedelta(days=61), today=_today()
-    )
+    ).start
     login(member)
     response = client.post(f"/recovery/starts/{start.id}/milestones/60d/share", data={"anonymous": "y"})
     topic = db.session.scalar(select(Topic))
@@ -182,7 +182,7 @@ def test_a_start_date_sent_signed_out_comes_back_after_sign_in(client, member):
 
 
 def test_a_refused_correction_gives_the_text_back_in_its_own_form(client, login, member):
-    start = services.add_start(member, label="alcohol", started_on=_today(), today=_today())
+    start = services.add_start(member, label="alcohol", started_on=_today(), today=_today()).start
     login(member)
     response = client.post(f"/recovery/starts/{start.id}", data={"label": "x" * 61, "started_on": "2026-01-01"})
     assert response.status_code == 400
@@ -198,3 +198,25 @@ def test_a_start_date_from_long_before_the_forum_is_welcome(client, login, membe
     assert "Next milestone: " in client.get("/recovery").text
     response = client.post("/recovery/starts", data={"label": "alcohol", "started_on": "1899-12-31"})
     assert response.status_code == 400 and "Choose a date between 1900" in response.text
+
+
+def test_a_risky_start_date_name_shows_the_support_panel(client, login, member):
+    login(member)
+    label = "ending it, i have the rope in my car"
+    response = client.post("/recovery/starts", data={"label": label, "started_on": _today().isoformat()})
+    assert response.location.endswith("/recovery#support")
+    assert "We're glad you reached out" in client.get("/recovery").text
+    [item] = db.session.scalars(select(UnpostedText)).all()
+    assert item.text == label and item.kind == services.START_KIND
+
+
+def test_sharing_a_risky_milestone_shows_the_support_panel_on_the_topic(client, login, member):
+    seed_default_boards()
+    label = "ending it, i have the rope in my car"
+    start = RecoveryStart(user_id=member.id, label=label, started_on=_today() - timedelta(days=31))
+    db.session.add(start)
+    db.session.commit()
+    login(member)
+    response = client.post(f"/recovery/starts/{start.id}/milestones/30d/share", data={})
+    page = client.get(response.location).text
+    assert "We're glad you reached out" in page and "Shared to Milestones" not in page

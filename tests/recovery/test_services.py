@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.accounts import privacy
-from forum.boards.models import Post, Topic
+from forum.boards.models import Topic
 from forum.boards.services import seed_default_boards
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
@@ -131,14 +131,14 @@ def test_turning_the_opt_in_off_stops_it(app, member):
 
 
 def test_a_reset_keeps_the_old_date_in_the_members_history(app, member):
-    start = services.add_start(member, label="clean and sober", started_on=date(2026, 1, 1), today=TODAY)
+    start = services.add_start(member, label="clean and sober", started_on=date(2026, 1, 1), today=TODAY).start
     fresh = services.reset_start(start, started_on=date(2026, 11, 20), today=TODAY)
     assert services.current_starts(member) == [fresh] and fresh.label == "clean and sober"
     assert services.earlier_starts(member) == [start] and start.started_on == date(2026, 1, 1)
 
 
 def test_a_correction_edits_in_place(app, member):
-    start = services.add_start(member, label="alcohol", started_on=date(2026, 1, 1), today=TODAY)
+    start = services.add_start(member, label="alcohol", started_on=date(2026, 1, 1), today=TODAY).start
     services.correct_start(start, label="alcohol and cannabis", started_on=date(2026, 1, 2), today=TODAY)
     assert services.current_starts(member) == [start] and services.earlier_starts(member) == []
     assert start.label == "alcohol and cannabis" and start.started_on == date(2026, 1, 2)
@@ -161,13 +161,14 @@ def test_bad_start_dates_are_refused(app, member, label, started_on, field):
 
 
 def test_a_risky_label_is_screened_like_a_post(app, member):
-    services.add_start(member, label=CRISIS[:60], started_on=date(2026, 1, 1), today=TODAY)
+    saved = services.add_start(member, label=CRISIS[:60], started_on=date(2026, 1, 1), today=TODAY)
+    assert saved.crisis_level == "urgent"
     [item] = _unposted(member)
     assert item.kind == services.START_KIND
 
 
 def test_another_members_start_date_is_not_theirs(app, member, other_member):
-    start = services.add_start(member, label="alcohol", started_on=date(2026, 1, 1), today=TODAY)
+    start = services.add_start(member, label="alcohol", started_on=date(2026, 1, 1), today=TODAY).start
     with pytest.raises(NotAllowed):
         services.get_own_start(other_member, start.id)
     with pytest.raises(NotAllowed):
@@ -180,13 +181,13 @@ def test_another_members_start_date_is_not_theirs(app, member, other_member):
 @pytest.fixture
 def started(app, member):
     seed_default_boards()
-    return services.add_start(member, label="clean and sober", started_on=TODAY - timedelta(days=95), today=TODAY)
+    return services.add_start(member, label="clean and sober", started_on=TODAY - timedelta(days=95), today=TODAY).start
 
 
 def test_sharing_a_milestone_posts_a_topic_on_the_milestones_board(member, started):
-    topic = services.share_milestone(started, member, key="90d", today=TODAY, anonymous=True)
+    post = services.share_milestone(started, member, key="90d", today=TODAY, anonymous=True)
+    topic = post.topic
     assert topic.board.slug == "milestones" and topic.is_anonymous and topic.title == "90 days: clean and sober"
-    post = db.session.scalar(select(Post).where(Post.topic_id == topic.id))
     assert post.is_anonymous and member.pseudonym not in post.body
     assert services.shared_milestones(member) == {(started.id, "90d")}
 
@@ -216,7 +217,7 @@ def test_a_refused_share_can_be_tried_again(member, started):
 
 
 def test_without_the_milestones_board_sharing_says_so(app, member):
-    start = services.add_start(member, label="alcohol", started_on=TODAY - timedelta(days=40), today=TODAY)
+    start = services.add_start(member, label="alcohol", started_on=TODAY - timedelta(days=40), today=TODAY).start
     with pytest.raises(InvalidAction, match="Milestones board"):
         services.share_milestone(start, member, key="30d", today=TODAY, anonymous=False)
 
