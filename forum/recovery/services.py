@@ -37,7 +37,7 @@ MILESTONES_BOARD = "milestones"
 
 CHECK_IN_KIND = "check-in"
 START_KIND = "start date"
-PATTERN_KIND = "check-ins look hard"
+PATTERN_KIND = "check-in summary"
 # What the moderators read in the queue: the rule, never the check-ins themselves.
 PATTERN_TEXT = (
     f"This member asked us to let a moderator know when their check-ins look hard: {HARD_DAYS} of their last "

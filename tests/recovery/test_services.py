@@ -243,3 +243,17 @@ def test_check_ins_and_start_dates_are_in_the_export_and_go_with_the_account(mem
     for model in (CheckIn, RecoveryStart, MilestoneShare, RecoveryPreference):
         assert db.session.scalar(select(func.count()).select_from(model).where(model.user_id != other_member.id)) == 0
     assert db.session.scalar(select(func.count(CheckIn.id))) == 1
+
+
+# Permissions --------------------------------------------------------------------------------------
+
+
+def test_every_role_keeps_check_ins_and_only_the_owner_reaches_a_start_date(app, member, moderator, admin):
+    from forum.permissions import ROLE_CAPABILITIES, Capability, can_keep_check_ins, can_manage_start
+
+    assert all(Capability.KEEP_CHECK_INS in granted for granted in ROLE_CAPABILITIES.values())
+    assert not can_keep_check_ins(None)
+    start = services.add_start(member, label="alcohol", started_on=TODAY, today=TODAY).start
+    assert can_manage_start(member, start)
+    # No staff role reads or changes a member's start dates.
+    assert not can_manage_start(moderator, start) and not can_manage_start(admin, start)
