@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from forum.accounts.models import utcnow
@@ -15,6 +16,7 @@ from forum.extensions import db
 from forum.moderation.models import UnpostedText
 from forum.recovery import services
 from forum.recovery.models import CheckIn, RecoveryStart
+from tests.factories import PASSWORD
 
 CRISIS = "i cant stop thinking about ending it. i have the rope in my car"
 CHECK_IN = {"mood": "2", "cravings": "6", "sleep": "3", "medication": "yes", "note": "long day, went to a meeting"}
@@ -150,10 +152,6 @@ def test_the_opt_in_is_off_until_the_member_turns_it_on(client, login, member):
 
 
 def test_a_check_in_sent_signed_out_comes_back_after_sign_in(client, member):
-    from flask import g
-
-    from tests.factories import PASSWORD
-
     response = client.post("/recovery/check-in", data={**CHECK_IN, "note": CRISIS})
     assert response.status_code == 302 and "/login" in response.location
     [kept] = db.session.scalars(select(UnpostedText)).all()
@@ -168,10 +166,6 @@ def test_a_check_in_sent_signed_out_comes_back_after_sign_in(client, member):
 
 
 def test_a_start_date_sent_signed_out_comes_back_after_sign_in(client, member):
-    from flask import g
-
-    from tests.factories import PASSWORD
-
     response = client.post("/recovery/starts", data={"label": "alcohol", "started_on": "2026-01-02"})
     assert response.status_code == 302 and "/login" in response.location
     client.post(response.location, data={"pseudonym": member.pseudonym, "password": PASSWORD})

@@ -13,6 +13,8 @@ from forum.boards.services import seed_default_boards
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import UnpostedText
+from forum.moderation.unposted import resolve_unposted
+from forum.permissions import ROLE_CAPABILITIES, Capability, can_keep_check_ins, can_manage_start
 from forum.recovery import services
 from forum.recovery.models import CheckIn, MilestoneShare, RecoveryPreference, RecoveryStart
 from tests.factories import PASSWORD
@@ -109,8 +111,6 @@ def test_with_the_opt_in_a_run_of_hard_days_raises_one_concern(app, member):
 
 
 def test_a_new_run_after_calmer_days_raises_again(app, member, moderator):
-    from forum.moderation.unposted import resolve_unposted
-
     services.set_tell_moderators(member, True)
     _hard_days(member, 3)
     resolve_unposted(_unposted(member)[0], moderator)
@@ -249,8 +249,6 @@ def test_check_ins_and_start_dates_are_in_the_export_and_go_with_the_account(mem
 
 
 def test_every_role_keeps_check_ins_and_only_the_owner_reaches_a_start_date(app, member, moderator, admin):
-    from forum.permissions import ROLE_CAPABILITIES, Capability, can_keep_check_ins, can_manage_start
-
     assert all(Capability.KEEP_CHECK_INS in granted for granted in ROLE_CAPABILITIES.values())
     assert not can_keep_check_ins(None)
     start = services.add_start(member, label="alcohol", started_on=TODAY, today=TODAY).start
