@@ -1,10 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, StringField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from forum.recovery.models import MEDICATION_LABELS
 from forum.recovery.rules import HARD_DAYS, HARD_WINDOW, HIGH_CRAVINGS, LOW_MOOD
 from forum.recovery.services import MAX_LABEL, MAX_NOTE
+from forum.recovery.zones import TIME_ZONES
 from forum.validation import past_date_in_range
 
 MOOD_LABELS = {1: "1 · very low", 2: "2 · low", 3: "3 · okay", 4: "4 · good", 5: "5 · very good"}
@@ -68,4 +69,11 @@ class PreferenceForm(FlaskForm):
             f"or more and a mood of {LOW_MOOD} or less, the moderators get one note saying so, without your "
             "check-ins. Off unless you turn it on."
         ),
+    )
+    time_zone = SelectField(
+        "Your time zone",
+        choices=[("", "As my support-lines region")]
+        + [(zone, f"{label} ({zone})") for zone, label in TIME_ZONES.items()],
+        validators=[Optional()],
+        description="A new check-in day starts at midnight here.",
     )

@@ -83,3 +83,5 @@ class RecoveryPreference(db.Model):
     tell_moderators: Mapped[bool] = mapped_column(default=False)
     # When a concern last went to the moderators; None once the check-ins no longer look hard.
     concern_open_since: Mapped[datetime | None]
+    # The zone whose midnight starts a new check-in day (forum/recovery/zones.py); None: the region's.
+    time_zone: Mapped[str | None] = mapped_column(String(40))

@@ -2,7 +2,6 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from forum.accounts.models import utcnow
 from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
 from forum.permissions import Capability, role_required
@@ -21,8 +20,11 @@ RESET_SAVED = "New start date saved. Every day counts."
 
 
 def _today():
-    # Days are counted in UTC: the forum stores no time zone for members (see README).
-    return utcnow().date()
+    return services.today_for(current_user)
+
+
+def _zone() -> str:
+    return services.time_zone_of(current_user)
 
 
 def _kept_form(form_class):
@@ -82,7 +84,12 @@ def _overview(**forms) -> str:
         earlier=services.earlier_starts(user),
         start_form=forms.get("start_form") or _kept_form(StartForm) or StartForm(formdata=None),
         share_form=ShareForm(),
-        preference_form=PreferenceForm(tell_moderators=bool(preference and preference.tell_moderators)),
+        preference_form=PreferenceForm(
+            formdata=None,
+            tell_moderators=bool(preference and preference.tell_moderators),
+            time_zone=(preference.time_zone if preference else None) or "",
+        ),
+        time_zone=services.time_zone_of(user),
     )
 
 
@@ -120,8 +127,8 @@ def check_in():
             flash("Check-in saved. Only you can see it.", "success")
             return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#chart-30"))
     if request.method == "POST":
-        return _refused(form, "recovery/check_in.html", form=form, existing=existing, today=today)
-    return render_template("recovery/check_in.html", form=form, existing=existing, today=today)
+        return _refused(form, "recovery/check_in.html", form=form, existing=existing, today=today, zone=_zone())
+    return render_template("recovery/check_in.html", form=form, existing=existing, today=today, zone=_zone())
 
 
 @bp.route("/recovery/starts", methods=["POST"])
@@ -212,12 +219,12 @@ def share_milestone(start_id: int, milestone: str):
 def update_preferences():
     form = PreferenceForm()
     if not form.validate_on_submit():
-        flash("The form had expired; nothing changed. Please save again.", "error")
-    else:
-        on = form.tell_moderators.data
-        services.set_tell_moderators(current_user, on)
-        flash(
-            "A moderator will hear if your check-ins look hard." if on else "Your check-ins stay with you alone.",
-            "success",
-        )
+        flash("Nothing changed: please choose from the list and save again.", "error")
+        return redirect(url_for("recovery.overview") + "#preferences")
+    on = form.tell_moderators.data
+    services.set_preferences(current_user, tell_moderators=on, time_zone=form.time_zone.data)
+    flash(
+        "Saved. A moderator will hear if your check-ins look hard." if on else "Saved. Your check-ins stay with you.",
+        "success",
+    )
     return redirect(url_for("recovery.overview") + "#preferences")

@@ -26,6 +26,7 @@ from forum.extensions import db
 from forum.recovery.milestones import find_milestone
 from forum.recovery.models import CheckIn, Medication, MilestoneShare, RecoveryPreference, RecoveryStart
 from forum.recovery.rules import HARD_DAYS, HARD_WINDOW, HIGH_CRAVINGS, LOW_MOOD, RECENT_DAYS, looks_hard
+from forum.recovery.zones import TIME_ZONES, local_today, member_zone
 from forum.validation import EARLIEST_PAST_DATE
 
 MAX_NOTE = 200
@@ -151,14 +152,31 @@ def get_preference(user: User) -> RecoveryPreference | None:
     return db.session.get(RecoveryPreference, user.id)
 
 
-def set_tell_moderators(user: User, on: bool) -> RecoveryPreference:
-    """Turn "Let a moderator know if my check-ins look hard" on or off."""
+def time_zone_of(user: User) -> str:
+    """The zone whose midnight starts the member's new check-in day."""
+    preference = get_preference(user)
+    return member_zone(preference.time_zone if preference else None, user.region)
+
+
+def today_for(user: User) -> date:
+    """The member's own date now: a check-in at 11 pm belongs to that evening wherever they are."""
+    return local_today(time_zone_of(user), utcnow())
+
+
+def set_preferences(user: User, *, tell_moderators: bool, time_zone: str | None) -> RecoveryPreference:
+    """Save "Let a moderator know if my check-ins look hard" and the member's time zone (None: the region's).
+
+    Raises InvalidAction for a zone outside the list.
+    """
+    if time_zone and time_zone not in TIME_ZONES:
+        raise InvalidAction("Choose a time zone from the list.", field="time_zone")
     preference = get_preference(user)
     if preference is None:
         preference = RecoveryPreference(user_id=user.id)
         db.session.add(preference)
-    preference.tell_moderators = on
-    if not on:
+    preference.tell_moderators = tell_moderators
+    preference.time_zone = time_zone or None
+    if not tell_moderators:
         preference.concern_open_since = None
     db.session.commit()
     return preference

@@ -41,6 +41,7 @@ def upgrade():
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('tell_moderators', sa.Boolean(), nullable=False),
         sa.Column('concern_open_since', sa.DateTime(), nullable=True),
+        sa.Column('time_zone', sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(
             ['user_id'], ['user.id'], name=op.f('fk_recovery_preference_user_id_user'), ondelete='CASCADE'
         ),

@@ -214,3 +214,13 @@ def test_sharing_a_risky_milestone_shows_the_support_panel_on_the_topic(client, 
     response = client.post(f"/recovery/starts/{start.id}/milestones/30d/share", data={})
     page = client.get(response.location).text
     assert "We're glad you reached out" in page and "Shared to Milestones" not in page
+
+
+def test_a_member_chooses_the_zone_their_day_starts_in(client, login, member):
+    login(member)
+    assert "starts at midnight in UTC" in client.get("/recovery").text
+    client.post("/recovery/preferences", data={"time_zone": "Pacific/Auckland"})
+    page = client.get("/recovery").text
+    assert "starts at midnight in Pacific/Auckland" in page and not services.get_preference(member).tell_moderators
+    refused = client.post("/recovery/preferences", data={"time_zone": "Europe/Nowhere"}, follow_redirects=True)
+    assert "Nothing changed" in refused.text and services.time_zone_of(member) == "Pacific/Auckland"

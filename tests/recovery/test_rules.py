@@ -1,7 +1,7 @@
 """The pure rules behind check-ins: milestones, "check-ins look hard", and the chart's geometry."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -9,6 +9,7 @@ from forum.recovery import chart as chart_module
 from forum.recovery.chart import build_chart
 from forum.recovery.milestones import add_months, days_since, find_milestone, next_milestone, reached_milestones
 from forum.recovery.rules import looks_hard
+from forum.recovery.zones import local_today, member_zone
 
 TODAY = date(2026, 12, 5)
 
@@ -123,3 +124,20 @@ def test_values_sit_at_their_scale():
 def test_check_ins_outside_the_period_are_left_out():
     chart = build_chart(_days_ago((0, 3, 3), (30, 3, 3), (-1, 3, 3)), TODAY, 30)
     assert chart.checked_in == 1 and chart.first_day == TODAY - timedelta(days=29)
+
+
+# Time zones ----------------------------------------------------------------------------------------
+
+
+def test_the_day_is_the_members_own():
+    late_evening_in_california = datetime(2026, 12, 5, 6, 30)
+    assert local_today("America/Los_Angeles", late_evening_in_california) == date(2026, 12, 4)
+    assert local_today("Pacific/Auckland", late_evening_in_california) == date(2026, 12, 5)
+    assert local_today("UTC", late_evening_in_california) == date(2026, 12, 5)
+    assert local_today("Not/A_Zone", late_evening_in_california) == date(2026, 12, 5)
+
+
+def test_a_chosen_zone_wins_then_the_region_then_utc():
+    assert member_zone("Asia/Kolkata", "US") == "Asia/Kolkata"
+    assert member_zone(None, "US") == "America/New_York" and member_zone(None, "UK") == "Europe/London"
+    assert member_zone(None, "OTHER") == "UTC" and member_zone("Mars/Olympus", None) == "UTC"

@@ -97,7 +97,7 @@ def test_without_the_opt_in_hard_days_leave_nothing(app, member):
 
 
 def test_with_the_opt_in_a_run_of_hard_days_raises_one_concern(app, member):
-    services.set_tell_moderators(member, True)
+    services.set_preferences(member, tell_moderators=True, time_zone=None)
     _hard_days(member, 2)
     assert _unposted(member) == []
     saved = _hard_days(member, 1, TODAY + timedelta(days=1))
@@ -111,7 +111,7 @@ def test_with_the_opt_in_a_run_of_hard_days_raises_one_concern(app, member):
 
 
 def test_a_new_run_after_calmer_days_raises_again(app, member, moderator):
-    services.set_tell_moderators(member, True)
+    services.set_preferences(member, tell_moderators=True, time_zone=None)
     _hard_days(member, 3)
     resolve_unposted(_unposted(member)[0], moderator)
     for ago in (1, 2, 3, 4):
@@ -122,8 +122,8 @@ def test_a_new_run_after_calmer_days_raises_again(app, member, moderator):
 
 
 def test_turning_the_opt_in_off_stops_it(app, member):
-    services.set_tell_moderators(member, True)
-    services.set_tell_moderators(member, False)
+    services.set_preferences(member, tell_moderators=True, time_zone=None)
+    services.set_preferences(member, tell_moderators=False, time_zone=None)
     assert not _hard_days(member, 4).concern_raised and _unposted(member) == []
 
 
@@ -227,7 +227,7 @@ def test_without_the_milestones_board_sharing_says_so(app, member):
 
 def test_check_ins_and_start_dates_are_in_the_export_and_go_with_the_account(member, other_member, started):
     _check_in(member, note="a good day")
-    services.set_tell_moderators(member, True)
+    services.set_preferences(member, tell_moderators=True, time_zone=None)
     services.share_milestone(started, member, key="90d", today=TODAY, anonymous=True)
     services.reset_start(started, started_on=TODAY, today=TODAY)
     _check_in(other_member, note="theirs")
@@ -238,7 +238,7 @@ def test_check_ins_and_start_dates_are_in_the_export_and_go_with_the_account(mem
         TODAY.isoformat(),
     ]
     assert data["milestones_shared"][0]["milestone"] == "90d"
-    assert data["check_in_preferences"] == [{"tell_moderators": True, "concern_open_since": None}]
+    assert data["check_in_preferences"] == [{"tell_moderators": True, "concern_open_since": None, "time_zone": None}]
     privacy.delete_account(member, password=PASSWORD, posts=privacy.REMOVE_POSTS)
     for model in (CheckIn, RecoveryStart, MilestoneShare, RecoveryPreference):
         assert db.session.scalar(select(func.count()).select_from(model).where(model.user_id != other_member.id)) == 0
@@ -255,3 +255,14 @@ def test_every_role_keeps_check_ins_and_only_the_owner_reaches_a_start_date(app,
     assert can_manage_start(member, start)
     # No staff role reads or changes a member's start dates.
     assert not can_manage_start(moderator, start) and not can_manage_start(admin, start)
+
+
+def test_the_check_in_day_follows_the_members_zone(app, member):
+    member.region = "US"
+    db.session.commit()
+    assert services.time_zone_of(member) == "America/New_York"
+    services.set_preferences(member, tell_moderators=False, time_zone="Pacific/Auckland")
+    assert services.time_zone_of(member) == "Pacific/Auckland"
+    with pytest.raises(InvalidAction):
+        services.set_preferences(member, tell_moderators=False, time_zone="Europe/Nowhere")
+    assert services.time_zone_of(member) == "Pacific/Auckland"
