@@ -10,7 +10,6 @@ from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.recovery import services
 from forum.recovery.chart import build_chart
 from forum.recovery.forms import CheckInForm, PreferenceForm, ResetForm, ShareForm, StartForm
-from forum.recovery.milestones import days_since, next_milestone, reached_milestones
 
 bp = Blueprint("recovery", __name__)
 
@@ -60,19 +59,14 @@ def _overview(**forms) -> str:
     today = _today()
     user = current_user
     readings = services.recent_check_ins(user, today, max(CHART_PERIODS))
-    starts = []
-    for start in services.current_starts(user):
-        reached = reached_milestones(start.started_on, today)
-        starts.append(
-            {
-                "start": start,
-                "days": days_since(start.started_on, today),
-                "latest": reached[-1] if reached else None,
-                "next": next_milestone(start.started_on, today),
-                "edit_form": forms.get(f"edit_{start.id}") or StartForm(formdata=None, obj=start),
-                "reset_form": forms.get(f"reset_{start.id}") or ResetForm(formdata=None),
-            }
+    starts = [
+        (
+            summary,
+            forms.get(f"edit_{summary.start.id}") or StartForm(formdata=None, obj=summary.start),
+            forms.get(f"reset_{summary.start.id}") or ResetForm(formdata=None),
         )
+        for summary in services.start_summaries(user, today)
+    ]
     preference = services.get_preference(user)
     return render_template(
         "recovery/overview.html",

@@ -23,7 +23,7 @@ from forum.crisis.detector import Assessment, Level
 from forum.crisis.services import assess_text, keep_unposted_text
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
-from forum.recovery.milestones import find_milestone
+from forum.recovery.milestones import Milestone, days_since, find_milestone, next_milestone, reached_milestones
 from forum.recovery.models import CheckIn, Medication, MilestoneShare, RecoveryPreference, RecoveryStart
 from forum.recovery.rules import HARD_DAYS, HARD_WINDOW, HIGH_CRAVINGS, LOW_MOOD, RECENT_DAYS, looks_hard
 from forum.recovery.zones import TIME_ZONES, local_today, member_zone
@@ -213,6 +213,28 @@ def current_starts(user: User) -> list[RecoveryStart]:
             .order_by(RecoveryStart.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class StartSummary:
+    """What the page shows for one start date: the days since, and the milestones either side of today."""
+
+    start: RecoveryStart
+    days: int
+    latest: Milestone | None
+    next: Milestone | None
+
+
+def start_summaries(user: User, today: date) -> list[StartSummary]:
+    """The member's current start dates with their day counts and milestones."""
+    summaries = []
+    for start in current_starts(user):
+        reached = reached_milestones(start.started_on, today)
+        latest = reached[-1] if reached else None
+        summaries.append(
+            StartSummary(start, days_since(start.started_on, today), latest, next_milestone(start.started_on, today))
+        )
+    return summaries
 
 
 def earlier_starts(user: User) -> list[RecoveryStart]:
