@@ -5,7 +5,7 @@ old row), the milestones they shared to the Milestones board, and their opt-in t
 know when check-ins look hard. Every row is the member's and goes with the account.
 
 Revision ID: e333e08e103d
-Revises: a7c3e9d14b52
+Revises: a7c3e9d51f08
 Create Date: 2026-12-05 00:06:29.989434
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e333e08e103d'
-down_revision = 'a7c3e9d14b52'
+down_revision = 'a7c3e9d51f08'
 branch_labels = None
 depends_on = None
 
