@@ -65,6 +65,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     from forum.moderation.member_routes import messages_bp, reports_bp
     from forum.moderation.routes import bp as moderation_bp
     from forum.notifications.routes import bp as notifications_bp
+    from forum.recovery.routes import bp as recovery_bp
     from forum.resources.routes import bp as resources_bp
     from forum.search.routes import bp as search_bp
 
@@ -81,6 +82,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         search_bp,
         meetings_bp,
         mentoring_bp,
+        recovery_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -186,6 +188,7 @@ def _import_models() -> None:
     from forum.mentoring import models as _mentoring  # noqa: F401
     from forum.moderation import models as _moderation  # noqa: F401
     from forum.notifications import models as _notifications  # noqa: F401
+    from forum.recovery import models as _recovery  # noqa: F401
     from forum.resources import models as _resources  # noqa: F401
     from forum.search import models as _search  # noqa: F401
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from forum.mentoring.models import MentorBadge, MentoringMessage, MentorOffer, MentorPairing, MentorRequest
     from forum.moderation.models import ModeratorMessage
     from forum.notifications.models import Notification
+    from forum.recovery.models import RecoveryStart
 
 
 class Role(enum.StrEnum):
@@ -55,9 +56,11 @@ class Capability(enum.StrEnum):
     MANAGE_MENTORS = "manage_mentors"
     # Be told of replies, quotes, mentions and reactions; watch and mute topics.
     NOTIFICATIONS = "notifications"
+    # Keep private daily check-ins and recovery start dates (every role: staff are in recovery too).
+    KEEP_CHECK_INS = "keep_check_ins"
 
 
-_MEMBER = {Capability.POST, Capability.MUTE_MEMBERS, Capability.NOTIFICATIONS}
+_MEMBER = {Capability.POST, Capability.MUTE_MEMBERS, Capability.NOTIFICATIONS, Capability.KEEP_CHECK_INS}
 _FACILITATOR = _MEMBER | {
     Capability.PIN_TOPICS,
     Capability.MANAGE_RESOURCES,
@@ -214,6 +217,16 @@ def can_see_meeting_handles(user: User | None, meeting: Meeting) -> bool:
     return can_see_anonymous_handle(user) or can_run_meeting(user, meeting)
 
 
+def can_keep_check_ins(user: User | None) -> bool:
+    """Signed-in members keep their own check-ins and start dates, even while suspended from posting."""
+    return has_capability(user, Capability.KEEP_CHECK_INS)
+
+
+def can_manage_start(user: User | None, start: RecoveryStart) -> bool:
+    """Only the member who set a start date reads, changes or shares it; no staff role does."""
+    return can_keep_check_ins(user) and start.user_id == user.id
+
+
 def is_author(user: User | None, post: Post) -> bool:
     """The user wrote this post (anonymously or not)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and post.author_id == user.id)
@@ -350,6 +363,7 @@ TEMPLATE_CHECKS = {
         can_run_meeting,
         can_mute_member,
         can_set_announcement,
+        can_keep_check_ins,
         can_edit_post,
         can_delete_post,
         can_reply,

@@ -16,9 +16,11 @@ _WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 WEB_ADDRESS_PROBLEM = "Web addresses start with https:// (or http://)."
 
 # Dates a member or moderator may type. Python's dates end at 9999-12-31, so "the day after" the
-# last one raises; nothing in the forum predates 2000 or needs a date past 2199.
+# last one raises; nothing in the forum needs a date past 2199, or before 2000 except a member's own past.
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
+# A member may have counted their recovery since long before the forum existed.
+EARLIEST_PAST_DATE = date(1900, 1, 1)
 
 # Characters that XML 1.0 forbids (C0 controls other than tab, LF and CR; lone surrogates;
 # U+FFFE and U+FFFF) and the Unicode non-characters (U+FDD0-U+FDEF and the last two code
@@ -54,3 +56,9 @@ def date_in_range(_form, field) -> None:
     """WTForms validator: a typed date must lie between EARLIEST_DATE and LATEST_DATE."""
     if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
         raise ValidationError(f"Choose a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.")
+
+
+def past_date_in_range(_form, field) -> None:
+    """WTForms validator for a date in a member's past (a recovery start date): EARLIEST_PAST_DATE to LATEST_DATE."""
+    if field.data is not None and not EARLIEST_PAST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(f"Choose a date between {EARLIEST_PAST_DATE.year} and today.")

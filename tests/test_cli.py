@@ -34,7 +34,7 @@ def test_users_set_role(app, member):
 
 def test_seed_and_board_commands(app):
     runner = app.test_cli_runner()
-    assert "Boards added: 6" in runner.invoke(args=["seed"]).output
+    assert "Boards added: 7" in runner.invoke(args=["seed"]).output
     assert "Boards added: 0; crisis lines added: 0" in runner.invoke(args=["seed"]).output
     assert runner.invoke(args=["boards", "add", "Sleep", "--description", "Rest."]).exit_code == 0
     assert runner.invoke(args=["boards", "add", "Sleep"]).exit_code != 0

@@ -51,7 +51,7 @@ def _assert_counts_agree() -> None:
 
 def test_seed_fills_default_boards_and_counts_agree_with_posts(app):
     result = seed_demo(12, 30, 400, seed=3)
-    assert (result.members, result.topics, result.posts, result.boards) == (12, 30, 400, 6)
+    assert (result.members, result.topics, result.posts, result.boards) == (12, 30, 400, 7)
     assert db.session.scalar(select(func.count(Post.id))) == 400
     assert db.session.scalar(select(func.count(User.id))) == 12
     _assert_counts_agree()
@@ -128,6 +128,6 @@ def test_cli_seeds_and_reports(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "seed", "--members", "4", "--topics", "5", "--posts", "20", "--seed", "9"])
     assert result.exit_code == 0, result.output
-    assert "Added 4 members, 5 topics and 20 posts over 6 boards" in result.output
+    assert "Added 4 members, 5 topics and 20 posts over 7 boards" in result.output
     bad = runner.invoke(args=["demo", "seed", "--topics", "5", "--posts", "2"])
     assert bad.exit_code != 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
@@ -14,6 +14,7 @@ from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.mentoring.privacy import erase_mentoring, export_mentoring
+from forum.recovery.models import CheckIn, MilestoneShare, RecoveryPreference, RecoveryStart
 
 # What happens to a deleted member's posts.
 REMOVE_POSTS = "remove"
@@ -26,7 +27,16 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _json_value(value):
-    return _iso(value) if isinstance(value, datetime) else value
+    if isinstance(value, datetime):
+        return _iso(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _own_rows(model, user: User, order) -> list[dict]:
+    """Every row of a member's private table, column by column (their check-ins, start dates...)."""
+    rows = db.session.scalars(select(model).where(model.user_id == user.id).order_by(order)).all()
+    columns = [c.key for c in model.__table__.columns if c.key != "user_id"]
+    return [{c: _json_value(getattr(row, c)) for c in columns} for row in rows]
 
 
 def _post_record(post) -> dict:
@@ -103,6 +113,10 @@ def export_member_data(user: User) -> dict:
         "drafts": export_member_drafts(user),
         "muted_members": [member.pseudonym for member in muted_members(user)],
         "mentoring": export_mentoring(user),
+        "check_ins": _own_rows(CheckIn, user, CheckIn.day),
+        "recovery_start_dates": _own_rows(RecoveryStart, user, RecoveryStart.id),
+        "milestones_shared": _own_rows(MilestoneShare, user, MilestoneShare.id),
+        "check_in_preferences": _own_rows(RecoveryPreference, user, RecoveryPreference.user_id),
     }
 
 
@@ -173,6 +187,9 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     from forum.moderation.models import UnpostedText
 
     db.session.execute(delete(UnpostedText).where(UnpostedText.author_id == user_id))
+    # Check-ins and start dates are the member's alone: gone with the account (shares before the dates they name).
+    for model in (MilestoneShare, RecoveryStart, CheckIn, RecoveryPreference):
+        db.session.execute(delete(model).where(model.user_id == user_id))
     # Reactions they gave go too (SQLite does not enforce the cascade; PostgreSQL would).
     db.session.execute(delete(Reaction).where(Reaction.user_id == user_id))
     # Their mentoring notes and messages go whichever choice: they were written to one person.

@@ -39,6 +39,7 @@ DEFAULT_BOARDS = (
         "Coping skills & wins",
         "What helps on hard days, and the wins worth celebrating, big or small.",
     ),
+    ("milestones", "Milestones", "30 days, 90 days, a year: days that count, shared from members' check-ins."),
     (
         "family-friends",
         "Family & friends",

@@ -340,3 +340,39 @@ def test_notifications_never_name_an_anonymous_author(client, login, moderator):
             assert followed.status_code == 200
             assert author.pseudonym.lower() not in followed.text.lower()
         client.post("/logout")
+
+
+def test_an_anonymously_shared_milestone_never_names_its_author(client, login, moderator):
+    from datetime import timedelta
+
+    from forum.accounts.models import utcnow
+    from forum.boards.services import seed_default_boards
+    from forum.recovery import services as recovery
+    from tests.factories import make_user
+
+    seed_default_boards()
+    author = make_user("Milestone_Author_Q")
+    today = utcnow().date()
+    start = recovery.add_start(
+        author, label="clean and sober", started_on=today - timedelta(days=91), today=today
+    ).start
+    login(author)
+    shared = client.post(f"/recovery/starts/{start.id}/milestones/90d/share", data={"anonymous": "y"})
+    assert shared.status_code == 302
+    client.post("/logout")
+    topic = db.session.scalar(db.select(Topic).where(Topic.board.has(slug="milestones")))
+    urls = ["/", "/boards/milestones", f"/boards/milestones/topics/{topic.id}", "/latest.atom"]
+    urls += ["/boards/milestones/feed.atom", f"/boards/milestones/topics/{topic.id}/feed.atom", "/search?q=sober"]
+    urls += [f"/posts/{post.id}" for post in db.session.scalars(db.select(Post).where(Post.topic_id == topic.id))]
+    _assert_hidden(client, urls, author.pseudonym)
+    login(make_user("curious_reader"))
+    _assert_hidden(client, [*urls, "/recovery", "/account/activity"], author.pseudonym)
+    profile = client.get(f"/members/{author.pseudonym}").text
+    assert "90 days" not in profile
+    # Not vacuous: the topic is there, labelled as anonymous, and search finds it.
+    assert "Anonymous member" in client.get(f"/boards/milestones/topics/{topic.id}").text
+    assert '<span class="author">Anonymous member</span>' in client.get("/search?q=sober").text
+    client.post("/logout")
+    login(moderator)
+    page = client.get(f"/boards/milestones/topics/{topic.id}").text
+    assert author.anonymous_label in page and author.pseudonym not in page

@@ -8,7 +8,7 @@ from forum.extensions import db
 from tests.factories import make_board, make_post, make_topic, make_user
 
 
-def test_index_lists_the_six_boards_with_counts(client, app):
+def test_index_lists_the_default_boards_with_counts(client, app):
     seed_default_boards()
     page = client.get("/").text
     for name in (
@@ -17,6 +17,7 @@ def test_index_lists_the_six_boards_with_counts(client, app):
         "Relapse prevention",
         "Introductions",
         "Coping skills &amp; wins",
+        "Milestones",
         "Family &amp; friends",
     ):
         assert name in page

@@ -8,7 +8,7 @@ from tests.factories import make_board, make_post, make_topic, make_user
 
 
 def test_seed_default_boards_is_idempotent(app):
-    assert services.seed_default_boards() == 6
+    assert services.seed_default_boards() == 7
     assert services.seed_default_boards() == 0
     names = [b.name for b in services.list_boards()]
     assert names[:3] == ["Dual diagnosis", "Stigma", "Relapse prevention"]
@@ -135,7 +135,7 @@ def test_post_page_finds_the_right_page(app):
 def test_board_admin_services(app):
     services.seed_default_boards()
     board = services.add_board("Sleep", "Rest and insomnia.")
-    assert board.slug == "sleep" and board.position == 7
+    assert board.slug == "sleep" and board.position == 8
     with pytest.raises(InvalidAction):
         services.add_board("Sleep")
     services.rename_board("sleep", "Sleep & rest")

@@ -109,6 +109,15 @@ EXPECTED: dict[str, frozenset[str]] = {
     # The notification in the world is the author's: only they open it or mark it read.
     "notifications.open_notification": AUTHOR,
     "notifications.mark_read": AUTHOR,
+    # Check-ins and start dates: each member reaches only their own; no staff route reads them.
+    "recovery.overview": SIGNED_IN,
+    "recovery.check_in": SIGNED_IN,
+    "recovery.add_start": SIGNED_IN,
+    "recovery.update_preferences": SIGNED_IN,
+    # The start date in the world is the author's: only they correct, reset or share it.
+    "recovery.edit_start": AUTHOR,
+    "recovery.reset_start": AUTHOR,
+    "recovery.share_milestone": AUTHOR,
     "resources.list_resources": EVERYONE,
     "resources.new_resource": FACILITATORS,
     "resources.edit_resource": FACILITATORS,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask
 from werkzeug.routing import Rule
 
-from forum.accounts.models import User
+from forum.accounts.models import User, utcnow
 from forum.crisis.models import CrisisFlag, Hotline
 from forum.extensions import db
 from forum.meetings.models import MeetingPost
@@ -24,6 +24,7 @@ from forum.mentoring.models import (
 from forum.moderation.models import ModeratorMessage, QueueItem, UnpostedText
 from forum.notifications.models import Notification
 from forum.permissions import Role
+from forum.recovery.models import RecoveryStart
 from forum.resources.models import Resource
 from tests.factories import PASSWORD, make_board, make_meeting, make_post, make_topic, make_user
 
@@ -59,7 +60,10 @@ def build_world() -> World:
     unposted = UnpostedText(kind="reply", path="/", level="urgent", text="kept text", refusal="test")
     meeting = make_meeting(board, users["facilitator"], reading="Step one.")
     meeting_post = MeetingPost(meeting=meeting, author=users["author"], body="Author's share", is_anonymous=True)
-    db.session.add_all([item, flag, hotline, resource, message, unposted, meeting_post])
+    start = RecoveryStart(
+        user_id=users["author"].id, label="clean and sober", started_on=utcnow().date() - timedelta(days=400)
+    )
+    db.session.add_all([item, flag, hotline, resource, message, unposted, meeting_post, start])
     db.session.commit()
     mentoring = _add_mentoring(users)
     notification = Notification(
@@ -86,6 +90,9 @@ def build_world() -> World:
         "user_id": users["author"].id,
         "member_id": users["author"].id,
         **mentoring,
+        # The author's recovery start date, and a milestone it has reached.
+        "start_id": start.id,
+        "milestone": "30d",
     }
     return World(users=users, values=values)
 

@@ -1,0 +1,1 @@
+"""Daily check-ins, recovery start dates and milestones: private to each member."""
