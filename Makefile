@@ -66,9 +66,10 @@ bench: install-dev
 	$(BIN)/python bench/run.py
 
 # The crisis flagger on every labelled set, per language, and each post whose level moved from
-# tests/crisis/baseline.tsv (`.venv/bin/python bench/crisis_rounds.py --write-baseline` records it).
+# tests/crisis/baseline.tsv (`.venv/bin/python bench/crisis_rounds.py --write-baseline` records it), then the
+# leave-one-writer-out figures (bench/crisis_lowo.py), which run even when levels moved.
 crisis-eval: install-dev
-	$(BIN)/python bench/crisis_rounds.py
+	$(BIN)/python bench/crisis_rounds.py; status=$$?; $(BIN)/python bench/crisis_lowo.py && exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -231,16 +231,20 @@ def lexicon_version() -> str:
     return load().version
 
 
-def assess(text: str, *, use_model: bool = True) -> Assessment:
-    """Rate one post. Pure function of the text, the shipped lexicon and, unless ``use_model`` is off, the model."""
+def assess(text: str, *, use_model: bool = True, reader: model.Model | None = None) -> Assessment:
+    """Rate one post. Pure function of the text, the shipped lexicon and, unless ``use_model`` is off, the model.
+
+    ``reader`` replaces the shipped model (bench/crisis_lowo.py scores each writer with a model trained without them).
+    """
     eng = load()
+    reader = reader or model.load()
     folded = eng.normalizer.fold(text or "")
     hits, set_aside = eng.hits(folded.text)
     decision = decide(hits, folded.text, eng) if hits else None
     if decision is None or decision.level == Level.NONE:
         # The model never overrules a phrase the rules read as safe on purpose.
         if use_model and not set_aside:
-            return _model_only(folded.text)
+            return _model_only(reader.opinion(folded.text))
         return Assessment(Level.NONE)
     shown = _display_words(folded, eng)
     matches = tuple(
@@ -251,7 +255,7 @@ def assess(text: str, *, use_model: bool = True) -> Assessment:
     reason = f"{decision.reason} ({quoted})"
     if decision.level == Level.CONCERN and use_model and decision.model_may_raise:
         # The model may raise what the rules flagged to urgent; it never lowers a level.
-        op = model.opinion(folded.text)
+        op = reader.opinion(folded.text)
         if op.is_urgent:
             return Assessment(
                 Level.URGENT,
@@ -266,8 +270,7 @@ _MODEL_CONCERN = Match("wording like posts that needed support", "model", Level.
 _MODEL_URGENT = Match("wording like posts that needed support at once", "model", Level.URGENT)
 
 
-def _model_only(folded_text: str) -> Assessment:
-    op = model.opinion(folded_text)
+def _model_only(op: model.Opinion) -> Assessment:
     if not op.needs_attention:
         return Assessment(Level.NONE)
     if op.is_urgent:

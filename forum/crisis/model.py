@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,14 +42,17 @@ class Opinion:
     is_urgent: bool  # only ever true together with needs_attention
 
 
-class _Model:
-    def __init__(self, spec: dict) -> None:
+class Model:
+    """Both heads, built from a model.json mapping (the shipped file, or a bench's model trained on a fold)."""
+
+    def __init__(self, spec: dict, featurize: Callable[[str], set[str]] = feature_set) -> None:
+        self.featurize = featurize  # bench/crisis_lowo.py measures other feature sets through the detector
         self.version = str(spec["version"])
         self.attention = _Head(spec["attention"])
         self.urgent = _Head(spec["urgent"])
 
     def opinion(self, folded_text: str) -> Opinion:
-        feats = feature_set(folded_text)
+        feats = self.featurize(folded_text)
         att = self.attention.probability(feats)
         urg = self.urgent.probability(feats)
         needs = att >= self.attention.threshold
@@ -56,20 +60,20 @@ class _Model:
 
 
 _lock = threading.Lock()
-_loaded: list[_Model] = []  # the model, once read: importing this module reads nothing
+_loaded: list[Model] = []  # the model, once read: importing this module reads nothing
 
 
-def load() -> _Model:
+def load() -> Model:
     """Read model.json once per process (the detector's ``load`` calls this when the app starts)."""
     if not _loaded:
         with _lock:
             if not _loaded:
                 with MODEL_PATH.open(encoding="utf-8") as fh:
-                    _loaded.append(_Model(json.load(fh)))
+                    _loaded.append(Model(json.load(fh)))
     return _loaded[0]
 
 
-def __getattr__(name: str) -> _Model:
+def __getattr__(name: str) -> Model:
     if name == "MODEL":  # ``model.MODEL`` reads the model on first use
         return load()
     raise AttributeError(name)
