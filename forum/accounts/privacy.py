@@ -13,6 +13,7 @@ from forum.accounts.mutes import muted_members
 from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
+from forum.meetings.services import export_meeting_posts
 from forum.mentoring.privacy import erase_mentoring, export_mentoring
 from forum.recovery.models import CheckIn, MilestoneShare, RecoveryPreference, RecoveryStart
 
@@ -117,6 +118,7 @@ def export_member_data(user: User) -> dict:
         "recovery_start_dates": _own_rows(RecoveryStart, user, RecoveryStart.id),
         "milestones_shared": _own_rows(MilestoneShare, user, MilestoneShare.id),
         "check_in_preferences": _own_rows(RecoveryPreference, user, RecoveryPreference.user_id),
+        "meeting_posts": export_meeting_posts(user),
     }
 
 

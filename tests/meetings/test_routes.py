@@ -104,7 +104,7 @@ def test_facilitator_pauses_a_participant_whose_form_then_says_so(client, login,
     db.session.commit()
     login(meeting.facilitator)
     page = client.get(f"/meetings/{meeting.id}").text
-    assert member.anonymous_label in page and member.pseudonym not in page
+    assert "Anonymous member #" in page and member.pseudonym not in page and member.anonymous_handle not in page
     assert client.post(f"/meetings/{meeting.id}/pause/{post.id}").status_code == 302
     client.post("/logout")
     login(member)
@@ -191,3 +191,32 @@ def test_another_facilitator_cannot_run_someone_elses_meeting(client, login):
     login(make_user("other_facilitator", role=meeting.facilitator.role))
     assert client.post(f"/meetings/{meeting.id}/close").status_code == 403
     assert client.get(f"/meetings/{meeting.id}/edit").status_code == 403
+
+
+def test_the_data_export_holds_the_members_meeting_posts(client, login, member, other_member):
+    meeting = make_meeting(title="Sunday circle", keep_posts=True)
+    login(member)
+    client.post(f"/meetings/{meeting.id}/post", data={"body": "my share, kept", "anonymous": "y"})
+    client.post("/logout")
+    login(other_member)
+    client.post(f"/meetings/{meeting.id}/post", data={"body": "someone else's share"})
+    client.post("/logout")
+    login(member)
+    exported = client.get("/account/export").get_json()["meeting_posts"]
+    assert [(row["meeting"], row["body"], row["anonymous"]) for row in exported] == [
+        ("Sunday circle", "my share, kept", True)
+    ]
+
+
+def test_a_second_pause_answers_like_the_first(client, login, member):
+    meeting = make_meeting()
+    named = MeetingPost(meeting=meeting, author=member, body="hello all", is_anonymous=False)
+    hidden = MeetingPost(meeting=meeting, author=member, body="quietly", is_anonymous=True)
+    db.session.add_all([named, hidden])
+    db.session.commit()
+    login(meeting.facilitator)
+    client.post(f"/meetings/{meeting.id}/pause/{named.id}")
+    client.get(f"/meetings/{meeting.id}")
+    page = client.post(f"/meetings/{meeting.id}/pause/{hidden.id}", follow_redirects=True).text
+    # Pausing by the anonymous post must not say its author was the named member paused a moment ago.
+    assert "Paused for the rest of the meeting" in page and "already paused" not in page
