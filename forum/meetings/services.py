@@ -154,7 +154,7 @@ def schedule_meeting(
     facilitator: User | None = None,
     now: datetime,
 ) -> Meeting:
-    """Schedule a meeting (facilitators and admins); raises InvalidAction."""
+    """Schedule a meeting (facilitators and admins), its title and reading screened; raises InvalidAction."""
     if not permissions.can_schedule_meetings(by):
         raise InvalidAction("Only facilitators and admins schedule meetings.")
     title, reading = _clean(title), _clean(reading)
@@ -176,7 +176,21 @@ def schedule_meeting(
     db.session.flush()
     log_action(by, "schedule_meeting", note=f"meeting #{meeting.id}: {title}")
     db.session.commit()
+    _screen_details(meeting, by, title, reading)
     return meeting
+
+
+def _screen_details(meeting: Meeting, by: User, title: str, reading: str) -> None:
+    # The title and reading are written by a person like any post: a crisis in them reaches the moderators.
+    text = f"{title}\n{reading}".strip()
+    keep_unposted_text(
+        assess_text(text),
+        text=text,
+        author=by,
+        kind="meeting description",
+        path=f"/meetings/{meeting.id}",
+        refusal=f"Not a board post: the title or reading of the meeting #{meeting.id}, shown to members.",
+    )
 
 
 def _has_posts(meeting: Meeting) -> bool:
@@ -216,6 +230,7 @@ def update_meeting(
     meeting.updated_at = now
     log_action(by, "edit_meeting", note=f"meeting #{meeting.id}: {title}")
     db.session.commit()
+    _screen_details(meeting, by, title, reading)
     return meeting
 
 

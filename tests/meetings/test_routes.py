@@ -2,14 +2,16 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum.accounts.models import utcnow
+from forum.crisis.services import seed_hotlines
 from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingPost
 from forum.moderation.models import UnpostedText
 from tests.factories import make_board, make_meeting, make_user
 
+CONCERN_TEXT = "honestly i want to die lately. no plan, i just can't shake the thought"
 URGENT_TEXT = "i've saved up my pills, tonight's the night. wanted to say goodbye to you all"
 
 
@@ -220,3 +222,21 @@ def test_a_second_pause_answers_like_the_first(client, login, member):
     page = client.post(f"/meetings/{meeting.id}/pause/{hidden.id}", follow_redirects=True).text
     # Pausing by the anonymous post must not say its author was the named member paused a moment ago.
     assert "Paused for the rest of the meeting" in page and "already paused" not in page
+
+
+def test_a_risky_meeting_reading_reaches_the_moderators_and_its_writer_sees_support(client, login, facilitator):
+    seed_hotlines()
+    board = make_board()
+    login(facilitator)
+    start = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
+    data = {"title": "Tuesday circle", "board_id": board.id, "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "length_minutes": 45, "facilitator_id": facilitator.id, "reading": CONCERN_TEXT, "keep": "keep"}  # fmt: skip
+    response = client.post("/meetings/new", data=data)
+    assert response.status_code == 302 and response.location.endswith("#support")
+    assert "glad you reached out" in client.get(response.location).text.replace("&#39;", "'")
+    [kept] = db.session.scalars(select(UnpostedText)).all()
+    assert (kept.author_id, kept.kind) == (facilitator.id, "meeting description") and CONCERN_TEXT in kept.text
+    # Refused (too short a meeting), the same text is kept for the moderators and comes back in the form.
+    response = client.post("/meetings/new", data={**data, "title": "Wednesday circle", "length_minutes": 3})
+    assert response.status_code == 400 and CONCERN_TEXT in response.text.replace("&#39;", "'")
+    assert db.session.scalar(select(func.count()).select_from(UnpostedText)) == 2
