@@ -101,6 +101,7 @@ def export_member_data(user: User) -> dict:
             "role": user.role,
             "created_at": _iso(user.created_at),
             "region": user.region,
+            "language": user.language,
             "anonymous_handle": user.anonymous_handle,
             "suspended_until": _iso(user.suspended_until),
             "restriction_reason": user.restriction_reason,

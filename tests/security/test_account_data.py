@@ -51,6 +51,12 @@ def test_export_holds_profile_and_every_post_including_anonymous(client, login, 
     assert "password_hash" not in response.text
 
 
+def test_export_holds_the_language_chosen_on_the_account(client, login, member):
+    login(member)
+    client.post("/account/language", data={"language-language": "es"})
+    assert client.get("/account/export").get_json()["profile"]["language"] == "es"
+
+
 def test_export_needs_sign_in(client):
     assert client.get("/account/export").status_code == 302
 
