@@ -193,6 +193,14 @@ def _watch_levels(topic_id: int) -> tuple[set[int], set[int]]:
     return muted, watching
 
 
+def export_watches(user: User) -> list[dict]:
+    """The topics the member chose to watch or mute, for their data export."""
+    rows = db.session.execute(
+        select(TopicWatch.topic_id, TopicWatch.level).where(TopicWatch.user_id == user.id).order_by(TopicWatch.id)
+    )
+    return [{"topic_id": topic_id, "level": level} for topic_id, level in rows]
+
+
 def _muters_of(post: Post) -> set[int]:
     """Members who muted the post's author: not told of their named posts.
 
