@@ -212,11 +212,6 @@ def can_run_meeting(user: User | None, meeting: Meeting) -> bool:
     return meeting.facilitator_id == user.id or has_capability(user, Capability.RUN_ANY_MEETING)
 
 
-def can_see_meeting_handles(user: User | None, meeting: Meeting) -> bool:
-    """Who sees an anonymous participant's stable handle: whoever runs the meeting, and the moderators."""
-    return can_see_anonymous_handle(user) or can_run_meeting(user, meeting)
-
-
 def can_keep_check_ins(user: User | None) -> bool:
     """Signed-in members keep their own check-ins and start dates, even while suspended from posting."""
     return has_capability(user, Capability.KEEP_CHECK_INS)

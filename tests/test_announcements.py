@@ -7,8 +7,11 @@ from sqlalchemy import select
 
 from forum.announcements import services
 from forum.announcements.models import Announcement
+from forum.crisis.services import seed_hotlines
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
+from forum.moderation.models import UnpostedText
+from forum.permissions import Role
 from tests.apps import running_app
 from tests.factories import make_board, make_topic, make_user
 
@@ -158,3 +161,19 @@ def test_in_members_only_mode_a_guest_dismisses_it_from_the_sign_in_page():
         response = client.post("/announcement/dismiss", data={"next": "/login"})
         assert response.status_code == 302 and response.location == "/login"
         assert BANNER not in client.get("/login").text
+
+
+def test_a_risky_announcement_reaches_the_moderators_and_its_author_sees_support(client, login, facilitator):
+    seed_hotlines()
+    risky = "honestly i want to die lately. no plan, i just can't shake the thought"
+    login(facilitator)
+    response = client.post("/announcement", data={"body": risky})
+    assert response.status_code == 302 and response.location.endswith("#support")
+    assert "glad you reached out" in client.get(response.location).text.replace("&#39;", "'")
+    [kept] = db.session.scalars(select(UnpostedText)).all()
+    assert (kept.author_id, kept.kind, kept.text) == (facilitator.id, "announcement", risky)
+    assert "announcement banner" in kept.refusal
+    client.post("/logout")
+    login(make_user("queue_mod", role=Role.MODERATOR))
+    queue = client.get("/moderation/")
+    assert queue.status_code == 200 and "announcement not posted" in queue.text

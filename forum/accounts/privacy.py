@@ -13,7 +13,9 @@ from forum.accounts.mutes import muted_members
 from forum.accounts.safety_plan import export_safety_plan
 from forum.errors import InvalidAction
 from forum.extensions import db
+from forum.meetings.services import export_meeting_posts
 from forum.mentoring.privacy import erase_mentoring, export_mentoring
+from forum.notifications.services import export_watches
 from forum.recovery.models import CheckIn, MilestoneShare, RecoveryPreference, RecoveryStart
 
 # What happens to a deleted member's posts.
@@ -100,6 +102,7 @@ def export_member_data(user: User) -> dict:
             "role": user.role,
             "created_at": _iso(user.created_at),
             "region": user.region,
+            "language": user.language,
             "anonymous_handle": user.anonymous_handle,
             "suspended_until": _iso(user.suspended_until),
             "restriction_reason": user.restriction_reason,
@@ -117,6 +120,8 @@ def export_member_data(user: User) -> dict:
         "recovery_start_dates": _own_rows(RecoveryStart, user, RecoveryStart.id),
         "milestones_shared": _own_rows(MilestoneShare, user, MilestoneShare.id),
         "check_in_preferences": _own_rows(RecoveryPreference, user, RecoveryPreference.user_id),
+        "meeting_posts": export_meeting_posts(user),
+        "topic_watches": export_watches(user),
     }
 
 

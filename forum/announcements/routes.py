@@ -1,6 +1,6 @@
 import re
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from forum.accounts.forms import ActionForm
@@ -9,7 +9,7 @@ from forum.announcements.forms import AnnouncementForm
 from forum.errors import InvalidAction
 from forum.extensions import csrf
 from forum.permissions import Capability, role_required
-from forum.posting import is_preview, note_refusal, screened
+from forum.posting import current_submission, is_preview, note_refusal, screened
 
 bp = Blueprint("announcements", __name__)
 
@@ -50,6 +50,11 @@ def edit_announcement():
             form.body.errors = [*form.body.errors, error.message]
         else:
             flash("The announcement is up on every page.", "success")
+            submission = current_submission()
+            if submission.is_risky:
+                # As after a post: the author sees the support panel first.
+                session["show_support"] = {"level": submission.level, "held": False}
+                return redirect(url_for("announcements.edit_announcement", _anchor="support"))
             return redirect(url_for("announcements.edit_announcement"))
     status = 200
     if request.method == "POST":

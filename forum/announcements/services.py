@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.announcements.models import Announcement
+from forum.crisis.services import assess_text, keep_unposted_text
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 
@@ -28,7 +29,8 @@ class Banner:
 
 
 def set_announcement(body: str, *, by: User) -> Announcement:
-    """Replace the current announcement with `body`; raises NotAllowed or InvalidAction (empty, too long)."""
+    """Replace the current announcement with `body`, screened for risk like a post; raises NotAllowed or
+    InvalidAction (empty, too long)."""
     if not permissions.can_set_announcement(by):
         raise NotAllowed("Only admins and facilitators set the announcement.")
     body = body.strip()
@@ -42,6 +44,15 @@ def set_announcement(body: str, *, by: User) -> Announcement:
     db.session.add(announcement)
     db.session.commit()
     invalidate_banner()
+    # Screened like any text a person writes: a crisis in the banner reaches the moderators too.
+    keep_unposted_text(
+        assess_text(body),
+        text=body,
+        author=by,
+        kind="announcement",
+        path="/announcement",
+        refusal="Not a board post: published as the site-wide announcement banner.",
+    )
     return announcement
 
 

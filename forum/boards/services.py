@@ -610,7 +610,7 @@ def react(post: Post, by: User, kind: str) -> bool:
         db.session.delete(existing)
     else:
         db.session.add(Reaction(post_id=post.id, user_id=by.id, kind=kind))
-        notifications.reaction_given(post, kind, by)
+        notifications.reaction_given(post, kind)
     try:
         db.session.commit()
     except IntegrityError:

@@ -10,7 +10,7 @@ from forum.meetings.forms import MeetingForm, MeetingPostForm
 from forum.meetings.models import Meeting
 from forum.meetings.services import RoomState
 from forum.permissions import Capability, role_required
-from forum.posting import kept_fields, note_refusal, screened
+from forum.posting import current_submission, kept_fields, note_refusal, screened
 from forum.ratelimits import POSTING_LIMIT, spend
 
 bp = Blueprint("meetings", __name__)
@@ -97,7 +97,19 @@ def _details(form: MeetingForm) -> dict:
     }
 
 
+def _after_details(meeting: Meeting, done: str):
+    flash(done, "success")
+    url = url_for("meetings.show_meeting", meeting_id=meeting.id)
+    submission = current_submission()
+    if submission is not None and submission.is_risky:
+        # As after a post: the writer sees the support panel first.
+        session["show_support"] = {"level": submission.level, "held": False}
+        return redirect(f"{url}#support")
+    return redirect(url)
+
+
 @bp.route("/meetings/new", methods=["GET", "POST"])
+@screened("meeting description", fields=("title", "reading"), keep=("board_id", "starts_at", "length_minutes", "keep"))
 @role_required(Capability.SCHEDULE_MEETINGS)
 def new_meeting():
     form = _meeting_form(None)
@@ -107,13 +119,15 @@ def new_meeting():
         except InvalidAction as error:
             _add_error(form, error)
         else:
-            flash("The meeting is scheduled.", "success")
-            return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
+            return _after_details(meeting, "The meeting is scheduled.")
+    if request.method == "POST":
+        note_refusal(form)
     status = 400 if request.method == "POST" else 200
     return render_template("meetings/edit_meeting.html", form=form, meeting=None), status
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@screened("meeting description", fields=("title", "reading"), keep=("board_id", "starts_at", "length_minutes", "keep"))
 @login_required
 def edit_meeting(meeting_id: int):
     meeting = _runnable(meeting_id)
@@ -124,8 +138,9 @@ def edit_meeting(meeting_id: int):
         except InvalidAction as error:
             _add_error(form, error)
         else:
-            flash("The meeting is updated.", "success")
-            return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
+            return _after_details(meeting, "The meeting is updated.")
+    if request.method == "POST":
+        note_refusal(form)
     status = 400 if request.method == "POST" else 200
     return render_template("meetings/edit_meeting.html", form=form, meeting=meeting), status
 

@@ -154,7 +154,7 @@ def schedule_meeting(
     facilitator: User | None = None,
     now: datetime,
 ) -> Meeting:
-    """Schedule a meeting (facilitators and admins); raises InvalidAction."""
+    """Schedule a meeting (facilitators and admins), its title and reading screened; raises InvalidAction."""
     if not permissions.can_schedule_meetings(by):
         raise InvalidAction("Only facilitators and admins schedule meetings.")
     title, reading = _clean(title), _clean(reading)
@@ -176,7 +176,21 @@ def schedule_meeting(
     db.session.flush()
     log_action(by, "schedule_meeting", note=f"meeting #{meeting.id}: {title}")
     db.session.commit()
+    _screen_details(meeting, by, title, reading)
     return meeting
+
+
+def _screen_details(meeting: Meeting, by: User, title: str, reading: str) -> None:
+    # The title and reading are written by a person like any post: a crisis in them reaches the moderators.
+    text = f"{title}\n{reading}".strip()
+    keep_unposted_text(
+        assess_text(text),
+        text=text,
+        author=by,
+        kind="meeting description",
+        path=f"/meetings/{meeting.id}",
+        refusal=f"Not a board post: the title or reading of the meeting #{meeting.id}, shown to members.",
+    )
 
 
 def _has_posts(meeting: Meeting) -> bool:
@@ -216,6 +230,7 @@ def update_meeting(
     meeting.updated_at = now
     log_action(by, "edit_meeting", note=f"meeting #{meeting.id}: {title}")
     db.session.commit()
+    _screen_details(meeting, by, title, reading)
     return meeting
 
 
@@ -296,7 +311,9 @@ def pause_participant(meeting: Meeting, post: MeetingPost, by: User, *, now: dat
     if room_state(meeting, now) in (RoomState.ENDED, RoomState.CANCELLED):
         raise InvalidAction("This meeting is over.")
     if is_paused(meeting, post.author):
-        raise InvalidAction("That participant is already paused.")
+        # Done already, and said the same way: "already paused" would tell the facilitator that an
+        # anonymous post and a named one (or two anonymous ones) share an author.
+        return
     db.session.add(MeetingPause(meeting_id=meeting.id, member_id=post.author_id, created_at=now))
     # The log names the member only when their post did; an anonymous post's author stays unnamed.
     who = post.author.anonymous_label if post.is_anonymous else post.author.pseudonym
@@ -392,14 +409,25 @@ def room_posts(meeting: Meeting, viewer: User | None, *, after_id: int = 0) -> l
 
 
 def meeting_author_label(post: MeetingPost, viewer: User | None) -> str:
-    """The name shown for a meeting post's author; an anonymous one only as a handle, to the staff."""
+    """The name shown for a meeting post's author; an anonymous one as a handle to the moderators, and as a
+    handle valid in this meeting alone to its facilitator."""
     if post.is_anonymous:
         if viewer is not None and viewer.is_authenticated and post.author_id == viewer.id:
             return f"{ANONYMOUS_LABEL} (you)"
-        if permissions.can_see_meeting_handles(viewer, post.meeting):
+        if permissions.can_see_anonymous_handle(viewer):
             return post.author.anonymous_label
+        if permissions.can_run_meeting(viewer, post.meeting):
+            return _meeting_handle(post.meeting, post.author_id)
         return ANONYMOUS_LABEL
     return post.author.pseudonym if post.author is not None else FORMER_MEMBER_LABEL
+
+
+def _meeting_handle(meeting: Meeting, author_id: int) -> str:
+    # The facilitator tells one anonymous participant from another within this meeting only: the
+    # account's own handle (the moderators') would link their anonymous posts across meetings.
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, f"meeting-handle:{meeting.id}:{author_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{ANONYMOUS_LABEL} #{digest[:6]}"
 
 
 def _visitor_key(meeting: Meeting, user: User) -> str:
@@ -442,6 +470,26 @@ def erase_ended_meetings(now: datetime) -> int:
         select(Meeting).where(Meeting.keep_posts.is_(False), Meeting.erased_at.is_(None), Meeting.starts_at < now)
     ).all()
     return sum(erase_if_ended(meeting, now=now) for meeting in due)
+
+
+def export_meeting_posts(user: User) -> list[dict]:
+    """The member's posts in meetings (kept ones, and those not yet erased), for their data export."""
+    rows = db.session.execute(
+        select(MeetingPost, Meeting.title)
+        .join(Meeting, Meeting.id == MeetingPost.meeting_id)
+        .where(MeetingPost.author_id == user.id)
+        .order_by(MeetingPost.id)
+    )
+    return [
+        {
+            "meeting": title,
+            "body": post.body,
+            "anonymous": post.is_anonymous,
+            "held": post.is_held,
+            "created_at": post.created_at.isoformat() + "Z",
+        }
+        for post, title in rows
+    ]
 
 
 def meeting_boards() -> list[Board]:

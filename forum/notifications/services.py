@@ -99,17 +99,18 @@ def post_published(post: Post, *, new: bool = False, edited: bool = False) -> in
     return added
 
 
-def reaction_given(post: Post, kind: str, by: User | None = None, now: datetime | None = None) -> bool:
+def reaction_given(post: Post, kind: str, now: datetime | None = None) -> bool:
     """Tell a post's author of a reaction, at most once a day per post, never who gave it. No commit.
 
-    Nothing when the author muted the topic or the member reacting (`by`).
+    Nothing when the author muted the topic. Whether the author muted the member reacting makes no
+    difference: the notice never names them, and silence would tell the author who reacted.
     """
     now = now or utcnow()
     author_id = post.author_id
     if author_id is None or post.status != PostStatus.VISIBLE:
         return False
     muted, _ = _watch_levels(post.topic_id)
-    if author_id in muted or (by is not None and _has_muted(author_id, by.id)):
+    if author_id in muted:
         return False
     recent = db.session.scalar(
         select(Notification.id).where(
@@ -192,6 +193,14 @@ def _watch_levels(topic_id: int) -> tuple[set[int], set[int]]:
     return muted, watching
 
 
+def export_watches(user: User) -> list[dict]:
+    """The topics the member chose to watch or mute, for their data export."""
+    rows = db.session.execute(
+        select(TopicWatch.topic_id, TopicWatch.level).where(TopicWatch.user_id == user.id).order_by(TopicWatch.id)
+    )
+    return [{"topic_id": topic_id, "level": level} for topic_id, level in rows]
+
+
 def _muters_of(post: Post) -> set[int]:
     """Members who muted the post's author: not told of their named posts.
 
@@ -201,13 +210,6 @@ def _muters_of(post: Post) -> set[int]:
     if post.is_anonymous or post.author_id is None:
         return set()
     return set(db.session.scalars(select(MemberMute.user_id).where(MemberMute.muted_id == post.author_id)))
-
-
-def _has_muted(user_id: int, member_id: int) -> bool:
-    return (
-        db.session.scalar(select(MemberMute.id).where(MemberMute.user_id == user_id, MemberMute.muted_id == member_id))
-        is not None
-    )
 
 
 def _stronger(current: NotificationKind | None, new: NotificationKind) -> NotificationKind:

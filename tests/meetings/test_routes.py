@@ -2,14 +2,16 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum.accounts.models import utcnow
+from forum.crisis.services import seed_hotlines
 from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingPost
 from forum.moderation.models import UnpostedText
 from tests.factories import make_board, make_meeting, make_user
 
+CONCERN_TEXT = "honestly i want to die lately. no plan, i just can't shake the thought"
 URGENT_TEXT = "i've saved up my pills, tonight's the night. wanted to say goodbye to you all"
 
 
@@ -104,7 +106,7 @@ def test_facilitator_pauses_a_participant_whose_form_then_says_so(client, login,
     db.session.commit()
     login(meeting.facilitator)
     page = client.get(f"/meetings/{meeting.id}").text
-    assert member.anonymous_label in page and member.pseudonym not in page
+    assert "Anonymous member #" in page and member.pseudonym not in page and member.anonymous_handle not in page
     assert client.post(f"/meetings/{meeting.id}/pause/{post.id}").status_code == 302
     client.post("/logout")
     login(member)
@@ -191,3 +193,50 @@ def test_another_facilitator_cannot_run_someone_elses_meeting(client, login):
     login(make_user("other_facilitator", role=meeting.facilitator.role))
     assert client.post(f"/meetings/{meeting.id}/close").status_code == 403
     assert client.get(f"/meetings/{meeting.id}/edit").status_code == 403
+
+
+def test_the_data_export_holds_the_members_meeting_posts(client, login, member, other_member):
+    meeting = make_meeting(title="Sunday circle", keep_posts=True)
+    login(member)
+    client.post(f"/meetings/{meeting.id}/post", data={"body": "my share, kept", "anonymous": "y"})
+    client.post("/logout")
+    login(other_member)
+    client.post(f"/meetings/{meeting.id}/post", data={"body": "someone else's share"})
+    client.post("/logout")
+    login(member)
+    exported = client.get("/account/export").get_json()["meeting_posts"]
+    assert [(row["meeting"], row["body"], row["anonymous"]) for row in exported] == [
+        ("Sunday circle", "my share, kept", True)
+    ]
+
+
+def test_a_second_pause_answers_like_the_first(client, login, member):
+    meeting = make_meeting()
+    named = MeetingPost(meeting=meeting, author=member, body="hello all", is_anonymous=False)
+    hidden = MeetingPost(meeting=meeting, author=member, body="quietly", is_anonymous=True)
+    db.session.add_all([named, hidden])
+    db.session.commit()
+    login(meeting.facilitator)
+    client.post(f"/meetings/{meeting.id}/pause/{named.id}")
+    client.get(f"/meetings/{meeting.id}")
+    page = client.post(f"/meetings/{meeting.id}/pause/{hidden.id}", follow_redirects=True).text
+    # Pausing by the anonymous post must not say its author was the named member paused a moment ago.
+    assert "Paused for the rest of the meeting" in page and "already paused" not in page
+
+
+def test_a_risky_meeting_reading_reaches_the_moderators_and_its_writer_sees_support(client, login, facilitator):
+    seed_hotlines()
+    board = make_board()
+    login(facilitator)
+    start = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
+    data = {"title": "Tuesday circle", "board_id": board.id, "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "length_minutes": 45, "facilitator_id": facilitator.id, "reading": CONCERN_TEXT, "keep": "keep"}  # fmt: skip
+    response = client.post("/meetings/new", data=data)
+    assert response.status_code == 302 and response.location.endswith("#support")
+    assert "glad you reached out" in client.get(response.location).text.replace("&#39;", "'")
+    [kept] = db.session.scalars(select(UnpostedText)).all()
+    assert (kept.author_id, kept.kind) == (facilitator.id, "meeting description") and CONCERN_TEXT in kept.text
+    # Refused (too short a meeting), the same text is kept for the moderators and comes back in the form.
+    response = client.post("/meetings/new", data={**data, "title": "Wednesday circle", "length_minutes": 3})
+    assert response.status_code == 400 and CONCERN_TEXT in response.text.replace("&#39;", "'")
+    assert db.session.scalar(select(func.count()).select_from(UnpostedText)) == 2

@@ -158,8 +158,33 @@ def test_anonymous_labels_show_the_handle_only_to_the_facilitator_and_moderators
     assert services.meeting_author_label(post, make_user("peer")) == "Anonymous member"
     assert services.meeting_author_label(post, make_user("other_fac", role=Role.FACILITATOR)) == "Anonymous member"
     assert services.meeting_author_label(post, member) == "Anonymous member (you)"
-    assert services.meeting_author_label(post, meeting.facilitator) == member.anonymous_label
+    assert services.meeting_author_label(post, meeting.facilitator).startswith("Anonymous member #")
     assert services.meeting_author_label(post, moderator) == member.anonymous_label
+
+
+def test_a_facilitator_cannot_link_anonymous_participants_across_meetings(app, facilitator, member, moderator):
+    first = make_meeting(facilitator=facilitator, starts_at=START)
+    second = make_meeting(facilitator=facilitator, starts_at=START + timedelta(days=1))
+    post_one = services.post_in_meeting(first, member, body="quietly", anonymous=True, now=_at(5))
+    post_two = services.post_in_meeting(second, member, body="again", anonymous=True, now=_at(5 + 24 * 60))
+    again = services.post_in_meeting(first, member, body="and more", anonymous=True, now=_at(6))
+    label_one = services.meeting_author_label(post_one, facilitator)
+    # Within one meeting the facilitator tells participants apart; across meetings the handle changes,
+    # and it is never the account's own handle, which the moderators see everywhere.
+    assert services.meeting_author_label(again, facilitator) == label_one
+    assert services.meeting_author_label(post_two, facilitator) != label_one
+    assert member.anonymous_handle not in label_one + services.meeting_author_label(post_two, facilitator)
+    assert services.meeting_author_label(post_two, moderator) == member.anonymous_label
+
+
+def test_pausing_an_already_paused_author_says_nothing_about_who_wrote_it(meeting, facilitator, member):
+    named = services.post_in_meeting(meeting, member, body="hello", anonymous=False, now=_at(5))
+    hidden = services.post_in_meeting(meeting, member, body="quietly", anonymous=True, now=_at(5))
+    services.pause_participant(meeting, named, facilitator, now=_at(6))
+    # "Already paused" here would tell the facilitator the anonymous post is the named member's.
+    services.pause_participant(meeting, hidden, facilitator, now=_at(7))
+    assert services.is_paused(meeting, member)
+    assert db.session.scalar(select(func.count()).select_from(MeetingPause)) == 1
 
 
 def test_scheduling_checks_the_details(app, facilitator, member):

@@ -275,8 +275,15 @@ def test_a_muted_member_never_notifies_except_anonymously(member, other_member):
     topic = _topic(member)
     mutes.mute_member(member, other_member)
     boards.create_reply(topic, other_member, body="Named reply, @river")
-    boards.react(topic_first_post(topic), other_member, "metoo")
     assert _kinds(member) == []
     # An anonymous post is told all the same: silence would name its author.
     boards.create_reply(topic, other_member, body="Anonymous reply", anonymous=True)
     assert _kinds(member) == ["reply"]
+
+
+def test_muting_a_member_never_tells_who_reacted(member, other_member):
+    topic = _topic(member)
+    mutes.mute_member(member, other_member)
+    # Reactions never name who gave them; staying silent for a muted member would.
+    boards.react(topic_first_post(topic), other_member, "metoo")
+    assert _kinds(member) == ["reaction"]

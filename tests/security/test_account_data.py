@@ -12,7 +12,8 @@ from forum.boards.services import author_label
 from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.moderation.models import ModerationAction
-from tests.factories import PASSWORD, make_board, make_post, make_topic
+from forum.notifications import services as watch_services
+from tests.factories import PASSWORD, make_board, make_post, make_topic, make_user
 
 
 @pytest.fixture
@@ -49,6 +50,19 @@ def test_export_holds_profile_and_every_post_including_anonymous(client, login, 
     assert bodies["Secret anonymous reply"]["anonymous"] is True
     assert data["reports"] == [] or isinstance(data["reports"], list)
     assert "password_hash" not in response.text
+
+
+def test_export_holds_the_language_chosen_on_the_account(client, login, member):
+    login(member)
+    client.post("/account/language", data={"language-language": "es"})
+    assert client.get("/account/export").get_json()["profile"]["language"] == "es"
+
+
+def test_export_holds_the_topics_the_member_watches_or_mutes(client, login, member):
+    topic = make_topic(make_board(), author=make_user("starter"))
+    login(member)
+    watch_services.set_watch(topic, member, "muted")
+    assert client.get("/account/export").get_json()["topic_watches"] == [{"topic_id": topic.id, "level": "muted"}]
 
 
 def test_export_needs_sign_in(client):
