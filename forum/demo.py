@@ -24,7 +24,9 @@ from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
 from forum.accounts.models import User, utcnow
+from forum.boards.counts import recount_board
 from forum.boards.models import Board, Post, PostStatus, Topic
+from forum.boards.services import seed_default_boards
 from forum.extensions import db
 from forum.permissions import Role
 
@@ -301,9 +303,6 @@ def seed_demo(
     members: int, topics: int, posts: int, *, months: int = 6, seed: int | None = None, now: datetime | None = None
 ) -> DemoResult:
     """Add demo members, topics and posts (at least one post per topic) in one transaction."""
-    from forum.boards.counts import recount_board
-    from forum.boards.services import seed_default_boards
-
     if members < 1 or topics < 0 or posts < topics:
         raise ValueError("Need at least one member and at least as many posts as topics.")
     rng = random.Random(seed)  # noqa: S311 - demo text, not secrets  # nosec B311

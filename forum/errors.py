@@ -9,6 +9,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.exceptions import NotFound as werkzeug_not_found
 
+from forum.extensions import db, limiter, login_manager
+
 log = logging.getLogger(__name__)
 
 
@@ -83,8 +85,6 @@ def _database_error(error: Exception):
 
 
 def _render_fault(code: int, title: str):
-    from forum.extensions import db, login_manager
-
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - a dead connection can fail its rollback too; the page comes first
@@ -124,8 +124,6 @@ def _kept_text() -> list[tuple[str, str, str]]:
 
 
 def _minutes_to_wait(error: HTTPException) -> int | None:
-    from forum.extensions import limiter
-
     retry_after = getattr(error, "retry_after", None)
     if isinstance(retry_after, int):
         return max(1, round(retry_after / 60))

@@ -7,16 +7,21 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
 from forum import permissions
+from forum.accounts.forms import ActionForm
+from forum.boards.links import PostLinks, topic_views
+from forum.boards.models import REACTIONS
+from forum.boards.services import author_label
+from forum.extensions import login_manager
+from forum.mentoring.concerns import open_counts as open_mentoring_counts
+from forum.moderation.models import CARE_NOTE
+from forum.moderation.services import open_counts
+from forum.text import render_markdown
+from forum.urls import url_pattern
 from forum.validation import has_non_characters, without_non_characters
+from forum.worker import start_worker
 
 
 def register_web_hooks(app: Flask) -> None:
-    from forum.boards.links import PostLinks, topic_views
-    from forum.boards.models import REACTIONS
-    from forum.boards.services import author_label
-    from forum.moderation.models import CARE_NOTE
-    from forum.text import render_markdown
-
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["author_label"] = author_label
     app.jinja_env.globals["url_pattern"] = url_pattern
@@ -59,8 +64,6 @@ def register_web_hooks(app: Flask) -> None:
     @app.before_request
     def members_only_and_worker():
         if current_app.config["ALERT_WORKER"]:
-            from forum.crisis.alerts import start_worker
-
             start_worker(current_app._get_current_object())
         if current_app.config["MEMBERS_ONLY"] and not current_user.is_authenticated:
             open_endpoints = {
@@ -80,8 +83,6 @@ def register_web_hooks(app: Flask) -> None:
                 current_app.view_functions.get(request.endpoint), "keeps_text", False
             )
             if request.endpoint not in open_endpoints and not keeps_text:
-                from forum.extensions import login_manager
-
                 return login_manager.unauthorized()
         return None
 
@@ -137,34 +138,6 @@ def _has_non_text(values) -> bool:
     return any(has_non_characters(key) or has_non_characters(value) for key, value in values.items(multi=True))
 
 
-# Stands in for the per-item id in url_pattern; ids stop at 2**31 - 1, so no real one is this long.
-_SLOT = "9876543210987"
-
-
-def url_pattern(endpoint: str, slot: str, **values) -> str:
-    """url_for's URL with `{}` where the integer argument `slot` goes, to fill in with str.format.
-
-    url_for costs some 15 µs, and a listing builds dozens of links that differ in one id only.
-    A pattern with no other arguments is the same on every page for a mount point (as with the
-    header's links), so each app builds it once.
-    """
-    if values or not has_request_context():
-        return _url_pattern(endpoint, slot, values)
-    built = current_app.extensions.setdefault("forum.url_patterns", {})
-    key = (request.environ.get("SCRIPT_NAME", ""), endpoint, slot)
-    pattern = built.get(key)
-    if pattern is None:
-        pattern = built[key] = _url_pattern(endpoint, slot, values)
-    return pattern
-
-
-def _url_pattern(endpoint: str, slot: str, values: dict) -> str:
-    url = url_for(endpoint, **values, **{slot: int(_SLOT)})
-    if url.count(_SLOT) != 1:
-        raise ValueError(f"{endpoint}: the placeholder id appears {url.count(_SLOT)} times in {url}")
-    return url.replace("{", "{{").replace("}", "}}").replace(_SLOT, "{}")
-
-
 def _remembering_url_for():
     """Flask's url_for for one app's templates, building each argument-less URL once per process.
 
@@ -189,8 +162,6 @@ def _remembering_url_for():
 
 def _action_form():
     """The page's one-button form (only the CSRF token), built once per request however many buttons."""
-    from forum.accounts.forms import ActionForm
-
     if "action_form" not in g:
         g.action_form = ActionForm()
     return g.action_form
@@ -200,8 +171,6 @@ def _queue_counts() -> tuple[int, int]:
     """Open moderation items and how many are urgent, for the moderators' header badge."""
     if not permissions.can_review_queue(current_user):
         return 0, 0
-    from forum.mentoring.concerns import open_counts as open_mentoring_counts
-    from forum.moderation.services import open_counts
 
     total, urgent = open_counts()
     mentoring, mentoring_urgent = open_mentoring_counts()

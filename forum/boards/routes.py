@@ -4,6 +4,8 @@ from werkzeug.http import is_resource_modified
 
 from forum import permissions
 from forum.accounts import mutes
+from forum.accounts.forms import ActionForm
+from forum.accounts.services import find_user
 from forum.boards import feeds, reading, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
@@ -259,7 +261,6 @@ def react(post_id: int):
     if post_id > MAX_ID:
         abort(404)
     post = services.get_post(post_id, current_user)
-    from forum.accounts.forms import ActionForm
 
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -288,7 +289,6 @@ def delete_post(post_id: int):
     post = services.get_post(post_id, current_user)
     if not permissions.can_delete_post(current_user, post):
         abort(403)
-    from forum.accounts.forms import ActionForm
 
     if request.method == "GET":
         # Deleting can't be undone: a page asks first, with no JavaScript needed.
@@ -302,8 +302,6 @@ def delete_post(post_id: int):
 
 @bp.route("/members/<pseudonym>")
 def show_member(pseudonym: str):
-    from forum.accounts.services import find_user
-
     member = find_user(pseudonym)
     if member is None:
         abort(404)

@@ -18,8 +18,10 @@ from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import counts, reading
 from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
+from forum.crisis.services import screen_post
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.moderation.services import hold_if_new_author, log_action
 from forum.notifications import services as notifications
 from forum.notifications.models import TopicWatch
 
@@ -113,9 +115,6 @@ def _require_poster(user: User) -> None:
 
 def _screen_new_post(post: Post) -> None:
     """Hold or flag the post as moderation and the crisis flagger decide."""
-    from forum.crisis.services import screen_post
-    from forum.moderation.services import hold_if_new_author
-
     hold_if_new_author(post)
     screen_post(post)
 
@@ -235,12 +234,8 @@ def edit_post(
     if first:
         post.topic.title = title
     if is_moderator_edit:
-        from forum.moderation.services import log_action
-
         log_action(by, "edit_post", post=post, note=reason.strip())
     else:
-        from forum.crisis.services import screen_post
-
         before = post.status
         screen_post(post, edited=True)
         if post.status != before and is_first_post(post):

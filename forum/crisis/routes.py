@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from forum.accounts import safety_plan
+from forum.boards.services import get_post
 from forum.crisis import services
 from forum.crisis.forms import FeedbackForm, FlagMissedForm, HotlineForm
 from forum.crisis.hotlines import REGIONS
@@ -155,8 +156,6 @@ def flag_feedback(flag_id: int):
 @bp.route("/posts/<int:post_id>/flag-missed", methods=["GET", "POST"])
 @role_required(Capability.REVIEW_QUEUE)
 def flag_missed(post_id: int):
-    from forum.boards.services import get_post
-
     post = get_post(post_id, current_user) if post_id < 2**31 else abort(404)
     form = FlagMissedForm()
     if form.validate_on_submit():

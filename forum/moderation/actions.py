@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
 from forum.boards.models import Board, PostStatus
+from forum.boards.services import is_first_post
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
@@ -90,8 +91,6 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     A crisis item's post is kept out of view with care: its author reads a warm note and gets a
     message with the support lines, never a guideline; the moderator's note goes to the log.
     """
-    from forum.boards.services import is_first_post
-
     _moderator(by, item)
     crisis = item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS)
     if not crisis and guideline not in GUIDELINES:

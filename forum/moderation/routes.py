@@ -3,6 +3,8 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from forum.accounts.models import utcnow
+from forum.accounts.services import find_user
 from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
@@ -109,8 +111,6 @@ def queue():
 
 
 def _now() -> datetime:
-    from forum.accounts.models import utcnow
-
     return utcnow()
 
 
@@ -350,8 +350,6 @@ def act_on_member(item_id: int):
 
 @bp.post("/members/<pseudonym>/restrict")
 def restrict_member(pseudonym: str):
-    from forum.accounts.services import find_user
-
     member = find_user(pseudonym[:40])
     if member is None:
         abort(404)

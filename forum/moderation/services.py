@@ -18,6 +18,7 @@ from forum.boards.models import Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report, UnpostedText
+from forum.moderation.rota import alert_on_call
 from forum.notifications import services as notifications
 from forum.permissions import can_manage_resources, can_review_queue
 
@@ -74,7 +75,6 @@ def enqueue(post: Post, kind: ItemKind) -> QueueItem:
     db.session.flush()
     if kind == ItemKind.URGENT_CRISIS and not was_urgent:
         item.urgent_at = utcnow()
-        from forum.moderation.oncall import alert_on_call
 
         alert_on_call(item)
     return item
