@@ -19,10 +19,11 @@ from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from forum.accounts import drafts
 from forum.crisis.detector import Assessment, Level
-from forum.crisis.services import assess_text, keep_unposted_text
+from forum.crisis.services import assess_text
 from forum.errors import NotAllowed, NotFound
 from forum.extensions import csrf, db
 from forum.ratelimits import SIGNED_OUT_SCREENING_LIMIT, spend
+from forum.workflow import keep_unposted_text
 
 SUBMISSION = "forum.submission"
 SIGNED_OUT = "You were signed out, so your message wasn't sent. Sign in, and it will be back in the form."

@@ -70,6 +70,9 @@ class Topic(db.Model):
         primaryjoin=lambda: foreign(Topic.last_post_id) == Post.id, viewonly=True
     )
 
+    # Set by create_topic (not stored): what the posting workflow found in the first post (Post.support_level).
+    support_level = None
+
     @property
     def reply_count(self) -> int:
         return max(self.post_count - 1, 0)
@@ -93,6 +96,10 @@ class Post(db.Model):
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User | None] = relationship()
+
+    # Set by the posting workflow (not stored): the crisis level its author's support panel shows after
+    # posting or editing, so the page needn't ask the database again.
+    support_level = None
 
     @property
     def is_removed_by_author(self) -> bool:

@@ -9,7 +9,6 @@ from forum.accounts.services import find_user
 from forum.boards import feeds, reading, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
-from forum.crisis.services import latest_flag
 from forum.errors import InvalidAction
 from forum.posting import is_preview, kept_fields, member_draft, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
@@ -49,12 +48,11 @@ def _kept_as_draft(form) -> bool:
     return any((getattr(form, name).data or "").strip() for name in ("title", "body", "content_note") if name in form)
 
 
-def _after_posting(post) -> str:
-    """Remember to show support after a risky post, and say where the post went."""
-    flag = latest_flag(post)
-    if flag is not None:
+def _after_posting(post, support_level: str | None) -> str:
+    """Remember to show support after a risky post (the workflow's finding), and say where the post went."""
+    if support_level is not None:
         # The panel says itself that a held post waits for a moderator.
-        session["show_support"] = {"level": flag.level, "held": post.is_held}
+        session["show_support"] = {"level": support_level, "held": post.is_held}
     elif post.is_held:
         flash("Thanks for posting. A moderator will look at it soon; until then only you can see it.", "info")
     return url_for("boards.show_post", post_id=post.id)
@@ -108,7 +106,7 @@ def new_topic(slug: str):
         except InvalidAction as error:
             _add_error(form, error)
         else:
-            return redirect(_after_posting(topic.last_post or _first_post(topic)))
+            return redirect(_after_posting(topic.last_post or _first_post(topic), topic.support_level))
     status = 200
     if request.method == "POST":
         note_refusal(form)
@@ -193,7 +191,7 @@ def reply(slug: str, topic_id: int):
         except InvalidAction as error:
             _add_error(form, error)
         else:
-            return redirect(_after_posting(post))
+            return redirect(_after_posting(post, post.support_level))
     note_refusal(form)
     page = services.topic_posts(topic, current_user, 10**6)
     html = render_template("boards/topic.html", topic=topic, page=page, form=form, draft=_kept_as_draft(form))
@@ -243,9 +241,8 @@ def edit_post(post_id: int):
         except InvalidAction as error:
             _add_error(form, error)
         else:
-            flag = latest_flag(post)
-            if flag is not None and permissions.is_author(current_user, post):
-                session["show_support"] = {"level": flag.level, "held": post.is_held}
+            if post.support_level is not None and permissions.is_author(current_user, post):
+                session["show_support"] = {"level": post.support_level, "held": post.is_held}
             flash("Your changes are saved.", "success")
             return redirect(url_for("boards.show_post", post_id=post.id))
     status = 200

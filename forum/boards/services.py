@@ -18,12 +18,12 @@ from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import counts, reading
 from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
-from forum.crisis.services import screen_post
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
-from forum.moderation.services import hold_if_new_author, log_action
+from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
 from forum.notifications.models import TopicWatch
+from forum.workflow import screen_edit, screen_new_post
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
@@ -113,12 +113,6 @@ def _require_poster(user: User) -> None:
         raise NotAllowed()
 
 
-def _screen_new_post(post: Post) -> None:
-    """Hold or flag the post as moderation and the crisis flagger decide."""
-    hold_if_new_author(post)
-    screen_post(post)
-
-
 def create_topic(
     board: Board,
     author: User,
@@ -146,8 +140,9 @@ def create_topic(
     )
     db.session.add_all([topic, post])
     db.session.flush()
-    _screen_new_post(post)
+    screen_new_post(post)
     topic.status = post.status
+    topic.support_level = post.support_level
     counts.topic_started(topic, post)
     notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
@@ -181,7 +176,7 @@ def create_reply(
     post = Post(topic=topic, author=author, is_anonymous=anonymous, body=body, content_note=content_note)
     db.session.add(post)
     db.session.flush()
-    _screen_new_post(post)
+    screen_new_post(post)
     notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
         counts.post_shown(post)
@@ -237,7 +232,7 @@ def edit_post(
         log_action(by, "edit_post", post=post, note=reason.strip())
     else:
         before = post.status
-        screen_post(post, edited=True)
+        screen_edit(post)
         if post.status != before and is_first_post(post):
             counts.set_topic_status(post.topic, post.status)
         # A name or quote added by the edit is told of, once the post is visible.

@@ -8,13 +8,13 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from forum.accounts.models import User, utcnow
-from forum.crisis.alerts import queue_crisis_alert, queue_reply_alert
+from forum.crisis.alerts import queue_crisis_alert
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation.models import ItemKind, ModeratorMessage, QueueItem
+from forum.moderation.models import ItemKind, QueueItem
 from forum.moderation.playbook import reopen_due_follow_ups
-from forum.moderation.rota import all_staff_emails, on_call_emails
-from forum.moderation.services import current_holder, log_action, open_item_for
+from forum.moderation.rota import all_staff_emails
+from forum.moderation.services import current_holder, log_action
 from forum.permissions import can_review_queue
 
 # A crisis cannot wait: after this many minutes unclaimed, an urgent item goes to every moderator and admin.
@@ -50,16 +50,6 @@ def set_alert_email(by: User, email: str | None) -> None:
     # The log records that it changed, never the address.
     log_action(by, "alert_email", target=by)
     db.session.commit()
-
-
-def alert_reply_on_crisis_item(message: ModeratorMessage, level: str | None, now: datetime | None = None) -> None:
-    """A member answered about a post with an open crisis item: alert its holder, else on call, else the channel."""
-    item = open_item_for(message.post) if message.post is not None else None
-    if item is None or item.priority > ItemKind.CONCERN_CRISIS:
-        return
-    holder = current_holder(item, now)
-    emails = [holder.alert_email] if holder is not None and holder.alert_email else on_call_emails(now)
-    queue_reply_alert(message.id, level, emails=emails or None)
 
 
 def escalate_unclaimed(now: datetime | None = None) -> int:
