@@ -401,6 +401,7 @@ def seed_demo(
                 "created_at": opened[t],
                 "last_activity_at": last_at,
                 "last_post_id": last_id,
+                "first_post_id": first["id"],
                 "post_count": topic_counts[t],
                 "is_pinned": t in pinned,
                 "is_announcement": False,

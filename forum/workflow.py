@@ -33,8 +33,7 @@ _KIND = {Level.URGENT: ItemKind.URGENT_CRISIS, Level.CONCERN: ItemKind.CONCERN_C
 
 def post_text(post: Post) -> str:
     """The text the flagger reads for a post: a first post's title with its body."""
-    first = db.session.scalar(select(Post.id).where(Post.topic_id == post.topic_id).order_by(Post.id).limit(1))
-    if first == post.id:
+    if post.is_first:
         return f"{post.topic.title}\n{post.body}"
     return post.body
 

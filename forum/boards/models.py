@@ -59,6 +59,8 @@ class Topic(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_id: Mapped[int | None]
+    # The post that opened the topic (its title goes with that post's text); set once, when it is written.
+    first_post_id: Mapped[int | None]
     post_count: Mapped[int] = mapped_column(default=0)
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_announcement: Mapped[bool] = mapped_column(default=False)
@@ -100,6 +102,11 @@ class Post(db.Model):
     # Set by the posting workflow (not stored): the crisis level its author's support panel shows after
     # posting or editing, so the page needn't ask the database again.
     support_level = None
+
+    @property
+    def is_first(self) -> bool:
+        """True for the post that opened its topic."""
+        return self.topic.first_post_id == self.id
 
     @property
     def is_removed_by_author(self) -> bool:

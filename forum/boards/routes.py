@@ -218,7 +218,7 @@ def edit_post(post_id: int):
     post = services.get_post(post_id, current_user)
     if not permissions.can_edit_post(current_user, post):
         abort(403)
-    first = services.is_first_post(post)
+    first = post.is_first
     kept = kept_fields() if request.method == "GET" else None
     form = EditPostForm(obj=None if request.method == "POST" or kept else post, data=kept)
     if request.method == "GET" and first and not kept:

@@ -209,7 +209,7 @@ def edit_post(
     _check_text(title, body, content_note)
     if before_write is not None:
         before_write()
-    first = title is not None and is_first_post(post)
+    first = title is not None and post.is_first
     old_title = post.topic.title if first else None
     if (body, content_note) != (post.body, post.content_note) or (first and title != old_title):
         # The version being replaced, for the edit history its author and the moderators can read.
@@ -233,7 +233,7 @@ def edit_post(
     else:
         before = post.status
         screen_edit(post)
-        if post.status != before and is_first_post(post):
+        if post.status != before and post.is_first:
             counts.set_topic_status(post.topic, post.status)
         # A name or quote added by the edit is told of, once the post is visible.
         notifications.post_published(post, edited=True)
@@ -258,12 +258,6 @@ def post_history(post: Post, viewer: User | None) -> list[PostRevision]:
     return list(
         db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc()))
     )
-
-
-def is_first_post(post: Post) -> bool:
-    """True for the post that opened its topic."""
-    first_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id))
-    return first_id == post.id
 
 
 # Reads behind the pages --------------------------------------------------------------

@@ -10,7 +10,6 @@ from sqlalchemy import bindparam, func, select
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
 from forum.boards.models import Board, PostStatus
-from forum.boards.services import is_first_post
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
@@ -99,7 +98,7 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     post = item.post
     post.moderator_note = CARE_NOTE if crisis else f"{GUIDELINES[guideline]}. {note}"[:MAX_NOTE]
     counts.set_post_status(post, PostStatus.HIDDEN.value)
-    if is_first_post(post):
+    if post.is_first:
         counts.set_topic_status(post.topic, PostStatus.HIDDEN.value)
     if crisis and post.author is not None:
         _message(post.author, by, subject=CARE_SUBJECT, body=CARE_BODY, kind="care", post=post, crisis_lines=True)

@@ -61,7 +61,7 @@ def _set_status(post: Post, status: PostStatus) -> None:
     if post.status == status.value:
         return
     counts.set_post_status(post, status.value)
-    if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
+    if post.is_first:
         counts.set_topic_status(post.topic, status.value)
     if status == PostStatus.VISIBLE:
         notifications.post_published(post)

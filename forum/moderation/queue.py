@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.accounts.models import User, utcnow
 from forum.boards.models import Post, PostStatus, Topic
@@ -61,18 +62,35 @@ def enqueue(post: Post, kind: ItemKind) -> QueueItem:
     An item turning urgent alerts the moderators on call, here and nowhere else.
     """
     db.session.flush()
-    item = open_item_for(post)
-    was_urgent = item is not None and item.priority == ItemKind.URGENT_CRISIS
-    if item is None:
-        item = QueueItem(post=post, priority=kind.value, created_at=utcnow())
-        db.session.add(item)
-    else:
-        item.priority = min(item.priority, kind.value)
-    db.session.flush()
-    if kind == ItemKind.URGENT_CRISIS and not was_urgent:
-        item.urgent_at = utcnow()
+    now = utcnow()
+    urgent = kind == ItemKind.URGENT_CRISIS
+    item_id, urgent_at = db.session.execute(_upsert(post.id, kind, now)).one()
+    item = db.session.get(QueueItem, item_id, populate_existing=True)
+    # urgent_at is `now` only when this call made the item urgent (new, or raised from a lower priority).
+    if urgent and urgent_at == now:
         alert_on_call(item)
     return item
+
+
+def _upsert(post_id: int, kind: ItemKind, now: datetime):
+    """INSERT the post's open item, or raise the priority of the one there (uq_queue_item_open_post)."""
+    table = QueueItem.__table__
+    urgent = kind == ItemKind.URGENT_CRISIS
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    least = func.least if dialect == "postgresql" else func.min
+    statement = insert(table).values(
+        post_id=post_id, priority=kind.value, created_at=now, urgent_at=now if urgent else None
+    )
+    changes = {"priority": least(table.c.priority, statement.excluded.priority)}
+    if urgent:
+        # Raised to urgent now: on-call escalation counts from here. Already urgent: it keeps its time.
+        changes["urgent_at"] = case(
+            (table.c.priority == ItemKind.URGENT_CRISIS.value, table.c.urgent_at), else_=statement.excluded.urgent_at
+        )
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.post_id], index_where=table.c.resolved_at.is_(None), set_=changes
+    ).returning(table.c.id, table.c.urgent_at)
 
 
 def hold_if_new_author(post: Post) -> bool:

@@ -201,7 +201,7 @@ def resolve_item(
     post = item.post
     if resolution == "approve" and post.status == PostStatus.HELD:
         counts.set_post_status(post, PostStatus.VISIBLE.value)
-        if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
+        if post.is_first:
             counts.set_topic_status(post.topic, PostStatus.VISIBLE.value)
         notifications.post_published(post)
     close_item(item, by, resolution, now)
