@@ -10,19 +10,21 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, column, delete, func, or_, select, table, true
+from sqlalchemy import bindparam, column, delete, func, or_, select, table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import counts, reading
-from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
+from forum.boards.models import REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
+from forum.boards.visibility import get_post as get_post
+from forum.boards.visibility import get_topic as get_topic
+from forum.boards.visibility import scope_clause, viewer_scope
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
-from forum.notifications.models import TopicWatch
 from forum.workflow import screen_edit, screen_new_post
 
 MAX_TITLE = 150
@@ -296,33 +298,6 @@ def _board_by_slug():
     return select(Board).where(Board.slug == bindparam("slug"))
 
 
-def _viewer_scope(viewer: User | None) -> tuple[str, dict]:
-    """Which rows this viewer may list ('all', 'public' or 'own': public plus their own), and its bound values."""
-    if permissions.can_review_queue(viewer):
-        return "all", {}
-    if viewer is not None and viewer.is_authenticated:
-        return "own", {"viewer_id": viewer.id}
-    return "public", {}
-
-
-def _scope_clause(model, scope: str):
-    if scope == "all":
-        return true()
-    clause = model.status.in_(PUBLIC_STATUSES)
-    if scope == "own":
-        clause = or_(clause, model.author_id == bindparam("viewer_id"))
-    return clause
-
-
-def _visible_post_clause(viewer: User | None):
-    if permissions.can_review_queue(viewer):
-        return True
-    clause = Post.status.in_(PUBLIC_STATUSES)
-    if viewer is not None and viewer.is_authenticated:
-        clause = or_(clause, Post.author_id == viewer.id)
-    return clause
-
-
 # A board page lists topics as plain rows: loading them as ORM objects (topic, post and two
 # authors a row) took over half of the page's time. author_label reads these as it reads models.
 # The row classes are not frozen: a frozen dataclass sets each field through object.__setattr__,
@@ -399,7 +374,7 @@ def _rows(statement, values: dict):
 def board_topics(board: Board, viewer: User | None, page: int) -> Page:
     """One page of a board's topics (ListedTopic rows): pinned first, then by last activity."""
     per_page = current_app.config["TOPICS_PER_PAGE"]
-    scope, values = _viewer_scope(viewer)
+    scope, values = viewer_scope(viewer)
     values["board_id"] = board.id
     count, listing = _board_topics_statements(scope)
     total = _rows(count, values).scalar()
@@ -427,7 +402,7 @@ def board_topics(board: Board, viewer: User | None, page: int) -> Page:
 
 @cache
 def _board_topics_statements(scope: str):
-    where = (Topic.board_id == bindparam("board_id")) & _scope_clause(Topic, scope)
+    where = (Topic.board_id == bindparam("board_id")) & scope_clause(Topic, scope)
     author, last_post, last_author = aliased(User), aliased(Post), aliased(User)
     listing = (
         select(
@@ -452,32 +427,6 @@ def _board_topics_statements(scope: str):
         # Signed in: the read state of every row comes with the rows, in this one statement.
         listing = listing.add_columns(*reading.listing_columns()).outerjoin(*reading.listing_join())
     return select(func.count(Topic.id)).where(where), listing
-
-
-def get_topic(topic_id: int, viewer: User | None) -> Topic:
-    """The topic if this viewer may see it; raises NotFound."""
-    reader = viewer.id if viewer is not None and viewer.is_authenticated else 0
-    row = db.session.execute(_topic_by_id(), {"topic_id": topic_id, "reader_id": reader}).first()
-    if row is None:
-        raise NotFound()
-    # The reader's Watch / Mute choice comes with the topic: the topic page's buttons cost no query.
-    topic, topic.watch_level = row
-    visible = (
-        topic.status in PUBLIC_STATUSES or permissions.can_review_queue(viewer) or permissions.is_author(viewer, topic)
-    )
-    if not visible:
-        raise NotFound()
-    return topic
-
-
-@cache
-def _topic_by_id():
-    watch = (
-        select(TopicWatch.level)
-        .where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == bindparam("reader_id"))
-        .scalar_subquery()
-    )
-    return select(Topic, watch).options(joinedload(Topic.board)).where(Topic.id == bindparam("topic_id"))
 
 
 # A topic page shows its posts as plain rows too: loading 20 posts and their authors as ORM
@@ -523,7 +472,7 @@ _POST_COLUMNS = (
 def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     """One page of a topic's posts (ShownPost rows), oldest first, as this viewer may see them."""
     per_page = current_app.config["POSTS_PER_PAGE"]
-    scope, values = _viewer_scope(viewer)
+    scope, values = viewer_scope(viewer)
     values["topic_id"] = topic.id
     count, listing = _topic_posts_statements(scope)
     total = _rows(count, values).scalar()
@@ -552,7 +501,7 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
 
 @cache
 def _topic_posts_statements(scope: str):
-    where = (Post.topic_id == bindparam("topic_id")) & _scope_clause(Post, scope)
+    where = (Post.topic_id == bindparam("topic_id")) & scope_clause(Post, scope)
     listing = (
         select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag(), User.role, *_reaction_columns())
         .outerjoin(User, User.id == Post.author_id)
@@ -620,26 +569,13 @@ def _has_risk_flag():
     )
 
 
-def get_post(post_id: int, viewer: User | None) -> Post:
-    """The post if this viewer may see it; raises NotFound."""
-    post = db.session.get(Post, post_id)
-    if post is None:
-        raise NotFound()
-    get_topic(post.topic_id, viewer)
-    if post.status not in PUBLIC_STATUSES and not (
-        permissions.is_author(viewer, post) or permissions.can_review_queue(viewer)
-    ):
-        raise NotFound()
-    return post
-
-
 def post_page(post: Post, viewer: User | None) -> int:
     """Which page of its topic a post falls on, for this viewer."""
     per_page = current_app.config["POSTS_PER_PAGE"]
+    scope, values = viewer_scope(viewer)
     before = db.session.scalar(
-        select(func.count(Post.id)).where(
-            Post.topic_id == post.topic_id, Post.id < post.id, _visible_post_clause(viewer)
-        )
+        select(func.count(Post.id)).where(Post.topic_id == post.topic_id, Post.id < post.id, scope_clause(Post, scope)),
+        values,
     )
     return before // per_page + 1
 

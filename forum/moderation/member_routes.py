@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from forum.accounts.forms import ActionForm
-from forum.boards.services import get_post
+from forum.boards.visibility import get_post
 from forum.crisis.services import hotlines_for
 from forum.errors import InvalidAction
 from forum.extensions import limiter
@@ -20,12 +20,10 @@ reports_bp = Blueprint("reports", __name__)
 messages_bp = Blueprint("messages", __name__)
 
 
-@reports_bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@reports_bp.route("/posts/<id:post_id>/report", methods=["GET", "POST"])
 @screened("report", fields=("note",), keep=("reason",))
 @login_required
 def report_post(post_id: int):
-    if post_id >= 2**31:
-        abort(404)
     post = get_post(post_id, current_user)
     if is_author(current_user, post):
         abort(403)
@@ -60,12 +58,10 @@ def report_post(post_id: int):
     return page, status
 
 
-@reports_bp.route("/posts/<int:post_id>/worried")
+@reports_bp.route("/posts/<id:post_id>/worried")
 @login_required
 def after_worry(post_id: int):
     """What a member who is worried about someone can do now, after telling the moderators."""
-    if post_id >= 2**31:
-        abort(404)
     post = get_post(post_id, current_user)
     first, rest = hotlines_for(current_user.region)
     return render_template("moderation/after_worry.html", post=post, first=first, rest=rest)
@@ -87,7 +83,7 @@ def inbox():
     return render_template("moderation/messages.html", messages=messages, lines={"first": first})
 
 
-@messages_bp.route("/messages/<int:message_id>")
+@messages_bp.route("/messages/<id:message_id>")
 @login_required
 def show_message(message_id: int):
     message = conversations.message_for_member(message_id, current_user)
@@ -103,7 +99,7 @@ def _render_message(message, form, new=frozenset(), status=200, preview=None):
     return page, status
 
 
-@messages_bp.post("/messages/<int:message_id>/reply")
+@messages_bp.post("/messages/<id:message_id>/reply")
 @screened("message", fields=("body",), back="messages.show_message")
 @login_required
 # A preview sends nothing, so it spends nothing.
@@ -131,7 +127,7 @@ def reply_to_message(message_id: int):
     return _render_message(message, form, status=400)
 
 
-@messages_bp.post("/messages/<int:message_id>/read")
+@messages_bp.post("/messages/<id:message_id>/read")
 @login_required
 def mark_message_read(message_id: int):
     message = conversations.message_for_member(message_id, current_user)

@@ -3,7 +3,8 @@ from flask_login import current_user
 
 from forum import permissions
 from forum.accounts.models import utcnow
-from forum.boards.services import get_topic, list_boards
+from forum.boards.services import list_boards
+from forum.boards.visibility import get_topic
 from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.permissions import Capability, role_required
@@ -13,7 +14,6 @@ from forum.resources.models import Resource
 
 bp = Blueprint("resources", __name__)
 
-MAX_ID = 2**31 - 1
 TOPIC_LABELS = {
     "pin": "Pin this topic",
     "unpin": "Unpin this topic",
@@ -43,7 +43,7 @@ def _add_error(form, error: InvalidAction) -> None:
 
 
 def _get_resource(resource_id: int) -> Resource:
-    resource = db.session.get(Resource, resource_id) if resource_id <= MAX_ID else None
+    resource = db.session.get(Resource, resource_id)
     if resource is None:
         abort(404)
     return resource
@@ -107,13 +107,13 @@ def new_resource():
     return _save(None)
 
 
-@bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@bp.route("/resources/<id:resource_id>/edit", methods=["GET", "POST"])
 @role_required(Capability.MANAGE_RESOURCES)
 def edit_resource(resource_id: int):
     return _save(_get_resource(resource_id))
 
 
-@bp.route("/resources/<int:resource_id>/<any(pin,unpin,check,up,down):action>", methods=["GET", "POST"])
+@bp.route("/resources/<id:resource_id>/<any(pin,unpin,check,up,down):action>", methods=["GET", "POST"])
 @role_required(Capability.MANAGE_RESOURCES)
 def update_resource(resource_id: int, action: str):
     resource = _get_resource(resource_id)
@@ -135,11 +135,9 @@ def update_resource(resource_id: int, action: str):
     ), status
 
 
-@bp.route("/topics/<int:topic_id>/<any(pin,unpin,announce,unannounce):action>", methods=["GET", "POST"])
+@bp.route("/topics/<id:topic_id>/<any(pin,unpin,announce,unannounce):action>", methods=["GET", "POST"])
 @role_required(Capability.PIN_TOPICS)
 def update_topic(topic_id: int, action: str):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = get_topic(topic_id, current_user)
     form = NoteForm()
     back = url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id)
