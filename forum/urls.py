@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, url_for
+from werkzeug.routing import IntegerConverter, Map
+
+# Ids are PostgreSQL integers; a larger one in an address can name nothing, and answers 404.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<id:post_id>`: a row id, from 0 to MAX_ID; anything else matches no route (404)."""
+
+    def __init__(self, map: Map) -> None:
+        super().__init__(map, max=MAX_ID)
+
+
+class ForumMap(Map):
+    """The app's URL map, with the `id` converter every route with a row id uses."""
+
+    default_converters = {**Map.default_converters, "id": IdConverter}
+
 
 # Stands in for the per-item id in url_pattern; ids stop at 2**31 - 1, so no real one is this long.
 _SLOT = "9876543210987"

@@ -13,12 +13,10 @@ from forum.errors import InvalidAction
 from forum.posting import is_preview, kept_fields, member_draft, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
+from forum.urls import MAX_ID
 from forum.validation import without_non_characters
 
 bp = Blueprint("boards", __name__)
-
-# Ids beyond this cannot exist; larger ones answer 404 rather than overflowing a database integer.
-MAX_ID = 2**31 - 1
 
 
 def _page_arg() -> int:
@@ -130,10 +128,8 @@ def _first_post(topic):
     return services.topic_posts(topic, current_user, 1).items[0]
 
 
-@bp.route("/boards/<slug>/topics/<int:topic_id>")
+@bp.route("/boards/<slug>/topics/<id:topic_id>")
 def show_topic(slug: str, topic_id: int):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = services.get_topic(topic_id, current_user)
     if topic.board.slug != slug:
         return redirect(url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id), 301)
@@ -161,14 +157,12 @@ def show_topic(slug: str, topic_id: int):
     return html
 
 
-@bp.route("/boards/<slug>/topics/<int:topic_id>/reply", methods=["POST"])
+@bp.route("/boards/<slug>/topics/<id:topic_id>/reply", methods=["POST"])
 @screened(
     "reply", fields=("body", "content_note"), keep=("anonymous",), back="boards.show_topic", draft="reply:{topic_id}"
 )
 @login_required
 def reply(slug: str, topic_id: int):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = services.get_topic(topic_id, current_user)
     form = ReplyForm()
     valid = form.validate_on_submit()
@@ -198,10 +192,8 @@ def reply(slug: str, topic_id: int):
     return html, 400
 
 
-@bp.route("/posts/<int:post_id>")
+@bp.route("/posts/<id:post_id>")
 def show_post(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     page = services.post_page(post, current_user)
     url = url_for("boards.show_topic", slug=post.topic.board.slug, topic_id=post.topic_id, page=page)
@@ -209,12 +201,10 @@ def show_post(post_id: int):
     return redirect(f"{url}#support" if session.get("show_support") else f"{url}#post-{post.id}")
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 @screened("edit", fields=("title", "body", "content_note"), keep=("reason",))
 @login_required
 def edit_post(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     if not permissions.can_edit_post(current_user, post):
         abort(403)
@@ -252,11 +242,9 @@ def edit_post(post_id: int):
     return render_template("boards/edit_post.html", post=post, form=form, first=first), status
 
 
-@bp.post("/posts/<int:post_id>/react")
+@bp.post("/posts/<id:post_id>/react")
 @login_required
 def react(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
 
     if not ActionForm().validate_on_submit():
@@ -268,21 +256,17 @@ def react(post_id: int):
     return redirect(url_for("boards.show_post", post_id=post.id))
 
 
-@bp.route("/posts/<int:post_id>/history")
+@bp.route("/posts/<id:post_id>/history")
 @login_required
 def post_history(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     revisions = services.post_history(post, current_user)
     return render_template("boards/post_history.html", post=post, topic=post.topic, revisions=revisions)
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     if not permissions.can_delete_post(current_user, post):
         abort(403)
@@ -365,10 +349,8 @@ def board_feed(slug: str):
     )
 
 
-@bp.route("/boards/<slug>/topics/<int:topic_id>/feed.atom")
+@bp.route("/boards/<slug>/topics/<id:topic_id>/feed.atom")
 def topic_feed(slug: str, topic_id: int):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = feeds.feed_topic(topic_id)
     if topic.board.slug != slug:
         return redirect(url_for("boards.topic_feed", slug=topic.board.slug, topic_id=topic.id), 301)

@@ -21,6 +21,7 @@ from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
 from forum.permissions import can_read_message, can_review_queue, can_see_anonymous_handle
 from forum.text import plain_text
+from forum.urls import MAX_ID
 from forum.workflow import screen_member_reply
 
 ANONYMOUS_LABEL = "Anonymous member"
@@ -30,7 +31,7 @@ STAFF_LIST_LIMIT = 100
 
 def get_message(message_id: int) -> ModeratorMessage:
     """A moderator's message by id; raises NotFound."""
-    message = db.session.get(ModeratorMessage, message_id) if 0 < message_id < 2**31 else None
+    message = db.session.get(ModeratorMessage, message_id) if 0 < message_id <= MAX_ID else None
     if message is None:
         raise NotFound()
     return message
