@@ -1,7 +1,7 @@
 import logging
 import time
 
-from flask import Flask, g, render_template, request
+from flask import Flask, flash, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
@@ -29,6 +29,20 @@ class InvalidAction(Exception):
 
 class NotFound(Exception):
     """The thing asked for does not exist or is not visible to this user."""
+
+
+def add_error(form, error: InvalidAction, *, default: str | None = None, flash_unplaced: bool = False) -> None:
+    """Show a service's refusal on its form: on the field it names (else `default`), else above the form.
+
+    With `flash_unplaced`, a refusal that names no field of the form is flashed instead (one-button forms).
+    """
+    name = error.field if error.field and error.field in form else default
+    if name is not None:
+        form[name].errors = [*form[name].errors, error.message]
+    elif flash_unplaced:
+        flash(error.message, "error")
+    else:
+        form.form_errors.append(error.message)
 
 
 ERROR_PAGES = {

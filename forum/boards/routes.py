@@ -9,7 +9,7 @@ from forum.accounts.services import find_user
 from forum.boards import feeds, reading, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.posting import is_preview, kept_fields, member_draft, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
@@ -21,14 +21,6 @@ bp = Blueprint("boards", __name__)
 
 def _page_arg() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-
-
-def _add_error(form, error: InvalidAction) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _preview_of(form) -> dict[str, str]:
@@ -102,7 +94,7 @@ def new_topic(slug: str):
                 before_write=_spend_posting,
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             return redirect(_after_posting(topic.last_post or _first_post(topic), topic.support_level))
     status = 200
@@ -183,7 +175,7 @@ def reply(slug: str, topic_id: int):
                 before_write=_spend_posting,
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             return redirect(_after_posting(post, post.support_level))
     note_refusal(form)
@@ -229,7 +221,7 @@ def edit_post(post_id: int):
                 before_write=lambda: spend(EDITING_LIMIT, "editing"),
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             if post.support_level is not None and permissions.is_author(current_user, post):
                 session["show_support"] = {"level": post.support_level, "held": post.is_held}

@@ -19,7 +19,7 @@ from forum.crisis import services
 from forum.crisis.forms import FeedbackForm, FlagMissedForm, HotlineForm
 from forum.crisis.hotlines import REGIONS
 from forum.crisis.models import CrisisFlag, Hotline
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import db
 from forum.i18n import select_locale
 from forum.permissions import Capability, role_required
@@ -122,7 +122,7 @@ def edit_hotline(hotline_id: int | None):
         try:
             services.save_hotline(hotline, current_user, **fields)
         except InvalidAction as error:
-            getattr(form, error.field or "name").errors.append(error.message)
+            add_error(form, error, default="name")
         else:
             flash("Saved.", "success")
             return redirect(url_for("crisis.list_hotlines"))
@@ -162,7 +162,7 @@ def flag_missed(post_id: int):
         try:
             services.flag_missed_post(post, current_user, level=form.level.data, note=form.note.data)
         except InvalidAction as error:
-            getattr(form, error.field or "note").errors.append(error.message)
+            add_error(form, error, default="note")
         else:
             flash("Flagged. It is in the moderation queue now.", "success")
             return redirect(url_for("boards.show_post", post_id=post.id))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from forum.accounts.forms import ActionForm
 from forum.boards.visibility import get_post
 from forum.crisis.services import hotlines_for
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import limiter
 from forum.moderation import actions, conversations, reports
 from forum.moderation.forms import ReplyForm, ReportForm
@@ -42,7 +42,7 @@ def report_post(post_id: int):
             )
         except InvalidAction as error:
             flash(error.message, "error")
-            form.form_errors.append(error.message)
+            add_error(form, error)
         else:
             if form.reason.data == ReportReason.WORRIED:
                 return redirect(url_for("reports.after_worry", post_id=post.id))
@@ -114,7 +114,7 @@ def reply_to_message(message_id: int):
         try:
             reply = conversations.reply_to_message(message, current_user, body=form.body.data)
         except InvalidAction as error:
-            form.body.errors = [*form.body.errors, error.message]
+            add_error(form, error, default="body")
         else:
             flash("Your reply is sent to the moderators.", "success")
             anchor = f"reply-{reply.id}"

@@ -7,7 +7,7 @@ from forum.accounts.models import utcnow
 from forum.accounts.services import find_user
 from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import db, login_manager
 from forum.moderation import actions, conversations, oncall, playbook, services, unposted
 from forum.moderation.forms import (
@@ -193,10 +193,7 @@ def _act(item: QueueItem, form, call, done, form_name: str):
         try:
             result = call()
         except InvalidAction as error:
-            if error.field and error.field in form:
-                form[error.field].errors = [*form[error.field].errors, error.message]
-            else:
-                flash(error.message, "error")
+            add_error(form, error, flash_unplaced=True)
         else:
             flash(done(result) if callable(done) else done, "success")
             return redirect(url_for("moderation.show_item", item_id=item.id))
@@ -388,7 +385,7 @@ def reveal_author(item_id: int):
             pseudonym = actions.reveal_author(item, current_user, reason=form.reason.data)
         except InvalidAction as error:
             if error.field:
-                form.reason.errors = [error.message]
+                add_error(form, error, default="reason")
             else:
                 flash(error.message, "error")
         else:
@@ -414,7 +411,7 @@ def show_conversation(message_id: int):
         try:
             conversations.answer_member(message, current_user, body=form.body.data)
         except InvalidAction as error:
-            form.body.errors = [*form.body.errors, error.message]
+            add_error(form, error, default="body")
         else:
             flash("Your answer is in the member's messages.", "success")
             return redirect(url_for("moderation.show_conversation", message_id=message.id))

@@ -5,7 +5,7 @@ from forum import permissions
 from forum.accounts.models import utcnow
 from forum.boards.services import list_boards
 from forum.boards.visibility import get_topic
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import db
 from forum.permissions import Capability, role_required
 from forum.resources import services
@@ -32,14 +32,6 @@ RESOURCE_LABELS = {
 @bp.app_context_processor
 def board_resources():
     return {"pinned_resources": services.pinned_resources}
-
-
-def _add_error(form, error: InvalidAction) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _get_resource(resource_id: int) -> Resource:
@@ -90,7 +82,7 @@ def _save(resource: Resource | None):
                 last_checked=form.last_checked.data,
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash(f"Saved {saved.title}.", "success")
             return redirect(url_for("resources.edit_resource", resource_id=saved.id))
@@ -122,7 +114,7 @@ def update_resource(resource_id: int, action: str):
         try:
             services.update_resource(resource, action, by=current_user, note=form.note.data)
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash(f"{RESOURCE_LABELS[action]}: done for {resource.title}.", "success")
             return redirect(url_for("resources.list_resources"))
@@ -145,7 +137,7 @@ def update_topic(topic_id: int, action: str):
         try:
             services.change_topic(topic, action, by=current_user, note=form.note.data)
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash(f"{TOPIC_LABELS[action]}: done.", "success")
             return redirect(back)
