@@ -34,85 +34,90 @@ def register_web_hooks(app: Flask) -> None:
 
     app.add_url_rule("/robots.txt", endpoint="robots_txt", view_func=_robots_txt)
 
-    @app.context_processor
-    def template_helpers():
-        helpers = dict(permissions.TEMPLATE_CHECKS)
-        if g.get("degraded_page"):
-            # An error page after a database fault: loading the member would query the database again.
-            return helpers
-        # The signed-in user itself rather than flask-login's proxy, which re-resolves on every use.
-        helpers["current_user"] = current_user._get_current_object()
-        helpers["queue_counts"] = _queue_counts
+    app.context_processor(_template_helpers)
+    app.before_request(_refuse_nul_bytes)
+    app.before_request(_members_only_and_worker)
+    app.after_request(_security_headers)
+
+
+def _template_helpers():
+    helpers = dict(permissions.TEMPLATE_CHECKS)
+    if g.get("degraded_page"):
+        # An error page after a database fault: loading the member would query the database again.
         return helpers
+    # The signed-in user itself rather than flask-login's proxy, which re-resolves on every use.
+    helpers["current_user"] = current_user._get_current_object()
+    helpers["queue_counts"] = _queue_counts
+    return helpers
 
-    @app.before_request
-    def refuse_nul_bytes():
-        # No text column may hold a NUL byte (PostgreSQL refuses them outright). In an address
-        # the request is refused with a clear page. In a form, NULs and every other character no
-        # text may hold (controls, Unicode non-characters: they would make the Atom feeds invalid
-        # XML) are dropped, so that a pasted message with a stray one still arrives whole.
-        if "\x00" in request.path or _has_nul(request.args):
-            abort(400, description="The request contained a NUL character, which this forum can't accept.")
-        if request.mimetype in _FORM_TYPES and _has_non_text(request.form):
-            request.__dict__["form"] = ImmutableMultiDict(
-                [
-                    (without_non_characters(key), without_non_characters(value))
-                    for key, value in request.form.items(multi=True)
-                ]
-            )
 
-    @app.before_request
-    def members_only_and_worker():
-        if current_app.config["ALERT_WORKER"]:
-            start_worker(current_app._get_current_object())
-        if current_app.config["MEMBERS_ONLY"] and not current_user.is_authenticated:
-            open_endpoints = {
-                "accounts.login",
-                "accounts.register",
-                "accounts.recover",
-                "accounts.guidelines",
-                "crisis.get_help",
-                "static",
-                "healthz",
-                "robots_txt",
-                # The banner shows on the sign-in page too; dismissing it only sets a cookie.
-                "announcements.dismiss_announcement",
-            }
-            # A form carrying a member's text is screened and kept by its own view (forum/posting.py).
-            keeps_text = request.method == "POST" and getattr(
-                current_app.view_functions.get(request.endpoint), "keeps_text", False
-            )
-            if request.endpoint not in open_endpoints and not keeps_text:
-                return login_manager.unauthorized()
-        return None
-
-    @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-            "object-src 'none'; frame-ancestors 'none'",
+def _refuse_nul_bytes():
+    # No text column may hold a NUL byte (PostgreSQL refuses them outright). In an address
+    # the request is refused with a clear page. In a form, NULs and every other character no
+    # text may hold (controls, Unicode non-characters: they would make the Atom feeds invalid
+    # XML) are dropped, so that a pasted message with a stray one still arrives whole.
+    if "\x00" in request.path or _has_nul(request.args):
+        abort(400, description="The request contained a NUL character, which this forum can't accept.")
+    if request.mimetype in _FORM_TYPES and _has_non_text(request.form):
+        request.__dict__["form"] = ImmutableMultiDict(
+            [
+                (without_non_characters(key), without_non_characters(value))
+                for key, value in request.form.items(multi=True)
+            ]
         )
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        # Same-origin requests carry the Referer, which Flask-WTF's CSRF check requires over HTTPS
-        # (behind nginx with TRUSTED_PROXIES); links to other sites still learn nothing of the
-        # page, whose address can name a board such as self-harm or a topic's number.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+def _members_only_and_worker():
+    if current_app.config["ALERT_WORKER"]:
+        start_worker(current_app._get_current_object())
+    if current_app.config["MEMBERS_ONLY"] and not current_user.is_authenticated:
+        open_endpoints = {
+            "accounts.login",
+            "accounts.register",
+            "accounts.recover",
+            "accounts.guidelines",
+            "crisis.get_help",
+            "static",
+            "healthz",
+            "robots_txt",
+            # The banner shows on the sign-in page too; dismissing it only sets a cookie.
+            "announcements.dismiss_announcement",
+        }
+        # A form carrying a member's text is screened and kept by its own view (forum/posting.py).
+        keeps_text = request.method == "POST" and getattr(
+            current_app.view_functions.get(request.endpoint), "keeps_text", False
         )
-        if not current_app.config["ALLOW_INDEXING"]:
-            # Every page and feed: members write about their health; search engines keep out.
-            headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-        # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
-        # text; keep them out of shared caches. Decided from the session, not by loading the member:
-        # this runs on every response, also when the database has just failed.
-        if g.get("degraded_page") or "_user_id" in session or _REMEMBER_COOKIE in request.cookies:
-            headers.setdefault("Cache-Control", "private, no-store")
-        return response
+        if request.endpoint not in open_endpoints and not keeps_text:
+            return login_manager.unauthorized()
+    return None
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+        "object-src 'none'; frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Same-origin requests carry the Referer, which Flask-WTF's CSRF check requires over HTTPS
+    # (behind nginx with TRUSTED_PROXIES); links to other sites still learn nothing of the
+    # page, whose address can name a board such as self-harm or a topic's number.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault(
+        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    )
+    if not current_app.config["ALLOW_INDEXING"]:
+        # Every page and feed: members write about their health; search engines keep out.
+        headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
+    # text; keep them out of shared caches. Decided from the session, not by loading the member:
+    # this runs on every response, also when the database has just failed.
+    if g.get("degraded_page") or "_user_id" in session or _REMEMBER_COOKIE in request.cookies:
+        headers.setdefault("Cache-Control", "private, no-store")
+    return response
 
 
 def _robots_txt():
