@@ -13,6 +13,7 @@ from forum.accounts.mutes import muted_members
 from forum.accounts.safety_plan import export_safety_plan
 from forum.boards import counts
 from forum.boards.models import Post, PostRevision, PostStatus, Reaction, Topic
+from forum.caches import forget_texts
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
 from forum.extensions import db
@@ -160,6 +161,7 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     if not check_password_hash(user.password_hash, password):
         raise InvalidAction("That password isn't right.", field="password")
     if posts == REMOVE_POSTS:
+        forget_texts(*db.session.scalars(select(Post.body).where(Post.author_id == user.id)))
         # The visible ones first: exactly the posts this statement hides leave the counts.
         withdrawn = db.session.execute(
             update(Post.__table__)

@@ -21,6 +21,7 @@ from forum.boards.models import REACTIONS, Board, Post, PostRevision, PostStatus
 from forum.boards.visibility import get_post as get_post
 from forum.boards.visibility import get_topic as get_topic
 from forum.boards.visibility import scope_clause, viewer_scope
+from forum.caches import forget_texts
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 from forum.moderation.queue import log_action
@@ -225,6 +226,7 @@ def edit_post(
                 by_moderator=is_moderator_edit,
             )
         )
+    forget_texts(post.body)
     post.body = body
     post.content_note = content_note
     post.edited_at = utcnow()
@@ -248,6 +250,7 @@ def delete_own_post(post: Post, by: User) -> None:
     if not permissions.can_delete_post(by, post):
         raise NotAllowed()
     counts.set_post_status(post, PostStatus.REMOVED.value)
+    forget_texts(post.body)
     # Earlier versions go with it: an author who removes a post removes what it said before too.
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
 from forum.boards.models import Board, PostStatus
+from forum.caches import forget_texts
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
@@ -98,6 +99,7 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     post = item.post
     post.moderator_note = CARE_NOTE if crisis else f"{GUIDELINES[guideline]}. {note}"[:MAX_NOTE]
     counts.set_post_status(post, PostStatus.HIDDEN.value)
+    forget_texts(post.body)
     if post.is_first:
         counts.set_topic_status(post.topic, PostStatus.HIDDEN.value)
     if crisis and post.author is not None:
