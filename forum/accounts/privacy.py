@@ -65,7 +65,6 @@ def _post_record(post) -> dict:
 
 def _reports_by(user: User) -> list[dict]:
     # Reports belong to the moderation domain, which may not define them in every version.
-
     report = getattr(moderation_models, "Report", None)
     reporter = getattr(report, "reporter_id", None)
     if reporter is None:
@@ -128,7 +127,6 @@ def export_member_data(user: User) -> dict:
 
 def _unposted_by(user: User) -> list[dict]:
     # Risky texts whose post was refused, kept for the moderators (forum/posting.py).
-
     rows = db.session.scalars(select(UnpostedText).where(UnpostedText.author_id == user.id).order_by(UnpostedText.id))
     return [
         {"kind": row.kind, "text": row.text, "refusal": row.refusal, "created_at": _iso(row.created_at)} for row in rows
@@ -176,7 +174,6 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
             .values(status=PostStatus.REMOVED.value, body="", content_note=None, moderator_note=None)
         )
         # Matched phrases quote the post; keep only that a flag existed, for the audit.
-
         own_posts = select(Post.id).where(Post.author_id == user.id)
         db.session.execute(delete(PostRevision).where(PostRevision.post_id.in_(own_posts)))
         db.session.execute(
@@ -186,7 +183,6 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
         db.session.execute(update(Topic).where(Topic.author_id == user.id).values(title=REMOVED_TOPIC_TITLE))
     user_id = user.id
     # Never-posted texts go with the account, whichever choice: they were never anyone else's to read.
-
     db.session.execute(delete(UnpostedText).where(UnpostedText.author_id == user_id))
     # Check-ins and start dates are the member's alone: gone with the account (shares before the dates they name).
     for model in (MilestoneShare, RecoveryStart, CheckIn, RecoveryPreference):

@@ -93,7 +93,6 @@ def decide_visibility(item: QueueItem, by: User, *, choice: str | None, note: st
 
 def _record_false_alarm(post: Post, by: User) -> None:
     # The crisis flag table as a plain table clause: moderation sits below crisis.
-
     flags = table("crisis_flag", column("id"), column("post_id"), column("feedback"), column("feedback_by_id"))
     db.session.execute(
         update(flags).where(flags.c.post_id == post.id).values(feedback="false_alarm", feedback_by_id=by.id)
