@@ -26,14 +26,7 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     _configure(app, overrides, config_class)
-
-    from forum import extensions
-
-    extensions.db.init_app(app)
-    app.teardown_appcontext(close_session)
-    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
-    extensions.csrf.init_app(app)
-    extensions.limiter.init_app(app)
+    _init_extensions(app, close_session)
     register_i18n(app)
     _configure_login(app)
     _import_models()
@@ -80,6 +73,16 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     register_web_hooks(app)
     register_cli(app)
     return app
+
+
+def _init_extensions(app: Flask, close_session) -> None:
+    from forum import extensions
+
+    extensions.db.init_app(app)
+    app.teardown_appcontext(close_session)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
 
 
 def _configure(app: Flask, overrides: Mapping | None, config_class: type) -> None:
