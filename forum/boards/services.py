@@ -6,7 +6,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 
 from flask import current_app
@@ -18,6 +17,7 @@ from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import counts, reading
 from forum.boards.models import REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
+from forum.boards.rows import POST_COLUMNS, TOPIC_COLUMNS, PostLike, TopicLike, listed_topic, shown_post
 from forum.boards.visibility import get_post as get_post
 from forum.boards.visibility import get_topic as get_topic
 from forum.boards.visibility import scope_clause, viewer_scope
@@ -63,7 +63,7 @@ class Page:
     read_up_to: int | None = None
 
 
-def author_label(item: Post | Topic, viewer: User | None) -> str:
+def author_label(item: PostLike | TopicLike, viewer: User | None) -> str:
     """The name shown for an item's author to this viewer; never reveals an anonymous author."""
     if item.is_anonymous:
         # A deleted account's anonymous posts stay anonymous: turning them into "Former member"
@@ -80,7 +80,7 @@ def author_label(item: Post | Topic, viewer: User | None) -> str:
     return item.author.pseudonym
 
 
-def public_author_label(item: Post | Topic) -> str:
+def public_author_label(item: PostLike | TopicLike) -> str:
     """The author's name as every reader sees it: the only label that may be copied into new text."""
     return author_label(item, None)
 
@@ -301,69 +301,6 @@ def _board_by_slug():
     return select(Board).where(Board.slug == bindparam("slug"))
 
 
-# A board page lists topics as plain rows: loading them as ORM objects (topic, post and two
-# authors a row) took over half of the page's time. author_label reads these as it reads models.
-# The row classes are not frozen: a frozen dataclass sets each field through object.__setattr__,
-# which made building a 25-topic page's ~100 rows cost ~0.15 ms instead of ~0.03 ms.
-
-
-@dataclass(slots=True)
-class ListedAuthor:
-    pseudonym: str
-    anonymous_handle: str
-    # Only the topic page's rows carry it (for the staff badge); other listings leave it None.
-    role: str | None = None
-    anonymous_label = User.anonymous_label
-
-
-@dataclass(slots=True)
-class ListedPost:
-    id: int
-    author_id: int | None
-    is_anonymous: bool
-    author: ListedAuthor | None
-
-
-@dataclass(slots=True)
-class ListedTopic:
-    id: int
-    title: str
-    status: str
-    author_id: int | None
-    is_anonymous: bool
-    is_pinned: bool
-    is_announcement: bool
-    is_locked: bool
-    post_count: int
-    last_activity_at: datetime
-    author: ListedAuthor | None
-    last_post: ListedPost | None
-    # For a signed-in viewer (reading.py): posts new since their last visit and the first of them, or
-    # whether a topic they never opened is recent enough to read "new". Guests' rows keep the defaults.
-    new_posts: int | None = None
-    first_new_id: int | None = None
-    unopened_new: bool = False
-    reply_count = Topic.reply_count
-
-
-_TOPIC_COLUMNS = (
-    Topic.id,
-    Topic.title,
-    Topic.status,
-    Topic.author_id,
-    Topic.is_anonymous,
-    Topic.is_pinned,
-    Topic.is_announcement,
-    Topic.is_locked,
-    Topic.post_count,
-    Topic.last_activity_at,
-)
-
-
-def _listed_author(pseudonym: str | None, handle: str | None, role: str | None = None) -> ListedAuthor | None:
-    return ListedAuthor(pseudonym, handle, role) if pseudonym is not None else None
-
-
 def _rows(statement, values: dict):
     """Run a statement that selects columns (not models) on the session's connection.
 
@@ -382,24 +319,12 @@ def board_topics(board: Board, viewer: User | None, page: int) -> Page:
     count, listing = _board_topics_statements(scope)
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    # A signed-in viewer's rows end with their read state (reading.listing_columns); a guest's stop at 17.
+    # A signed-in viewer's rows carry their read state too (reading.listing_columns).
     reader = scope != "public"
     if reader:
         values |= reading.listing_values(viewer)
     rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
-    topics = [
-        ListedTopic(
-            *row[:10],
-            author=_listed_author(row[10], row[11]),
-            last_post=ListedPost(row[12], row[13], row[14], _listed_author(row[15], row[16]))
-            if row[12] is not None
-            else None,
-            new_posts=row[17] if reader else None,
-            first_new_id=row[18] if reader else None,
-            unopened_new=bool(row[19]) if reader else False,
-        )
-        for row in rows
-    ]
+    topics = [listed_topic(row, reader=reader) for row in rows]
     return Page(topics, page, pages, total)
 
 
@@ -409,14 +334,14 @@ def _board_topics_statements(scope: str):
     author, last_post, last_author = aliased(User), aliased(Post), aliased(User)
     listing = (
         select(
-            *_TOPIC_COLUMNS,
-            author.pseudonym,
-            author.anonymous_handle,
-            last_post.id,
-            last_post.author_id,
-            last_post.is_anonymous,
-            last_author.pseudonym,
-            last_author.anonymous_handle,
+            *TOPIC_COLUMNS,
+            author.pseudonym.label("author_pseudonym"),
+            author.anonymous_handle.label("author_handle"),
+            last_post.id.label("last_id"),
+            last_post.author_id.label("last_author_id"),
+            last_post.is_anonymous.label("last_is_anonymous"),
+            last_author.pseudonym.label("last_pseudonym"),
+            last_author.anonymous_handle.label("last_handle"),
         )
         .outerjoin(author, author.id == Topic.author_id)
         .outerjoin(last_post, last_post.id == Topic.last_post_id)
@@ -430,46 +355,6 @@ def _board_topics_statements(scope: str):
         # Signed in: the read state of every row comes with the rows, in this one statement.
         listing = listing.add_columns(*reading.listing_columns()).outerjoin(*reading.listing_join())
     return select(func.count(Topic.id)).where(where), listing
-
-
-# A topic page shows its posts as plain rows too: loading 20 posts and their authors as ORM
-# objects cost ~0.5 ms a page. templates/_partials/post.html, author_label and the can_*_post
-# checks read these as they read Post models.
-
-
-@dataclass(slots=True)
-class ShownPost:
-    id: int
-    author_id: int | None
-    is_anonymous: bool
-    body: str
-    content_note: str | None
-    status: str
-    created_at: datetime
-    edited_at: datetime | None
-    moderator_note: str | None
-    author: ListedAuthor | None
-    # The flagger found risk in it (and no moderator called it a false alarm): readers get the peer note.
-    flagged: bool = False
-    # Reaction counts by kind, and the kinds this viewer gave (never who else reacted).
-    reactions: dict | None = None
-    reacted: frozenset = frozenset()
-    is_removed_by_author = Post.is_removed_by_author
-    is_held = Post.is_held
-    is_hidden = Post.is_hidden
-
-
-_POST_COLUMNS = (
-    Post.id,
-    Post.author_id,
-    Post.is_anonymous,
-    Post.body,
-    Post.content_note,
-    Post.status,
-    Post.created_at,
-    Post.edited_at,
-    Post.moderator_note,
-)
 
 
 def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
@@ -486,19 +371,9 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
         {**values, "reactor_id": reactor, "reader_id": reactor, "limit": per_page, "offset": (page - 1) * per_page},
     ).all()
     kinds = list(REACTIONS)
-    end = 13 + 2 * len(kinds)
-    posts = [
-        ShownPost(
-            *row[:9],
-            author=_listed_author(row[9], row[10], row[12]),
-            flagged=bool(row[11]),
-            reactions=dict(zip(kinds, row[13 : 13 + len(kinds)], strict=True)),
-            reacted=frozenset(k for k, mine in zip(kinds, row[13 + len(kinds) : end], strict=True) if mine),
-        )
-        for row in rows
-    ]
-    # A signed-in viewer's rows end with their place in the topic (reading.place_column).
-    read_up_to = rows[0][end] if scope != "public" and rows else None
+    posts = [shown_post(row, kinds) for row in rows]
+    # A signed-in viewer's rows carry their place in the topic (reading.place_column).
+    read_up_to = rows[0].read_up_to if scope != "public" and rows else None
     return Page(posts, page, pages, total, read_up_to)
 
 
@@ -506,7 +381,14 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
 def _topic_posts_statements(scope: str):
     where = (Post.topic_id == bindparam("topic_id")) & scope_clause(Post, scope)
     listing = (
-        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag(), User.role, *_reaction_columns())
+        select(
+            *POST_COLUMNS,
+            User.pseudonym,
+            User.anonymous_handle,
+            _has_risk_flag().label("flagged"),
+            User.role,
+            *_reaction_columns(),
+        )
         .outerjoin(User, User.id == Post.author_id)
         .where(where)
         .order_by(Post.id)
@@ -521,13 +403,17 @@ def _topic_posts_statements(scope: str):
 def _reaction_columns():
     """Per post: how many of each reaction, then whether this viewer gave each (subqueries, no extra statement)."""
     counts = [
-        select(func.count(Reaction.id)).where(Reaction.post_id == Post.id, Reaction.kind == kind).scalar_subquery()
+        select(func.count(Reaction.id))
+        .where(Reaction.post_id == Post.id, Reaction.kind == kind)
+        .scalar_subquery()
+        .label(f"count_{kind}")
         for kind in REACTIONS
     ]
     mine = [
         select(Reaction.id)
         .where(Reaction.post_id == Post.id, Reaction.kind == kind, Reaction.user_id == bindparam("reactor_id"))
         .exists()
+        .label(f"mine_{kind}")
         for kind in REACTIONS
     ]
     return [*counts, *mine]
