@@ -15,9 +15,6 @@ FORUM = Path(__file__).resolve().parent.parent / "forum"
 # The application factory imports every blueprint inside create_app, so that importing one module
 # (the detector, a model) doesn't load the whole app.
 FACTORY = FORUM / "__init__.py"
-# detector <-> rules belongs to the crisis-rules branch (issue 11, item 3); drop this when it merges.
-KNOWN_CYCLES = [{"forum.crisis.detector", "forum.crisis.rules"}]
-CRISIS_RULES_FILES = {FORUM / "crisis" / "detector.py", FORUM / "crisis" / "rules.py"}
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[set[str]]:
@@ -64,7 +61,7 @@ def _cycles(graph: grimp.ImportGraph) -> list[set[str]]:
 
 def test_forum_modules_import_each_other_one_way_only():
     graph = grimp.build_graph("forum", cache_dir=None)
-    assert [cycle for cycle in _cycles(graph) if cycle not in KNOWN_CYCLES] == []
+    assert _cycles(graph) == []
 
 
 def test_the_cycle_finder_finds_a_cycle():
@@ -89,6 +86,5 @@ def in_function_imports(path: Path) -> list[str]:
 
 
 def test_imports_sit_at_the_top_of_their_module():
-    skipped = {FACTORY, *CRISIS_RULES_FILES}
-    hidden = [hit for path in sorted(FORUM.rglob("*.py")) if path not in skipped for hit in in_function_imports(path)]
+    hidden = [hit for path in sorted(FORUM.rglob("*.py")) if path != FACTORY for hit in in_function_imports(path)]
     assert hidden == []

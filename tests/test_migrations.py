@@ -122,7 +122,7 @@ def test_upgrade_matches_the_models_and_downgrade_undoes_it(database_url):
 
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_layers_migration_backfills_first_posts_and_merges_open_duplicates(database_url):
-    _flask_db(database_url, upgrade, None, "a7c3e9d14b52")
+    _flask_db(database_url, upgrade, None, "e333e08e103d")
     engine = create_engine(database_url)
     now = datetime(2026, 12, 1, 10)
     rows = [

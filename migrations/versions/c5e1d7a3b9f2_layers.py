@@ -5,7 +5,7 @@ duplicates left by the old SELECT-then-INSERT are merged into the oldest first. 
 names the post that opened each topic, backfilled from the lowest post id.
 
 Revision ID: c5e1d7a3b9f2
-Revises: a7c3e9d14b52
+Revises: e333e08e103d
 Create Date: 2026-12-05 00:30:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5e1d7a3b9f2'
-down_revision = 'a7c3e9d14b52'
+down_revision = 'e333e08e103d'
 branch_labels = None
 depends_on = None
 
