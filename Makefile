@@ -39,6 +39,7 @@ lint: install-dev
 	$(BIN)/ruff check forum tests bench wsgi.py
 	$(BIN)/ruff format --check forum tests bench wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r forum
+	$(BIN)/lint-imports
 
 # The whole suite twice: on SQLite (with the browser tests and a throwaway Redis), then again on a
 # throwaway PostgreSQL cluster. Debian's servers and Chromium are installed first when running as root.

@@ -25,32 +25,8 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
-    app.config.from_object(config_class)
-    if overrides:
-        app.config.update(overrides)
-    _check_secret_key(app)
-    # The crisis lexicon and model load now, once per process, not inside the first post's transaction.
-    crisis_detector.load()
-    _configure_logging(app)
-    _warn_if_limits_unshared(app)
-    if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A server database may restart or drop idle connections; test each before use
-        # rather than failing one request per stale connection.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
-
-    from forum import extensions
-
-    extensions.db.init_app(app)
-    app.teardown_appcontext(close_session)
-    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
-    extensions.csrf.init_app(app)
-    extensions.limiter.init_app(app)
+    _configure(app, overrides, config_class)
+    _init_extensions(app, close_session)
     register_i18n(app)
     _configure_login(app)
     _import_models()
@@ -97,6 +73,37 @@ def create_app(overrides: Mapping | None = None, config_class: type = Config) ->
     register_web_hooks(app)
     register_cli(app)
     return app
+
+
+def _init_extensions(app: Flask, close_session) -> None:
+    from forum import extensions
+
+    extensions.db.init_app(app)
+    app.teardown_appcontext(close_session)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+
+
+def _configure(app: Flask, overrides: Mapping | None, config_class: type) -> None:
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    _check_secret_key(app)
+    # The crisis lexicon and model load now, once per process, not inside the first post's transaction.
+    crisis_detector.load()
+    _configure_logging(app)
+    _warn_if_limits_unshared(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server database may restart or drop idle connections; test each before use
+        # rather than failing one request per stale connection.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
 def _check_secret_key(app: Flask) -> None:

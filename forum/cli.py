@@ -8,11 +8,21 @@ import time
 
 import click
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
+from forum.accounts import services as account_services
 from forum.accounts.models import utcnow
-from forum.errors import InvalidAction
+from forum.backup import backup_database
+from forum.boards import counts as board_counts
+from forum.boards import services as board_services
+from forum.crisis.services import seed_hotlines
+from forum.demo import seed_demo
+from forum.errors import InvalidAction, NotFound
+from forum.faults import close_session
 from forum.meetings import services as meeting_services
 from forum.permissions import Role
+from forum.resources.services import seed_resources
+from forum.worker import POLL_SECONDS, run_once
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +48,12 @@ def _fail(error: InvalidAction) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
 def create_user(pseudonym: str, role: str) -> None:
     """Create an account; the password is read from standard input."""
-    from forum.accounts.services import create_user as create
-
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        user, codes = create(pseudonym, password, Role(role))
+        user, codes = account_services.create_user(pseudonym, password, Role(role))
     except InvalidAction as error:
         _fail(error)
     click.echo(f"Created {user.pseudonym} ({user.role}). Recovery codes, shown once:")
@@ -58,10 +66,8 @@ def create_user(pseudonym: str, role: str) -> None:
 @click.argument("role", type=click.Choice([r.value for r in Role]))
 def set_role(pseudonym: str, role: str) -> None:
     """Give an existing account a role."""
-    from forum.accounts.services import set_role as assign
-
     try:
-        user = assign(pseudonym, Role(role))
+        user = account_services.set_role(pseudonym, Role(role))
     except InvalidAction as error:
         _fail(error)
     click.echo(f"{user.pseudonym} is now {user.role}.")
@@ -72,10 +78,8 @@ def set_role(pseudonym: str, role: str) -> None:
 @click.option("--description", default="")
 def add_board(name: str, description: str) -> None:
     """Add a board at the end of the list."""
-    from forum.boards.services import add_board as add
-
     try:
-        board = add(name, description)
+        board = board_services.add_board(name, description)
     except InvalidAction as error:
         _fail(error)
     click.echo(f"Added {board.name} at /boards/{board.slug}.")
@@ -87,11 +91,8 @@ def add_board(name: str, description: str) -> None:
 @click.option("--description", default=None)
 def rename_board(slug: str, name: str, description: str | None) -> None:
     """Rename a board; its address stays the same."""
-    from forum.boards.services import rename_board as rename
-    from forum.errors import NotFound
-
     try:
-        rename(slug, name, description)
+        board_services.rename_board(slug, name, description)
     except NotFound:
         raise click.ClickException(f"No board with slug {slug}.") from None
     click.echo(f"Renamed {slug} to {name}.")
@@ -101,10 +102,8 @@ def rename_board(slug: str, name: str, description: str | None) -> None:
 @click.argument("slugs", nargs=-1, required=True)
 def reorder_boards(slugs: tuple[str, ...]) -> None:
     """Put the named boards first, in this order."""
-    from forum.boards.services import reorder_boards as reorder
-
     try:
-        reorder(list(slugs))
+        board_services.reorder_boards(list(slugs))
     except InvalidAction as error:
         _fail(error)
     click.echo("Boards reordered.")
@@ -113,21 +112,15 @@ def reorder_boards(slugs: tuple[str, ...]) -> None:
 @boards.command("list")
 def list_boards() -> None:
     """Show the boards in order."""
-    from forum.boards.services import list_boards as boards_in_order
-
-    for board in boards_in_order():
+    for board in board_services.list_boards():
         click.echo(f"{board.position:3}  {board.slug:24} {board.name}")
 
 
 @click.command("seed")
 def seed() -> None:
     """Add the default boards, crisis lines and resources where missing; safe to run again."""
-    from forum.boards.services import seed_default_boards
-    from forum.crisis.services import seed_hotlines
-    from forum.resources.services import seed_resources
-
     click.echo(
-        f"Boards added: {seed_default_boards()}; crisis lines added: {seed_hotlines()}; "
+        f"Boards added: {board_services.seed_default_boards()}; crisis lines added: {seed_hotlines()}; "
         f"resources added: {seed_resources()}."
     )
 
@@ -136,18 +129,11 @@ def seed() -> None:
 @click.option("--loop", is_flag=True, help="Keep delivering every few seconds.")
 def deliver(loop: bool) -> None:
     """Send alerts that are due (once, or in a loop that waits out a database outage)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from forum.crisis.alerts import POLL_SECONDS, deliver_due
-    from forum.faults import close_session
-    from forum.moderation.oncall import escalate_unclaimed
-
     failures = 0
     while True:
         failure = None
         try:
-            escalate_unclaimed()
-            sent = deliver_due()
+            sent = run_once()
         except SQLAlchemyError as error:
             if not loop:
                 raise
@@ -175,8 +161,6 @@ def deliver(loop: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path: str) -> None:
     """Copy the SQLite database to PATH while the forum runs (see docs/backup.md)."""
-    from forum.backup import backup_database
-
     try:
         target = backup_database(path)
     except InvalidAction as error:
@@ -192,8 +176,6 @@ def backup(path: str) -> None:
 @click.option("--seed", "random_seed", type=int, default=None, help="Random seed, for the same text every run.")
 def demo_seed(members: int, topics: int, posts: int, months: int, random_seed: int | None) -> None:
     """Add demo members, topics and posts in bulk (boards too, when there are none)."""
-    from forum.demo import seed_demo
-
     if members < 1 or posts < topics:
         raise click.BadParameter("need at least one member, and at least as many posts as topics")
     started = time.perf_counter()
@@ -208,9 +190,7 @@ def demo_seed(members: int, topics: int, posts: int, months: int, random_seed: i
 @click.option("--repair", is_flag=True, help="Recount the topics and boards that disagree, and store the result.")
 def check_counts(repair: bool) -> None:
     """Recount every topic's and board's posts, topics and last activity; report (or repair) disagreements."""
-    from forum.boards.counts import check_counts as check_all
-
-    found = check_all(repair=repair)
+    found = board_counts.check_counts(repair=repair)
     for mismatch in found:
         click.echo(
             f"{mismatch.kind} {mismatch.id}: stored {_plain(mismatch.stored)}, counted {_plain(mismatch.counted)}"

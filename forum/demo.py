@@ -24,7 +24,9 @@ from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
 from forum.accounts.models import User, utcnow
+from forum.boards.counts import recount_board
 from forum.boards.models import Board, Post, PostStatus, Topic
+from forum.boards.services import seed_default_boards
 from forum.extensions import db
 from forum.permissions import Role
 
@@ -301,9 +303,6 @@ def seed_demo(
     members: int, topics: int, posts: int, *, months: int = 6, seed: int | None = None, now: datetime | None = None
 ) -> DemoResult:
     """Add demo members, topics and posts (at least one post per topic) in one transaction."""
-    from forum.boards.counts import recount_board
-    from forum.boards.services import seed_default_boards
-
     if members < 1 or topics < 0 or posts < topics:
         raise ValueError("Need at least one member and at least as many posts as topics.")
     rng = random.Random(seed)  # noqa: S311 - demo text, not secrets  # nosec B311
@@ -312,15 +311,44 @@ def seed_demo(
     boards = list(db.session.scalars(select(Board).order_by(Board.position, Board.id)))
     now = now or utcnow()
     start = now - timedelta(days=30 * months)
-    span = (now - start).total_seconds()
+    user_rows = _member_rows(rng, members, start)
+    user_ids = [row["id"] for row in user_rows]
+    # A few members write most of the posts, as on any forum.
+    author_weights = [rng.paretovariate(1.5) for _ in user_ids]
+    opened, post_times = _post_times(rng, topics, posts, start, now)
+    first_topic, first_post = _next_id(Topic), _next_id(Post)
+    authors = rng.choices(user_ids, weights=author_weights, k=len(post_times))
+    post_rows, topic_first, topic_last, topic_counts = _post_rows(
+        rng, topics, post_times, authors, first_topic, first_post
+    )
+    board_of = [boards[rng.randrange(len(boards))].id for _ in range(topics)]
+    pinned: set[int] = set()
+    for board in boards:
+        pinned.update([t for t in range(topics) if board_of[t] == board.id][:PINNED_PER_BOARD])
+    topic_rows = [
+        _topic_row(rng, first_topic + t, board_of[t], post_rows[topic_first[t]], topic_last[t], topic_counts[t])
+        | {"created_at": opened[t], "is_pinned": t in pinned}
+        for t in range(topics)
+    ]
+    _insert(User.__table__, user_rows)
+    _insert(Topic.__table__, topic_rows)
+    with _search_index_deferred(first_post):
+        _insert(Post.__table__, post_rows)
+    _fix_sequences()
+    for board in boards:
+        recount_board(board.id)
+    db.session.commit()
+    return DemoResult(members=members, topics=topics, posts=len(post_rows), boards=len(boards))
 
-    # Members: joined before the demo window opens, one shared hash of a discarded password.
+
+def _member_rows(rng: random.Random, members: int, start: datetime) -> list[dict]:
+    """Members who joined before the demo window opens, with one shared hash of a discarded password."""
     password_hash = generate_password_hash(secrets.token_urlsafe(24))
     taken_names = set(db.session.scalars(select(User.pseudonym_key)))
     taken_handles = set(db.session.scalars(select(User.anonymous_handle)))
     first_user = _next_id(User)
     user_ids = list(range(first_user, first_user + members))
-    user_rows = [
+    return [
         {
             "id": user_id,
             "pseudonym": name,
@@ -337,9 +365,13 @@ def seed_demo(
             user_ids, _pseudonyms(rng, members, taken_names), _handles(members, taken_handles), strict=True
         )
     ]
-    # A few members write most of the posts, as on any forum.
-    author_weights = [rng.paretovariate(1.5) for _ in user_ids]
 
+
+def _post_times(
+    rng: random.Random, topics: int, posts: int, start: datetime, now: datetime
+) -> tuple[list[datetime], list[tuple[datetime, int]]]:
+    """When each topic opens, and (when, topic index) for every post in time order."""
+    span = (now - start).total_seconds()
     # Topics open at random times; replies share out with a long tail, so some threads run long.
     opened = sorted(start + timedelta(seconds=rng.uniform(0, span)) for _ in range(topics))
     extra = rng.choices(range(topics), weights=[rng.lognormvariate(0, 1.0) for _ in range(topics)], k=posts - topics)
@@ -352,9 +384,11 @@ def seed_demo(
             after = rng.uniform(60, open_seconds)
         post_times.append((opened[t] + timedelta(seconds=after), t))
     post_times.sort()
+    return opened, post_times
 
-    first_topic, first_post = _next_id(Topic), _next_id(Post)
-    authors = rng.choices(user_ids, weights=author_weights, k=len(post_times))
+
+def _post_rows(rng: random.Random, topics: int, post_times, authors, first_topic: int, first_post: int):
+    """The post rows, and per topic index: its opening row's offset, its last (id, time), its visible count."""
     topic_first: dict[int, int] = {}
     topic_last: dict[int, tuple[int, datetime]] = {}
     topic_counts = [0] * topics
@@ -382,39 +416,22 @@ def seed_demo(
                 "moderator_note": None,
             }
         )
+    return post_rows, topic_first, topic_last, topic_counts
 
-    board_of = [boards[rng.randrange(len(boards))].id for _ in range(topics)]
-    pinned: set[int] = set()
-    for board in boards:
-        pinned.update([t for t in range(topics) if board_of[t] == board.id][:PINNED_PER_BOARD])
-    topic_rows = []
-    for t in range(topics):
-        first = post_rows[topic_first[t]]
-        last_id, last_at = topic_last[t]
-        topic_rows.append(
-            {
-                "id": first_topic + t,
-                "board_id": board_of[t],
-                "author_id": first["author_id"],
-                "is_anonymous": first["is_anonymous"],
-                "title": _title(rng),
-                "status": PostStatus.VISIBLE.value,
-                "created_at": opened[t],
-                "last_activity_at": last_at,
-                "last_post_id": last_id,
-                "post_count": topic_counts[t],
-                "is_pinned": t in pinned,
-                "is_announcement": False,
-                "is_locked": False,
-            }
-        )
 
-    _insert(User.__table__, user_rows)
-    _insert(Topic.__table__, topic_rows)
-    with _search_index_deferred(first_post):
-        _insert(Post.__table__, post_rows)
-    _fix_sequences()
-    for board in boards:
-        recount_board(board.id)
-    db.session.commit()
-    return DemoResult(members=members, topics=topics, posts=len(post_rows), boards=len(boards))
+def _topic_row(rng: random.Random, topic_id: int, board_id: int, first: dict, last: tuple, count: int) -> dict:
+    last_id, last_at = last
+    return {
+        "id": topic_id,
+        "board_id": board_id,
+        "author_id": first["author_id"],
+        "is_anonymous": first["is_anonymous"],
+        "title": _title(rng),
+        "status": PostStatus.VISIBLE.value,
+        "last_activity_at": last_at,
+        "last_post_id": last_id,
+        "first_post_id": first["id"],
+        "post_count": count,
+        "is_announcement": False,
+        "is_locked": False,
+    }

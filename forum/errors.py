@@ -1,13 +1,15 @@
 import logging
 import time
 
-from flask import Flask, g, render_template, request
+from flask import Flask, flash, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.exceptions import NotFound as werkzeug_not_found
+
+from forum.extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,20 @@ class InvalidAction(Exception):
 
 class NotFound(Exception):
     """The thing asked for does not exist or is not visible to this user."""
+
+
+def add_error(form, error: InvalidAction, *, default: str | None = None, flash_unplaced: bool = False) -> None:
+    """Show a service's refusal on its form: on the field it names (else `default`), else above the form.
+
+    With `flash_unplaced`, a refusal that names no field of the form is flashed instead (one-button forms).
+    """
+    name = error.field if error.field and error.field in form else default
+    if name is not None:
+        form[name].errors = [*form[name].errors, error.message]
+    elif flash_unplaced:
+        flash(error.message, "error")
+    else:
+        form.form_errors.append(error.message)
 
 
 ERROR_PAGES = {
@@ -83,8 +99,6 @@ def _database_error(error: Exception):
 
 
 def _render_fault(code: int, title: str):
-    from forum.extensions import db, login_manager
-
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - a dead connection can fail its rollback too; the page comes first
@@ -124,8 +138,6 @@ def _kept_text() -> list[tuple[str, str, str]]:
 
 
 def _minutes_to_wait(error: HTTPException) -> int | None:
-    from forum.extensions import limiter
-
     retry_after = getattr(error, "retry_after", None)
     if isinstance(retry_after, int):
         return max(1, round(retry_after / 60))

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from forum.extensions import db
+from forum.urls import ForumMap
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ def is_connection_lost(error: BaseException) -> bool:
 
 class ForumFlask(Flask):
     """Flask, with a page read retried once when the database connection is lost under it."""
+
+    url_map_class = ForumMap
 
     def preprocess_request(self):
         return self._once_more_for_reads(super().preprocess_request)

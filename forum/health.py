@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from forum.crisis.alerts import backlog
 from forum.extensions import db
 from forum.faults import database_writable
 
@@ -15,8 +16,6 @@ log = logging.getLogger(__name__)
 
 
 def healthz():
-    from forum.crisis.alerts import backlog
-
     try:
         db.session.execute(text("SELECT 1"))
         waiting = backlog()

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 from flask import abort
 from flask_login import current_user
 
+from forum.extensions import login_manager
+from forum.roles import Role
+
 if TYPE_CHECKING:
     from forum.accounts.models import User
     from forum.boards.models import Post, Topic
@@ -20,13 +23,6 @@ if TYPE_CHECKING:
     from forum.moderation.models import ModeratorMessage
     from forum.notifications.models import Notification
     from forum.recovery.models import RecoveryStart
-
-
-class Role(enum.StrEnum):
-    MEMBER = "member"
-    FACILITATOR = "facilitator"
-    MODERATOR = "moderator"
-    ADMIN = "admin"
 
 
 class Capability(enum.StrEnum):
@@ -91,6 +87,11 @@ _STAFF_BADGES = {Role.FACILITATOR: "Facilitator", Role.MODERATOR: "Moderator", R
 def staff_badge(role: str | None) -> str | None:
     """The badge beside a post by this role ("Moderator", "Facilitator"); None for members."""
     return _STAFF_BADGES.get(role) if role else None
+
+
+def roles_with(capability: Capability) -> tuple[str, ...]:
+    """The stored role values whose table entry grants the capability, for queries over members."""
+    return tuple(role.value for role, granted in ROLE_CAPABILITIES.items() if capability in granted)
 
 
 def has_capability(user: User | None, capability: Capability) -> bool:
@@ -327,8 +328,6 @@ def role_required(*capabilities: Capability):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from forum.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not all(has_capability(current_user, c) for c in capabilities):
                 abort(403)

@@ -19,10 +19,11 @@ from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from forum.accounts import drafts
 from forum.crisis.detector import Assessment, Level
-from forum.crisis.services import assess_text, keep_unposted_text
+from forum.crisis.services import assess_text
 from forum.errors import NotAllowed, NotFound
 from forum.extensions import csrf, db
 from forum.ratelimits import SIGNED_OUT_SCREENING_LIMIT, spend
+from forum.workflow import keep_unposted_text
 
 SUBMISSION = "forum.submission"
 SIGNED_OUT = "You were signed out, so your message wasn't sent. Sign in, and it will be back in the form."
@@ -76,14 +77,7 @@ def screened(
         def wrapper(**kwargs):
             if request.method != "POST":
                 return view(**kwargs)
-            form = request.form
-            texts = {name: form.get(name, "") for name in fields}
-            kept = {**texts, **{name: form[name] for name in keep if name in form}}
-            submission = Submission(kind, texts, kept, assess_text("\n".join(texts.values())))
-            submission.preview = "preview" in form
-            submission.form_page = url_for(back, **kwargs) if back else request.path
-            if draft is not None and drafts.is_draft_key(draft.format(**kwargs)):
-                submission.draft_key = draft.format(**kwargs)
+            submission = _submission(kind, fields, keep, back, draft, kwargs)
             # Kept on the request (not `g`, which tests share between requests): a page rendered for
             # this request from here on is a refusal, and shows the support panel when the text is risky.
             request.environ[SUBMISSION] = submission
@@ -120,6 +114,19 @@ def screened(
         return wrapper
 
     return decorate
+
+
+def _submission(kind: str, fields, keep, back: str | None, draft: str | None, kwargs: dict) -> Submission:
+    """What this POST sent to a screened form, with the flagger's reading of its text."""
+    form = request.form
+    texts = {name: form.get(name, "") for name in fields}
+    kept = {**texts, **{name: form[name] for name in keep if name in form}}
+    submission = Submission(kind, texts, kept, assess_text("\n".join(texts.values())))
+    submission.preview = "preview" in form
+    submission.form_page = url_for(back, **kwargs) if back else request.path
+    if draft is not None and drafts.is_draft_key(draft.format(**kwargs)):
+        submission.draft_key = draft.format(**kwargs)
+    return submission
 
 
 def current_submission() -> Submission | None:

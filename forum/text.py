@@ -8,12 +8,14 @@ rendered at all, since loading one from another host would reveal readers' addre
 from __future__ import annotations
 
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from urllib.parse import urlsplit
 
 import bleach
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
+
+from forum.caches import markdown as markdown_cache
 
 ALLOWED_TAGS = frozenset(
     {
@@ -80,12 +82,15 @@ def _heading_level_cap(html: str) -> str:
     return html
 
 
-# Rendering and cleaning cost about a millisecond a post, and busy threads are read far more often
-# than written; the output depends on the text alone, so each process keeps the recent ones.
-@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Render a member's Markdown to cleaned HTML, safe to insert in a page."""
-    html = _markdown().render(text or "", {})
+    # Rendering and cleaning cost about a millisecond a post, and busy threads are read far more often
+    # than written; the output depends on the text alone, so each process keeps the recent ones.
+    return Markup(markdown_cache.get_or_make(text or "", _render))  # noqa: S704 - cleaned by bleach  # nosec B704
+
+
+def _render(text: str) -> str:
+    html = _markdown().render(text, {})
     html = _heading_level_cap(html)
     cleaned = bleach.clean(
         html,
@@ -95,7 +100,7 @@ def render_markdown(text: str) -> Markup:
         strip=True,
         strip_comments=True,
     )
-    return Markup(cleaned)  # noqa: S704 - cleaned by bleach above  # nosec B704
+    return cleaned
 
 
 def quote_markdown(author_label: str, body: str) -> str:

@@ -7,16 +7,21 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
 from forum import permissions
+from forum.accounts.forms import ActionForm
+from forum.boards.links import PostLinks, topic_views
+from forum.boards.models import REACTIONS
+from forum.boards.services import author_label
+from forum.extensions import login_manager
+from forum.mentoring.concerns import open_counts as open_mentoring_counts
+from forum.moderation.models import CARE_NOTE
+from forum.moderation.services import open_counts
+from forum.text import render_markdown
+from forum.urls import url_pattern
 from forum.validation import has_non_characters, without_non_characters
+from forum.worker import start_worker
 
 
 def register_web_hooks(app: Flask) -> None:
-    from forum.boards.links import PostLinks, topic_views
-    from forum.boards.models import REACTIONS
-    from forum.boards.services import author_label
-    from forum.moderation.models import CARE_NOTE
-    from forum.text import render_markdown
-
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["author_label"] = author_label
     app.jinja_env.globals["url_pattern"] = url_pattern
@@ -29,89 +34,90 @@ def register_web_hooks(app: Flask) -> None:
 
     app.add_url_rule("/robots.txt", endpoint="robots_txt", view_func=_robots_txt)
 
-    @app.context_processor
-    def template_helpers():
-        helpers = dict(permissions.TEMPLATE_CHECKS)
-        if g.get("degraded_page"):
-            # An error page after a database fault: loading the member would query the database again.
-            return helpers
-        # The signed-in user itself rather than flask-login's proxy, which re-resolves on every use.
-        helpers["current_user"] = current_user._get_current_object()
-        helpers["queue_counts"] = _queue_counts
+    app.context_processor(_template_helpers)
+    app.before_request(_refuse_nul_bytes)
+    app.before_request(_members_only_and_worker)
+    app.after_request(_security_headers)
+
+
+def _template_helpers():
+    helpers = dict(permissions.TEMPLATE_CHECKS)
+    if g.get("degraded_page"):
+        # An error page after a database fault: loading the member would query the database again.
         return helpers
+    # The signed-in user itself rather than flask-login's proxy, which re-resolves on every use.
+    helpers["current_user"] = current_user._get_current_object()
+    helpers["queue_counts"] = _queue_counts
+    return helpers
 
-    @app.before_request
-    def refuse_nul_bytes():
-        # No text column may hold a NUL byte (PostgreSQL refuses them outright). In an address
-        # the request is refused with a clear page. In a form, NULs and every other character no
-        # text may hold (controls, Unicode non-characters: they would make the Atom feeds invalid
-        # XML) are dropped, so that a pasted message with a stray one still arrives whole.
-        if "\x00" in request.path or _has_nul(request.args):
-            abort(400, description="The request contained a NUL character, which this forum can't accept.")
-        if request.mimetype in _FORM_TYPES and _has_non_text(request.form):
-            request.__dict__["form"] = ImmutableMultiDict(
-                [
-                    (without_non_characters(key), without_non_characters(value))
-                    for key, value in request.form.items(multi=True)
-                ]
-            )
 
-    @app.before_request
-    def members_only_and_worker():
-        if current_app.config["ALERT_WORKER"]:
-            from forum.crisis.alerts import start_worker
-
-            start_worker(current_app._get_current_object())
-        if current_app.config["MEMBERS_ONLY"] and not current_user.is_authenticated:
-            open_endpoints = {
-                "accounts.login",
-                "accounts.register",
-                "accounts.recover",
-                "accounts.guidelines",
-                "crisis.get_help",
-                "static",
-                "healthz",
-                "robots_txt",
-                # The banner shows on the sign-in page too; dismissing it only sets a cookie.
-                "announcements.dismiss_announcement",
-            }
-            # A form carrying a member's text is screened and kept by its own view (forum/posting.py).
-            keeps_text = request.method == "POST" and getattr(
-                current_app.view_functions.get(request.endpoint), "keeps_text", False
-            )
-            if request.endpoint not in open_endpoints and not keeps_text:
-                from forum.extensions import login_manager
-
-                return login_manager.unauthorized()
-        return None
-
-    @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-            "object-src 'none'; frame-ancestors 'none'",
+def _refuse_nul_bytes():
+    # No text column may hold a NUL byte (PostgreSQL refuses them outright). In an address
+    # the request is refused with a clear page. In a form, NULs and every other character no
+    # text may hold (controls, Unicode non-characters: they would make the Atom feeds invalid
+    # XML) are dropped, so that a pasted message with a stray one still arrives whole.
+    if "\x00" in request.path or _has_nul(request.args):
+        abort(400, description="The request contained a NUL character, which this forum can't accept.")
+    if request.mimetype in _FORM_TYPES and _has_non_text(request.form):
+        request.__dict__["form"] = ImmutableMultiDict(
+            [
+                (without_non_characters(key), without_non_characters(value))
+                for key, value in request.form.items(multi=True)
+            ]
         )
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        # Same-origin requests carry the Referer, which Flask-WTF's CSRF check requires over HTTPS
-        # (behind nginx with TRUSTED_PROXIES); links to other sites still learn nothing of the
-        # page, whose address can name a board such as self-harm or a topic's number.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+def _members_only_and_worker():
+    if current_app.config["ALERT_WORKER"]:
+        start_worker(current_app._get_current_object())
+    if current_app.config["MEMBERS_ONLY"] and not current_user.is_authenticated:
+        open_endpoints = {
+            "accounts.login",
+            "accounts.register",
+            "accounts.recover",
+            "accounts.guidelines",
+            "crisis.get_help",
+            "static",
+            "healthz",
+            "robots_txt",
+            # The banner shows on the sign-in page too; dismissing it only sets a cookie.
+            "announcements.dismiss_announcement",
+        }
+        # A form carrying a member's text is screened and kept by its own view (forum/posting.py).
+        keeps_text = request.method == "POST" and getattr(
+            current_app.view_functions.get(request.endpoint), "keeps_text", False
         )
-        if not current_app.config["ALLOW_INDEXING"]:
-            # Every page and feed: members write about their health; search engines keep out.
-            headers.setdefault("X-Robots-Tag", "noindex, nofollow")
-        # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
-        # text; keep them out of shared caches. Decided from the session, not by loading the member:
-        # this runs on every response, also when the database has just failed.
-        if g.get("degraded_page") or "_user_id" in session or _REMEMBER_COOKIE in request.cookies:
-            headers.setdefault("Cache-Control", "private, no-store")
-        return response
+        if request.endpoint not in open_endpoints and not keeps_text:
+            return login_manager.unauthorized()
+    return None
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+        "object-src 'none'; frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Same-origin requests carry the Referer, which Flask-WTF's CSRF check requires over HTTPS
+    # (behind nginx with TRUSTED_PROXIES); links to other sites still learn nothing of the
+    # page, whose address can name a board such as self-harm or a topic's number.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault(
+        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    )
+    if not current_app.config["ALLOW_INDEXING"]:
+        # Every page and feed: members write about their health; search engines keep out.
+        headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    # Pages for a signed-in member, and fault pages holding what someone wrote, may hold private
+    # text; keep them out of shared caches. Decided from the session, not by loading the member:
+    # this runs on every response, also when the database has just failed.
+    if g.get("degraded_page") or "_user_id" in session or _REMEMBER_COOKIE in request.cookies:
+        headers.setdefault("Cache-Control", "private, no-store")
+    return response
 
 
 def _robots_txt():
@@ -135,34 +141,6 @@ def _has_nul(values) -> bool:
 
 def _has_non_text(values) -> bool:
     return any(has_non_characters(key) or has_non_characters(value) for key, value in values.items(multi=True))
-
-
-# Stands in for the per-item id in url_pattern; ids stop at 2**31 - 1, so no real one is this long.
-_SLOT = "9876543210987"
-
-
-def url_pattern(endpoint: str, slot: str, **values) -> str:
-    """url_for's URL with `{}` where the integer argument `slot` goes, to fill in with str.format.
-
-    url_for costs some 15 µs, and a listing builds dozens of links that differ in one id only.
-    A pattern with no other arguments is the same on every page for a mount point (as with the
-    header's links), so each app builds it once.
-    """
-    if values or not has_request_context():
-        return _url_pattern(endpoint, slot, values)
-    built = current_app.extensions.setdefault("forum.url_patterns", {})
-    key = (request.environ.get("SCRIPT_NAME", ""), endpoint, slot)
-    pattern = built.get(key)
-    if pattern is None:
-        pattern = built[key] = _url_pattern(endpoint, slot, values)
-    return pattern
-
-
-def _url_pattern(endpoint: str, slot: str, values: dict) -> str:
-    url = url_for(endpoint, **values, **{slot: int(_SLOT)})
-    if url.count(_SLOT) != 1:
-        raise ValueError(f"{endpoint}: the placeholder id appears {url.count(_SLOT)} times in {url}")
-    return url.replace("{", "{{").replace("}", "}}").replace(_SLOT, "{}")
 
 
 def _remembering_url_for():
@@ -189,8 +167,6 @@ def _remembering_url_for():
 
 def _action_form():
     """The page's one-button form (only the CSRF token), built once per request however many buttons."""
-    from forum.accounts.forms import ActionForm
-
     if "action_form" not in g:
         g.action_form = ActionForm()
     return g.action_form
@@ -200,8 +176,6 @@ def _queue_counts() -> tuple[int, int]:
     """Open moderation items and how many are urgent, for the moderators' header badge."""
     if not permissions.can_review_queue(current_user):
         return 0, 0
-    from forum.mentoring.concerns import open_counts as open_mentoring_counts
-    from forum.moderation.services import open_counts
 
     total, urgent = open_counts()
     mentoring, mentoring_urgent = open_mentoring_counts()

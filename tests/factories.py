@@ -65,6 +65,7 @@ def make_topic(
     post = Post(topic=topic, author=author, body=body, is_anonymous=anonymous)
     db.session.add_all([topic, post])
     db.session.flush()
+    topic.first_post_id = post.id
     recount_topic(topic.id)
     recount_board(board.id)
     db.session.commit()

@@ -8,6 +8,7 @@ after it, so the other tests' `create_all` database is never touched.
 import logging
 import os
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from forum import create_app
 from forum.config import PROJECT_ROOT, TestConfig
@@ -117,3 +118,50 @@ def test_upgrade_matches_the_models_and_downgrade_undoes_it(database_url):
 
     _flask_db(database_url, upgrade)
     assert _drift(database_url) == []
+
+
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_layers_migration_backfills_first_posts_and_merges_open_duplicates(database_url):
+    _flask_db(database_url, upgrade, None, "e333e08e103d")
+    engine = create_engine(database_url)
+    now = datetime(2026, 12, 1, 10)
+    rows = [
+        (
+            "INSERT INTO board (id, slug, name, description, position, topic_count, post_count) "
+            "VALUES (1, 'b', 'B', '', 0, 0, 0)",
+            {},
+        ),
+        (
+            "INSERT INTO topic (id, board_id, is_anonymous, title, status, created_at, last_activity_at, post_count, "
+            "is_pinned, is_announcement, is_locked) VALUES (7, 1, false, 'T', 'visible', :now, :now, 2, false, false, false)",
+            {"now": now},
+        ),
+        *(
+            (
+                "INSERT INTO post (id, topic_id, is_anonymous, body, status, created_at) "
+                "VALUES (:id, 7, false, 'x', 'visible', :now)",
+                {"id": post_id, "now": now},
+            )
+            for post_id in (30, 31)
+        ),
+        # Two open items for post 31 (the old SELECT-then-INSERT race), and a closed one.
+        *(
+            (
+                "INSERT INTO queue_item (id, post_id, priority, created_at, resolved_at) "
+                "VALUES (:id, 31, :priority, :now, :resolved)",
+                {"id": item, "priority": priority, "now": now, "resolved": resolved},
+            )
+            for item, priority, resolved in ((1, 2, None), (2, 0, None), (3, 3, now))
+        ),
+    ]
+    try:
+        with engine.begin() as connection:
+            for statement, values in rows:
+                connection.execute(text(statement), values)
+        _flask_db(database_url, upgrade)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT first_post_id FROM topic WHERE id = 7")).scalar_one() == 30
+            items = connection.execute(text("SELECT id, priority, resolution FROM queue_item ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(item) for item in items] == [(1, 0, None), (2, 0, "merged"), (3, 3, None)]

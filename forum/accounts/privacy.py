@@ -11,10 +11,16 @@ from forum.accounts.drafts import export_member_drafts
 from forum.accounts.models import User
 from forum.accounts.mutes import muted_members
 from forum.accounts.safety_plan import export_safety_plan
+from forum.boards import counts
+from forum.boards.models import Post, PostRevision, PostStatus, Reaction, Topic
+from forum.caches import forget_texts
+from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.meetings.services import export_meeting_posts
 from forum.mentoring.privacy import erase_mentoring, export_mentoring
+from forum.moderation import models as moderation_models
+from forum.moderation.models import ModeratorMessage, UnpostedText
 from forum.notifications.services import export_watches
 from forum.recovery.models import CheckIn, MilestoneShare, RecoveryPreference, RecoveryStart
 
@@ -59,8 +65,6 @@ def _post_record(post) -> dict:
 
 def _reports_by(user: User) -> list[dict]:
     # Reports belong to the moderation domain, which may not define them in every version.
-    from forum.moderation import models as moderation_models
-
     report = getattr(moderation_models, "Report", None)
     reporter = getattr(report, "reporter_id", None)
     if reporter is None:
@@ -71,8 +75,6 @@ def _reports_by(user: User) -> list[dict]:
 
 
 def _messages_to(user: User) -> list[dict]:
-    from forum.moderation.models import ModeratorMessage
-
     messages = db.session.scalars(
         select(ModeratorMessage).where(ModeratorMessage.recipient_id == user.id).order_by(ModeratorMessage.id)
     ).all()
@@ -93,8 +95,6 @@ def _messages_to(user: User) -> list[dict]:
 
 def export_member_data(user: User) -> dict:
     """Everything the forum holds that a member wrote or chose, as plain JSON-ready data."""
-    from forum.boards.models import Post
-
     posts = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id)).all()
     return {
         "profile": {
@@ -127,8 +127,6 @@ def export_member_data(user: User) -> dict:
 
 def _unposted_by(user: User) -> list[dict]:
     # Risky texts whose post was refused, kept for the moderators (forum/posting.py).
-    from forum.moderation.models import UnpostedText
-
     rows = db.session.scalars(select(UnpostedText).where(UnpostedText.author_id == user.id).order_by(UnpostedText.id))
     return [
         {"kind": row.kind, "text": row.text, "refusal": row.refusal, "created_at": _iso(row.created_at)} for row in rows
@@ -156,14 +154,12 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
 
     Raises InvalidAction on a wrong password or an unknown choice.
     """
-    from forum.boards import counts
-    from forum.boards.models import Post, PostRevision, PostStatus, Reaction, Topic
-
     if posts not in (REMOVE_POSTS, KEEP_AS_FORMER_MEMBER):
         raise InvalidAction("Please choose what happens to your posts.", field="posts")
     if not check_password_hash(user.password_hash, password):
         raise InvalidAction("That password isn't right.", field="password")
     if posts == REMOVE_POSTS:
+        forget_texts(*db.session.scalars(select(Post.body).where(Post.author_id == user.id)))
         # The visible ones first: exactly the posts this statement hides leave the counts.
         withdrawn = db.session.execute(
             update(Post.__table__)
@@ -178,8 +174,6 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
             .values(status=PostStatus.REMOVED.value, body="", content_note=None, moderator_note=None)
         )
         # Matched phrases quote the post; keep only that a flag existed, for the audit.
-        from forum.crisis.models import CrisisFlag
-
         own_posts = select(Post.id).where(Post.author_id == user.id)
         db.session.execute(delete(PostRevision).where(PostRevision.post_id.in_(own_posts)))
         db.session.execute(
@@ -189,8 +183,6 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
         db.session.execute(update(Topic).where(Topic.author_id == user.id).values(title=REMOVED_TOPIC_TITLE))
     user_id = user.id
     # Never-posted texts go with the account, whichever choice: they were never anyone else's to read.
-    from forum.moderation.models import UnpostedText
-
     db.session.execute(delete(UnpostedText).where(UnpostedText.author_id == user_id))
     # Check-ins and start dates are the member's alone: gone with the account (shares before the dates they name).
     for model in (MilestoneShare, RecoveryStart, CheckIn, RecoveryPreference):

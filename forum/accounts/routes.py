@@ -31,7 +31,7 @@ from forum.accounts.forms import (
 )
 from forum.crisis.hotlines import REGIONS
 from forum.crisis.services import hotlines_for
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import limiter
 from forum.i18n import LANGUAGE_COOKIE, LANGUAGES, select_locale
 from forum.ratelimits import sign_in_guess_limit
@@ -56,14 +56,6 @@ def local_path(target: str) -> str | None:
 
 def _safe_next(default: str) -> str:
     return local_path(request.args.get("next", "")) or default
-
-
-def _form_error(form, error: InvalidAction) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _registered(response) -> bool:
@@ -94,7 +86,7 @@ def register():
                 form.pseudonym.data, form.password.data, agreed_to_guidelines=form.agree.data
             )
         except InvalidAction as error:
-            _form_error(form, error)
+            add_error(form, error)
         else:
             login_user(user)
             response = make_response(render_template("accounts/recovery_codes.html", codes=codes, new_account=True))
@@ -114,7 +106,7 @@ def login():
         try:
             user = services.authenticate(form.pseudonym.data, form.password.data)
         except InvalidAction as error:
-            form.form_errors.append(error.message)
+            add_error(form, error)
         else:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("boards.index")))
@@ -140,7 +132,7 @@ def recover():
         try:
             user = services.reset_password_with_code(form.pseudonym.data, form.code.data, form.new_password.data)
         except InvalidAction as error:
-            _form_error(form, error)
+            add_error(form, error)
         else:
             login_user(user)
             left = services.unused_code_count(user)
@@ -214,7 +206,7 @@ def change_password():
         try:
             services.change_password(current_user, password_form.current_password.data, password_form.new_password.data)
         except InvalidAction as error:
-            _form_error(password_form, error)
+            add_error(password_form, error)
         else:
             login_user(current_user._get_current_object())
             flash("Your password is changed.", "success")
@@ -274,7 +266,7 @@ def delete_account():
                 current_user._get_current_object(), password=form.password.data, posts=form.posts.data
             )
         except InvalidAction as error:
-            _form_error(form, error)
+            add_error(form, error)
         else:
             logout_user()
             flash("Your account is deleted. Take good care of yourself.", "info")
@@ -292,7 +284,7 @@ def edit_safety_plan():
         try:
             plan = safety_plan.save_safety_plan(current_user, {f: form[f].data for f in safety_plan.FIELDS})
         except InvalidAction as error:
-            _form_error(form, error)
+            add_error(form, error)
         else:
             flash("Your safety plan is saved. Only you can see it.", "success")
             return redirect(url_for("accounts.edit_safety_plan"))

@@ -6,7 +6,7 @@ from flask_login import current_user
 from forum.accounts.forms import ActionForm
 from forum.announcements import services
 from forum.announcements.forms import AnnouncementForm
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import csrf
 from forum.permissions import Capability, role_required
 from forum.posting import current_submission, is_preview, note_refusal, screened
@@ -47,7 +47,7 @@ def edit_announcement():
         try:
             services.set_announcement(form.body.data or "", by=current_user._get_current_object())
         except InvalidAction as error:
-            form.body.errors = [*form.body.errors, error.message]
+            add_error(form, error, default="body")
         else:
             flash("The announcement is up on every page.", "success")
             submission = current_submission()

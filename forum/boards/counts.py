@@ -110,6 +110,7 @@ def post_shown(post: Post) -> None:
 
 def topic_started(topic: Topic, first: Post) -> None:
     """Count a new topic and its first post (no other transaction can see either yet)."""
+    topic.first_post_id = first.id
     if first.status == VISIBLE:
         topic.post_count, topic.last_post_id, topic.last_activity_at = 1, first.id, first.created_at
     db.session.flush()

@@ -21,7 +21,7 @@ from forum.boards.models import PostStatus
 from forum.boards.reading import MAX_COUNTED_NEW
 from forum.boards.services import author_label
 from forum.mentoring.services import active_mentor_ids
-from forum.web import url_pattern
+from forum.urls import url_pattern
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -59,6 +59,8 @@ class Topic(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_id: Mapped[int | None]
+    # The post that opened the topic (its title goes with that post's text); set once, when it is written.
+    first_post_id: Mapped[int | None]
     post_count: Mapped[int] = mapped_column(default=0)
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_announcement: Mapped[bool] = mapped_column(default=False)
@@ -69,6 +71,9 @@ class Topic(db.Model):
     last_post: Mapped[Post | None] = relationship(
         primaryjoin=lambda: foreign(Topic.last_post_id) == Post.id, viewonly=True
     )
+
+    # Set by create_topic (not stored): what the posting workflow found in the first post (Post.support_level).
+    support_level = None
 
     @property
     def reply_count(self) -> int:
@@ -93,6 +98,15 @@ class Post(db.Model):
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User | None] = relationship()
+
+    # Set by the posting workflow (not stored): the crisis level its author's support panel shows after
+    # posting or editing, so the page needn't ask the database again.
+    support_level = None
+
+    @property
+    def is_first(self) -> bool:
+        """True for the post that opened its topic."""
+        return self.topic.first_post_id == self.id
 
     @property
     def is_removed_by_author(self) -> bool:

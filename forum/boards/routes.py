@@ -4,32 +4,23 @@ from werkzeug.http import is_resource_modified
 
 from forum import permissions
 from forum.accounts import mutes
+from forum.accounts.forms import ActionForm
+from forum.accounts.services import find_user
 from forum.boards import feeds, reading, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
-from forum.crisis.services import latest_flag
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.posting import is_preview, kept_fields, member_draft, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
+from forum.urls import MAX_ID
 from forum.validation import without_non_characters
 
 bp = Blueprint("boards", __name__)
 
-# Ids beyond this cannot exist; larger ones answer 404 rather than overflowing a database integer.
-MAX_ID = 2**31 - 1
-
 
 def _page_arg() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-
-
-def _add_error(form, error: InvalidAction) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _preview_of(form) -> dict[str, str]:
@@ -47,12 +38,11 @@ def _kept_as_draft(form) -> bool:
     return any((getattr(form, name).data or "").strip() for name in ("title", "body", "content_note") if name in form)
 
 
-def _after_posting(post) -> str:
-    """Remember to show support after a risky post, and say where the post went."""
-    flag = latest_flag(post)
-    if flag is not None:
+def _after_posting(post, support_level: str | None) -> str:
+    """Remember to show support after a risky post (the workflow's finding), and say where the post went."""
+    if support_level is not None:
         # The panel says itself that a held post waits for a moderator.
-        session["show_support"] = {"level": flag.level, "held": post.is_held}
+        session["show_support"] = {"level": support_level, "held": post.is_held}
     elif post.is_held:
         flash("Thanks for posting. A moderator will look at it soon; until then only you can see it.", "info")
     return url_for("boards.show_post", post_id=post.id)
@@ -104,9 +94,9 @@ def new_topic(slug: str):
                 before_write=_spend_posting,
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
-            return redirect(_after_posting(topic.last_post or _first_post(topic)))
+            return redirect(_after_posting(topic.last_post or _first_post(topic), topic.support_level))
     status = 200
     if request.method == "POST":
         note_refusal(form)
@@ -130,10 +120,8 @@ def _first_post(topic):
     return services.topic_posts(topic, current_user, 1).items[0]
 
 
-@bp.route("/boards/<slug>/topics/<int:topic_id>")
+@bp.route("/boards/<slug>/topics/<id:topic_id>")
 def show_topic(slug: str, topic_id: int):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = services.get_topic(topic_id, current_user)
     if topic.board.slug != slug:
         return redirect(url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id), 301)
@@ -161,14 +149,12 @@ def show_topic(slug: str, topic_id: int):
     return html
 
 
-@bp.route("/boards/<slug>/topics/<int:topic_id>/reply", methods=["POST"])
+@bp.route("/boards/<slug>/topics/<id:topic_id>/reply", methods=["POST"])
 @screened(
     "reply", fields=("body", "content_note"), keep=("anonymous",), back="boards.show_topic", draft="reply:{topic_id}"
 )
 @login_required
 def reply(slug: str, topic_id: int):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = services.get_topic(topic_id, current_user)
     form = ReplyForm()
     valid = form.validate_on_submit()
@@ -189,19 +175,17 @@ def reply(slug: str, topic_id: int):
                 before_write=_spend_posting,
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
-            return redirect(_after_posting(post))
+            return redirect(_after_posting(post, post.support_level))
     note_refusal(form)
     page = services.topic_posts(topic, current_user, 10**6)
     html = render_template("boards/topic.html", topic=topic, page=page, form=form, draft=_kept_as_draft(form))
     return html, 400
 
 
-@bp.route("/posts/<int:post_id>")
+@bp.route("/posts/<id:post_id>")
 def show_post(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     page = services.post_page(post, current_user)
     url = url_for("boards.show_topic", slug=post.topic.board.slug, topic_id=post.topic_id, page=page)
@@ -209,16 +193,14 @@ def show_post(post_id: int):
     return redirect(f"{url}#support" if session.get("show_support") else f"{url}#post-{post.id}")
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 @screened("edit", fields=("title", "body", "content_note"), keep=("reason",))
 @login_required
 def edit_post(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     if not permissions.can_edit_post(current_user, post):
         abort(403)
-    first = services.is_first_post(post)
+    first = post.is_first
     kept = kept_fields() if request.method == "GET" else None
     form = EditPostForm(obj=None if request.method == "POST" or kept else post, data=kept)
     if request.method == "GET" and first and not kept:
@@ -239,11 +221,10 @@ def edit_post(post_id: int):
                 before_write=lambda: spend(EDITING_LIMIT, "editing"),
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
-            flag = latest_flag(post)
-            if flag is not None and permissions.is_author(current_user, post):
-                session["show_support"] = {"level": flag.level, "held": post.is_held}
+            if post.support_level is not None and permissions.is_author(current_user, post):
+                session["show_support"] = {"level": post.support_level, "held": post.is_held}
             flash("Your changes are saved.", "success")
             return redirect(url_for("boards.show_post", post_id=post.id))
     status = 200
@@ -253,13 +234,10 @@ def edit_post(post_id: int):
     return render_template("boards/edit_post.html", post=post, form=form, first=first), status
 
 
-@bp.post("/posts/<int:post_id>/react")
+@bp.post("/posts/<id:post_id>/react")
 @login_required
 def react(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
-    from forum.accounts.forms import ActionForm
 
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -270,25 +248,20 @@ def react(post_id: int):
     return redirect(url_for("boards.show_post", post_id=post.id))
 
 
-@bp.route("/posts/<int:post_id>/history")
+@bp.route("/posts/<id:post_id>/history")
 @login_required
 def post_history(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     revisions = services.post_history(post, current_user)
     return render_template("boards/post_history.html", post=post, topic=post.topic, revisions=revisions)
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):
-    if post_id > MAX_ID:
-        abort(404)
     post = services.get_post(post_id, current_user)
     if not permissions.can_delete_post(current_user, post):
         abort(403)
-    from forum.accounts.forms import ActionForm
 
     if request.method == "GET":
         # Deleting can't be undone: a page asks first, with no JavaScript needed.
@@ -302,8 +275,6 @@ def delete_post(post_id: int):
 
 @bp.route("/members/<pseudonym>")
 def show_member(pseudonym: str):
-    from forum.accounts.services import find_user
-
     member = find_user(pseudonym)
     if member is None:
         abort(404)
@@ -370,10 +341,8 @@ def board_feed(slug: str):
     )
 
 
-@bp.route("/boards/<slug>/topics/<int:topic_id>/feed.atom")
+@bp.route("/boards/<slug>/topics/<id:topic_id>/feed.atom")
 def topic_feed(slug: str, topic_id: int):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = feeds.feed_topic(topic_id)
     if topic.board.slug != slug:
         return redirect(url_for("boards.topic_feed", slug=topic.board.slug, topic_id=topic.id), 301)

@@ -6,22 +6,27 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, column, delete, func, or_, select, table, true
+from sqlalchemy import bindparam, column, delete, func, or_, select, table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards import counts, reading
-from forum.boards.models import PUBLIC_STATUSES, REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
+from forum.boards.models import REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
+from forum.boards.rows import POST_COLUMNS, TOPIC_COLUMNS, PostLike, TopicLike, listed_topic, shown_post
+from forum.boards.visibility import get_post as get_post
+from forum.boards.visibility import get_topic as get_topic
+from forum.boards.visibility import scope_clause, viewer_scope
+from forum.caches import forget_texts
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
-from forum.notifications.models import TopicWatch
+from forum.workflow import screen_edit, screen_new_post
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
@@ -58,7 +63,7 @@ class Page:
     read_up_to: int | None = None
 
 
-def author_label(item: Post | Topic, viewer: User | None) -> str:
+def author_label(item: PostLike | TopicLike, viewer: User | None) -> str:
     """The name shown for an item's author to this viewer; never reveals an anonymous author."""
     if item.is_anonymous:
         # A deleted account's anonymous posts stay anonymous: turning them into "Former member"
@@ -75,7 +80,7 @@ def author_label(item: Post | Topic, viewer: User | None) -> str:
     return item.author.pseudonym
 
 
-def public_author_label(item: Post | Topic) -> str:
+def public_author_label(item: PostLike | TopicLike) -> str:
     """The author's name as every reader sees it: the only label that may be copied into new text."""
     return author_label(item, None)
 
@@ -111,15 +116,6 @@ def _require_poster(user: User) -> None:
         raise NotAllowed()
 
 
-def _screen_new_post(post: Post) -> None:
-    """Hold or flag the post as moderation and the crisis flagger decide."""
-    from forum.crisis.services import screen_post
-    from forum.moderation.services import hold_if_new_author
-
-    hold_if_new_author(post)
-    screen_post(post)
-
-
 def create_topic(
     board: Board,
     author: User,
@@ -147,8 +143,9 @@ def create_topic(
     )
     db.session.add_all([topic, post])
     db.session.flush()
-    _screen_new_post(post)
+    screen_new_post(post)
     topic.status = post.status
+    topic.support_level = post.support_level
     counts.topic_started(topic, post)
     notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
@@ -182,7 +179,7 @@ def create_reply(
     post = Post(topic=topic, author=author, is_anonymous=anonymous, body=body, content_note=content_note)
     db.session.add(post)
     db.session.flush()
-    _screen_new_post(post)
+    screen_new_post(post)
     notifications.watch_by_default(topic.id, author.id)
     if post.status == PostStatus.VISIBLE:
         counts.post_shown(post)
@@ -215,7 +212,7 @@ def edit_post(
     _check_text(title, body, content_note)
     if before_write is not None:
         before_write()
-    first = title is not None and is_first_post(post)
+    first = title is not None and post.is_first
     old_title = post.topic.title if first else None
     if (body, content_note) != (post.body, post.content_note) or (first and title != old_title):
         # The version being replaced, for the edit history its author and the moderators can read.
@@ -229,21 +226,18 @@ def edit_post(
                 by_moderator=is_moderator_edit,
             )
         )
+    forget_texts(post.body)
     post.body = body
     post.content_note = content_note
     post.edited_at = utcnow()
     if first:
         post.topic.title = title
     if is_moderator_edit:
-        from forum.moderation.services import log_action
-
         log_action(by, "edit_post", post=post, note=reason.strip())
     else:
-        from forum.crisis.services import screen_post
-
         before = post.status
-        screen_post(post, edited=True)
-        if post.status != before and is_first_post(post):
+        screen_edit(post)
+        if post.status != before and post.is_first:
             counts.set_topic_status(post.topic, post.status)
         # A name or quote added by the edit is told of, once the post is visible.
         notifications.post_published(post, edited=True)
@@ -256,6 +250,7 @@ def delete_own_post(post: Post, by: User) -> None:
     if not permissions.can_delete_post(by, post):
         raise NotAllowed()
     counts.set_post_status(post, PostStatus.REMOVED.value)
+    forget_texts(post.body)
     # Earlier versions go with it: an author who removes a post removes what it said before too.
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     db.session.commit()
@@ -268,12 +263,6 @@ def post_history(post: Post, viewer: User | None) -> list[PostRevision]:
     return list(
         db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc()))
     )
-
-
-def is_first_post(post: Post) -> bool:
-    """True for the post that opened its topic."""
-    first_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id))
-    return first_id == post.id
 
 
 # Reads behind the pages --------------------------------------------------------------
@@ -312,96 +301,6 @@ def _board_by_slug():
     return select(Board).where(Board.slug == bindparam("slug"))
 
 
-def _viewer_scope(viewer: User | None) -> tuple[str, dict]:
-    """Which rows this viewer may list ('all', 'public' or 'own': public plus their own), and its bound values."""
-    if permissions.can_review_queue(viewer):
-        return "all", {}
-    if viewer is not None and viewer.is_authenticated:
-        return "own", {"viewer_id": viewer.id}
-    return "public", {}
-
-
-def _scope_clause(model, scope: str):
-    if scope == "all":
-        return true()
-    clause = model.status.in_(PUBLIC_STATUSES)
-    if scope == "own":
-        clause = or_(clause, model.author_id == bindparam("viewer_id"))
-    return clause
-
-
-def _visible_post_clause(viewer: User | None):
-    if permissions.can_review_queue(viewer):
-        return True
-    clause = Post.status.in_(PUBLIC_STATUSES)
-    if viewer is not None and viewer.is_authenticated:
-        clause = or_(clause, Post.author_id == viewer.id)
-    return clause
-
-
-# A board page lists topics as plain rows: loading them as ORM objects (topic, post and two
-# authors a row) took over half of the page's time. author_label reads these as it reads models.
-# The row classes are not frozen: a frozen dataclass sets each field through object.__setattr__,
-# which made building a 25-topic page's ~100 rows cost ~0.15 ms instead of ~0.03 ms.
-
-
-@dataclass(slots=True)
-class ListedAuthor:
-    pseudonym: str
-    anonymous_handle: str
-    # Only the topic page's rows carry it (for the staff badge); other listings leave it None.
-    role: str | None = None
-    anonymous_label = User.anonymous_label
-
-
-@dataclass(slots=True)
-class ListedPost:
-    id: int
-    author_id: int | None
-    is_anonymous: bool
-    author: ListedAuthor | None
-
-
-@dataclass(slots=True)
-class ListedTopic:
-    id: int
-    title: str
-    status: str
-    author_id: int | None
-    is_anonymous: bool
-    is_pinned: bool
-    is_announcement: bool
-    is_locked: bool
-    post_count: int
-    last_activity_at: datetime
-    author: ListedAuthor | None
-    last_post: ListedPost | None
-    # For a signed-in viewer (reading.py): posts new since their last visit and the first of them, or
-    # whether a topic they never opened is recent enough to read "new". Guests' rows keep the defaults.
-    new_posts: int | None = None
-    first_new_id: int | None = None
-    unopened_new: bool = False
-    reply_count = Topic.reply_count
-
-
-_TOPIC_COLUMNS = (
-    Topic.id,
-    Topic.title,
-    Topic.status,
-    Topic.author_id,
-    Topic.is_anonymous,
-    Topic.is_pinned,
-    Topic.is_announcement,
-    Topic.is_locked,
-    Topic.post_count,
-    Topic.last_activity_at,
-)
-
-
-def _listed_author(pseudonym: str | None, handle: str | None, role: str | None = None) -> ListedAuthor | None:
-    return ListedAuthor(pseudonym, handle, role) if pseudonym is not None else None
-
-
 def _rows(statement, values: dict):
     """Run a statement that selects columns (not models) on the session's connection.
 
@@ -415,46 +314,34 @@ def _rows(statement, values: dict):
 def board_topics(board: Board, viewer: User | None, page: int) -> Page:
     """One page of a board's topics (ListedTopic rows): pinned first, then by last activity."""
     per_page = current_app.config["TOPICS_PER_PAGE"]
-    scope, values = _viewer_scope(viewer)
+    scope, values = viewer_scope(viewer)
     values["board_id"] = board.id
     count, listing = _board_topics_statements(scope)
     total = _rows(count, values).scalar()
     page, pages = _page_number(page, total, per_page)
-    # A signed-in viewer's rows end with their read state (reading.listing_columns); a guest's stop at 17.
+    # A signed-in viewer's rows carry their read state too (reading.listing_columns).
     reader = scope != "public"
     if reader:
         values |= reading.listing_values(viewer)
     rows = _rows(listing, {**values, "limit": per_page, "offset": (page - 1) * per_page})
-    topics = [
-        ListedTopic(
-            *row[:10],
-            author=_listed_author(row[10], row[11]),
-            last_post=ListedPost(row[12], row[13], row[14], _listed_author(row[15], row[16]))
-            if row[12] is not None
-            else None,
-            new_posts=row[17] if reader else None,
-            first_new_id=row[18] if reader else None,
-            unopened_new=bool(row[19]) if reader else False,
-        )
-        for row in rows
-    ]
+    topics = [listed_topic(row, reader=reader) for row in rows]
     return Page(topics, page, pages, total)
 
 
 @cache
 def _board_topics_statements(scope: str):
-    where = (Topic.board_id == bindparam("board_id")) & _scope_clause(Topic, scope)
+    where = (Topic.board_id == bindparam("board_id")) & scope_clause(Topic, scope)
     author, last_post, last_author = aliased(User), aliased(Post), aliased(User)
     listing = (
         select(
-            *_TOPIC_COLUMNS,
-            author.pseudonym,
-            author.anonymous_handle,
-            last_post.id,
-            last_post.author_id,
-            last_post.is_anonymous,
-            last_author.pseudonym,
-            last_author.anonymous_handle,
+            *TOPIC_COLUMNS,
+            author.pseudonym.label("author_pseudonym"),
+            author.anonymous_handle.label("author_handle"),
+            last_post.id.label("last_id"),
+            last_post.author_id.label("last_author_id"),
+            last_post.is_anonymous.label("last_is_anonymous"),
+            last_author.pseudonym.label("last_pseudonym"),
+            last_author.anonymous_handle.label("last_handle"),
         )
         .outerjoin(author, author.id == Topic.author_id)
         .outerjoin(last_post, last_post.id == Topic.last_post_id)
@@ -470,76 +357,10 @@ def _board_topics_statements(scope: str):
     return select(func.count(Topic.id)).where(where), listing
 
 
-def get_topic(topic_id: int, viewer: User | None) -> Topic:
-    """The topic if this viewer may see it; raises NotFound."""
-    reader = viewer.id if viewer is not None and viewer.is_authenticated else 0
-    row = db.session.execute(_topic_by_id(), {"topic_id": topic_id, "reader_id": reader}).first()
-    if row is None:
-        raise NotFound()
-    # The reader's Watch / Mute choice comes with the topic: the topic page's buttons cost no query.
-    topic, topic.watch_level = row
-    visible = (
-        topic.status in PUBLIC_STATUSES or permissions.can_review_queue(viewer) or permissions.is_author(viewer, topic)
-    )
-    if not visible:
-        raise NotFound()
-    return topic
-
-
-@cache
-def _topic_by_id():
-    watch = (
-        select(TopicWatch.level)
-        .where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == bindparam("reader_id"))
-        .scalar_subquery()
-    )
-    return select(Topic, watch).options(joinedload(Topic.board)).where(Topic.id == bindparam("topic_id"))
-
-
-# A topic page shows its posts as plain rows too: loading 20 posts and their authors as ORM
-# objects cost ~0.5 ms a page. templates/_partials/post.html, author_label and the can_*_post
-# checks read these as they read Post models.
-
-
-@dataclass(slots=True)
-class ShownPost:
-    id: int
-    author_id: int | None
-    is_anonymous: bool
-    body: str
-    content_note: str | None
-    status: str
-    created_at: datetime
-    edited_at: datetime | None
-    moderator_note: str | None
-    author: ListedAuthor | None
-    # The flagger found risk in it (and no moderator called it a false alarm): readers get the peer note.
-    flagged: bool = False
-    # Reaction counts by kind, and the kinds this viewer gave (never who else reacted).
-    reactions: dict | None = None
-    reacted: frozenset = frozenset()
-    is_removed_by_author = Post.is_removed_by_author
-    is_held = Post.is_held
-    is_hidden = Post.is_hidden
-
-
-_POST_COLUMNS = (
-    Post.id,
-    Post.author_id,
-    Post.is_anonymous,
-    Post.body,
-    Post.content_note,
-    Post.status,
-    Post.created_at,
-    Post.edited_at,
-    Post.moderator_note,
-)
-
-
 def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     """One page of a topic's posts (ShownPost rows), oldest first, as this viewer may see them."""
     per_page = current_app.config["POSTS_PER_PAGE"]
-    scope, values = _viewer_scope(viewer)
+    scope, values = viewer_scope(viewer)
     values["topic_id"] = topic.id
     count, listing = _topic_posts_statements(scope)
     total = _rows(count, values).scalar()
@@ -550,27 +371,24 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
         {**values, "reactor_id": reactor, "reader_id": reactor, "limit": per_page, "offset": (page - 1) * per_page},
     ).all()
     kinds = list(REACTIONS)
-    end = 13 + 2 * len(kinds)
-    posts = [
-        ShownPost(
-            *row[:9],
-            author=_listed_author(row[9], row[10], row[12]),
-            flagged=bool(row[11]),
-            reactions=dict(zip(kinds, row[13 : 13 + len(kinds)], strict=True)),
-            reacted=frozenset(k for k, mine in zip(kinds, row[13 + len(kinds) : end], strict=True) if mine),
-        )
-        for row in rows
-    ]
-    # A signed-in viewer's rows end with their place in the topic (reading.place_column).
-    read_up_to = rows[0][end] if scope != "public" and rows else None
+    posts = [shown_post(row, kinds) for row in rows]
+    # A signed-in viewer's rows carry their place in the topic (reading.place_column).
+    read_up_to = rows[0].read_up_to if scope != "public" and rows else None
     return Page(posts, page, pages, total, read_up_to)
 
 
 @cache
 def _topic_posts_statements(scope: str):
-    where = (Post.topic_id == bindparam("topic_id")) & _scope_clause(Post, scope)
+    where = (Post.topic_id == bindparam("topic_id")) & scope_clause(Post, scope)
     listing = (
-        select(*_POST_COLUMNS, User.pseudonym, User.anonymous_handle, _has_risk_flag(), User.role, *_reaction_columns())
+        select(
+            *POST_COLUMNS,
+            User.pseudonym,
+            User.anonymous_handle,
+            _has_risk_flag().label("flagged"),
+            User.role,
+            *_reaction_columns(),
+        )
         .outerjoin(User, User.id == Post.author_id)
         .where(where)
         .order_by(Post.id)
@@ -585,13 +403,17 @@ def _topic_posts_statements(scope: str):
 def _reaction_columns():
     """Per post: how many of each reaction, then whether this viewer gave each (subqueries, no extra statement)."""
     counts = [
-        select(func.count(Reaction.id)).where(Reaction.post_id == Post.id, Reaction.kind == kind).scalar_subquery()
+        select(func.count(Reaction.id))
+        .where(Reaction.post_id == Post.id, Reaction.kind == kind)
+        .scalar_subquery()
+        .label(f"count_{kind}")
         for kind in REACTIONS
     ]
     mine = [
         select(Reaction.id)
         .where(Reaction.post_id == Post.id, Reaction.kind == kind, Reaction.user_id == bindparam("reactor_id"))
         .exists()
+        .label(f"mine_{kind}")
         for kind in REACTIONS
     ]
     return [*counts, *mine]
@@ -636,26 +458,13 @@ def _has_risk_flag():
     )
 
 
-def get_post(post_id: int, viewer: User | None) -> Post:
-    """The post if this viewer may see it; raises NotFound."""
-    post = db.session.get(Post, post_id)
-    if post is None:
-        raise NotFound()
-    get_topic(post.topic_id, viewer)
-    if post.status not in PUBLIC_STATUSES and not (
-        permissions.is_author(viewer, post) or permissions.can_review_queue(viewer)
-    ):
-        raise NotFound()
-    return post
-
-
 def post_page(post: Post, viewer: User | None) -> int:
     """Which page of its topic a post falls on, for this viewer."""
     per_page = current_app.config["POSTS_PER_PAGE"]
+    scope, values = viewer_scope(viewer)
     before = db.session.scalar(
-        select(func.count(Post.id)).where(
-            Post.topic_id == post.topic_id, Post.id < post.id, _visible_post_clause(viewer)
-        )
+        select(func.count(Post.id)).where(Post.topic_id == post.topic_id, Post.id < post.id, scope_clause(Post, scope)),
+        values,
     )
     return before // per_page + 1
 

@@ -16,8 +16,8 @@ import urllib.request
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import Flask, current_app
-from sqlalchemy import event, or_, select, update
+from flask import current_app
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from forum.accounts.models import utcnow
@@ -212,63 +212,16 @@ def deliver_due(now: datetime | None = None) -> int:
 
 def backlog() -> int:
     """How many alerts wait to be delivered."""
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count(AlertOutbox.id)).where(AlertOutbox.delivered_at.is_(None)))
 
 
-# The in-process worker ---------------------------------------------------------------------
+# Waking the worker -------------------------------------------------------------------------
 
-_wake = threading.Event()
-_stop = threading.Event()
-_started = threading.Lock()
-_worker: threading.Thread | None = None
-# How often the worker looks for retries that have come due.
-POLL_SECONDS = 5
+# Set after a commit that queued an alert, so the worker (forum/worker.py) delivers it at once.
+wake = threading.Event()
 
 
 @event.listens_for(Session, "after_commit")
 def _wake_after_commit(session: Session) -> None:
     if session.info.pop("wake_alert_worker", False):
-        _wake.set()
-
-
-def start_worker(app: Flask) -> None:
-    """Start this process's delivery thread once; later calls do nothing."""
-    global _worker
-    with _started:
-        if _worker is not None and _worker.is_alive():
-            return
-        _worker = threading.Thread(target=_run, args=(app,), name="alert-outbox", daemon=True)
-        _worker.start()
-
-
-def stop_worker() -> None:
-    """Stop this process's delivery thread (tests, and clean shutdowns)."""
-    global _worker
-    with _started:
-        if _worker is not None:
-            _stop.set()
-            _wake.set()
-            _worker.join(timeout=SEND_TIMEOUT_SECONDS + 5)
-            _worker = None
-            _stop.clear()
-
-
-def _run(app: Flask) -> None:
-    while not _stop.is_set():
-        _wake.wait(POLL_SECONDS)
-        _wake.clear()
-        if _stop.is_set():
-            return
-        with app.app_context():
-            try:
-                from forum.moderation.oncall import escalate_unclaimed
-
-                escalate_unclaimed()
-                deliver_due()
-            except Exception:  # the worker must outlive a database hiccup
-                log.exception("alert delivery failed")
-                db.session.rollback()
-            finally:
-                db.session.remove()
+        wake.set()

@@ -14,11 +14,12 @@ from flask import (
 from flask_login import current_user
 
 from forum.accounts import safety_plan
+from forum.boards.visibility import get_post
 from forum.crisis import services
 from forum.crisis.forms import FeedbackForm, FlagMissedForm, HotlineForm
 from forum.crisis.hotlines import REGIONS
 from forum.crisis.models import CrisisFlag, Hotline
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import db
 from forum.i18n import select_locale
 from forum.permissions import Capability, role_required
@@ -93,10 +94,10 @@ def list_hotlines():
 
 
 @bp.route("/admin/hotlines/new", methods=["GET", "POST"], defaults={"hotline_id": None})
-@bp.route("/admin/hotlines/<int:hotline_id>", methods=["GET", "POST"])
+@bp.route("/admin/hotlines/<id:hotline_id>", methods=["GET", "POST"])
 @role_required(Capability.MANAGE_HOTLINES)
 def edit_hotline(hotline_id: int | None):
-    hotline = db.session.get(Hotline, hotline_id) if hotline_id and hotline_id < 2**31 else None
+    hotline = db.session.get(Hotline, hotline_id) if hotline_id else None
     if hotline_id and hotline is None:
         abort(404)
     form = HotlineForm(obj=hotline)
@@ -121,7 +122,7 @@ def edit_hotline(hotline_id: int | None):
         try:
             services.save_hotline(hotline, current_user, **fields)
         except InvalidAction as error:
-            getattr(form, error.field or "name").errors.append(error.message)
+            add_error(form, error, default="name")
         else:
             flash("Saved.", "success")
             return redirect(url_for("crisis.list_hotlines"))
@@ -138,10 +139,10 @@ def export_feedback():
     )
 
 
-@bp.route("/moderation/flags/<int:flag_id>/feedback", methods=["POST"])
+@bp.route("/moderation/flags/<id:flag_id>/feedback", methods=["POST"])
 @role_required(Capability.REVIEW_QUEUE)
 def flag_feedback(flag_id: int):
-    flag = db.session.get(CrisisFlag, flag_id) if flag_id < 2**31 else None
+    flag = db.session.get(CrisisFlag, flag_id)
     if flag is None:
         abort(404)
     form = FeedbackForm()
@@ -152,18 +153,16 @@ def flag_feedback(flag_id: int):
     return redirect(url_for("boards.show_post", post_id=flag.post_id))
 
 
-@bp.route("/posts/<int:post_id>/flag-missed", methods=["GET", "POST"])
+@bp.route("/posts/<id:post_id>/flag-missed", methods=["GET", "POST"])
 @role_required(Capability.REVIEW_QUEUE)
 def flag_missed(post_id: int):
-    from forum.boards.services import get_post
-
-    post = get_post(post_id, current_user) if post_id < 2**31 else abort(404)
+    post = get_post(post_id, current_user)
     form = FlagMissedForm()
     if form.validate_on_submit():
         try:
             services.flag_missed_post(post, current_user, level=form.level.data, note=form.note.data)
         except InvalidAction as error:
-            getattr(form, error.field or "note").errors.append(error.message)
+            add_error(form, error, default="note")
         else:
             flash("Flagged. It is in the moderation queue now.", "success")
             return redirect(url_for("boards.show_post", post_id=post.id))

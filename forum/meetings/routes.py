@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from forum import permissions
 from forum.accounts.forms import ActionForm
 from forum.accounts.models import utcnow
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.meetings import ical, services
 from forum.meetings.forms import MeetingForm, MeetingPostForm
 from forum.meetings.models import Meeting
@@ -28,14 +28,6 @@ STATUS_TEXT = {
 def meeting_time(value) -> str:
     """A stored (UTC) time as members read it, with its zone: "Tue 8 Dec 2026, 19:00 UTC"."""
     return f"{value:%a} {value.day} {value:%b %Y, %H:%M} UTC"
-
-
-def _add_error(form, error: InvalidAction) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _runnable(meeting_id: int) -> Meeting:
@@ -117,7 +109,7 @@ def new_meeting():
         try:
             meeting = services.schedule_meeting(current_user, **_details(form))
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             return _after_details(meeting, "The meeting is scheduled.")
     if request.method == "POST":
@@ -126,7 +118,7 @@ def new_meeting():
     return render_template("meetings/edit_meeting.html", form=form, meeting=None), status
 
 
-@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@bp.route("/meetings/<id:meeting_id>/edit", methods=["GET", "POST"])
 @screened("meeting description", fields=("title", "reading"), keep=("board_id", "starts_at", "length_minutes", "keep"))
 @login_required
 def edit_meeting(meeting_id: int):
@@ -136,7 +128,7 @@ def edit_meeting(meeting_id: int):
         try:
             services.update_meeting(meeting, current_user, **_details(form))
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             return _after_details(meeting, "The meeting is updated.")
     if request.method == "POST":
@@ -159,19 +151,19 @@ def _room_action(meeting_id: int, action, done: str, **kwargs):
     return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
+@bp.post("/meetings/<id:meeting_id>/cancel")
 @login_required
 def cancel_meeting(meeting_id: int):
     return _room_action(meeting_id, services.cancel_meeting, "The meeting is cancelled.", now=utcnow())
 
 
-@bp.post("/meetings/<int:meeting_id>/open")
+@bp.post("/meetings/<id:meeting_id>/open")
 @login_required
 def open_room(meeting_id: int):
     return _room_action(meeting_id, services.open_room, "The room is open for posts.", now=utcnow())
 
 
-@bp.post("/meetings/<int:meeting_id>/close")
+@bp.post("/meetings/<id:meeting_id>/close")
 @login_required
 def close_room(meeting_id: int):
     return _room_action(
@@ -179,14 +171,14 @@ def close_room(meeting_id: int):
     )
 
 
-@bp.post("/meetings/<int:meeting_id>/pin")
+@bp.post("/meetings/<id:meeting_id>/pin")
 @login_required
 def pin_reading(meeting_id: int):
     pinned = request.form.get("pinned") != "0"
     return _room_action(meeting_id, services.pin_reading, "Done.", pinned=pinned)
 
 
-@bp.post("/meetings/<int:meeting_id>/pause/<int:meeting_post_id>")
+@bp.post("/meetings/<id:meeting_id>/pause/<id:meeting_post_id>")
 @login_required
 def pause_participant(meeting_id: int, meeting_post_id: int):
     meeting = _runnable(meeting_id)
@@ -224,13 +216,13 @@ def _room(meeting: Meeting, form: MeetingPostForm | None, status: int = 200):
     return page, status
 
 
-@bp.route("/meetings/<int:meeting_id>")
+@bp.route("/meetings/<id:meeting_id>")
 @login_required
 def show_meeting(meeting_id: int):
     return _room(services.get_meeting(meeting_id), None)
 
 
-@bp.route("/meetings/<int:meeting_id>/live")
+@bp.route("/meetings/<id:meeting_id>/live")
 @login_required
 def live_posts(meeting_id: int):
     """New posts since `after`, as HTML the page appends, and the room's state: polled by meeting.js."""
@@ -258,7 +250,7 @@ def live_posts(meeting_id: int):
     )
 
 
-@bp.route("/meetings/<int:meeting_id>/post", methods=["POST"])
+@bp.route("/meetings/<id:meeting_id>/post", methods=["POST"])
 @screened("meeting", fields=("body",), keep=("anonymous",), back="meetings.show_meeting")
 @login_required
 def post_in_meeting(meeting_id: int):
@@ -275,7 +267,7 @@ def post_in_meeting(meeting_id: int):
                 before_write=lambda: spend(POSTING_LIMIT, "meeting-posting"),
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             url = url_for("meetings.show_meeting", meeting_id=meeting.id)
             if post.crisis_level:

@@ -26,7 +26,7 @@ from forum.mentoring.models import (
     MentorRequest,
     RequestStatus,
 )
-from forum.moderation.oncall import on_call_emails
+from forum.moderation.rota import on_call_emails
 from forum.moderation.services import log_action
 from forum.permissions import can_report_mentoring_message, can_review_queue
 

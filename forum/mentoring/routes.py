@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from forum.accounts.forms import ActionForm
 from forum.accounts.services import find_user
-from forum.errors import InvalidAction, NotAllowed
+from forum.errors import InvalidAction, NotAllowed, add_error
 from forum.extensions import limiter
 from forum.mentoring import concerns, services
 from forum.mentoring.forms import AskForm, GrantForm, MessageForm, ReportMessageForm, ResolveConcernForm
@@ -65,7 +65,7 @@ def ask_for_mentor():
         try:
             _, level = services.ask_for_mentor(current_user, note=form.note.data)
         except InvalidAction as error:
-            form.note.errors = [*form.note.errors, error.message]
+            add_error(form, error, default="note")
         else:
             flash("You've asked for a peer mentor. Offers will appear here.", "success")
             anchor = "support" if _show_support(level) else None
@@ -77,7 +77,7 @@ def ask_for_mentor():
     return render_template("mentoring/ask.html", form=form, existing=existing), status
 
 
-@bp.post("/requests/<int:mentor_request_id>/withdraw")
+@bp.post("/requests/<id:mentor_request_id>/withdraw")
 @login_required
 def withdraw_request(mentor_request_id: int):
     mentor_request = services.get_request(mentor_request_id)
@@ -103,7 +103,7 @@ def list_requests():
     )
 
 
-@bp.post("/requests/<int:mentor_request_id>/offer")
+@bp.post("/requests/<id:mentor_request_id>/offer")
 @login_required
 def offer_mentoring(mentor_request_id: int):
     mentor_request = services.get_request(mentor_request_id)
@@ -121,7 +121,7 @@ def offer_mentoring(mentor_request_id: int):
     return redirect(url_for("mentoring.list_requests"))
 
 
-@bp.post("/offers/<int:mentor_offer_id>/accept")
+@bp.post("/offers/<id:mentor_offer_id>/accept")
 @login_required
 def accept_offer(mentor_offer_id: int):
     offer = services.get_offer(mentor_offer_id)
@@ -135,7 +135,7 @@ def accept_offer(mentor_offer_id: int):
     return redirect(url_for("mentoring.overview"))
 
 
-@bp.route("/pairings/<int:mentor_pairing_id>")
+@bp.route("/pairings/<id:mentor_pairing_id>")
 @login_required
 def show_pairing(mentor_pairing_id: int):
     pairing = services.get_pairing(mentor_pairing_id, current_user)
@@ -153,7 +153,7 @@ def _render_pairing(pairing, form, status: int = 200):
     return page, status
 
 
-@bp.post("/pairings/<int:mentor_pairing_id>/messages")
+@bp.post("/pairings/<id:mentor_pairing_id>/messages")
 @screened("mentoring message", fields=("body",), back="mentoring.show_pairing")
 @login_required
 @limiter.limit("60 per hour", key_func=member_or_address)
@@ -164,7 +164,7 @@ def send_message(mentor_pairing_id: int):
         try:
             message, level = services.send_message(pairing, current_user, body=form.body.data)
         except InvalidAction as error:
-            form.body.errors = [*form.body.errors, error.message]
+            add_error(form, error, default="body")
         else:
             anchor = "support" if _show_support(level) else f"message-{message.id}"
             return redirect(url_for("mentoring.show_pairing", mentor_pairing_id=pairing.id, _anchor=anchor))
@@ -172,7 +172,7 @@ def send_message(mentor_pairing_id: int):
     return _render_pairing(pairing, form, status=400)
 
 
-@bp.post("/pairings/<int:mentor_pairing_id>/end")
+@bp.post("/pairings/<id:mentor_pairing_id>/end")
 @login_required
 def end_pairing(mentor_pairing_id: int):
     pairing = services.get_pairing(mentor_pairing_id, current_user)
@@ -186,7 +186,7 @@ def end_pairing(mentor_pairing_id: int):
     return redirect(url_for("mentoring.show_pairing", mentor_pairing_id=pairing.id))
 
 
-@bp.route("/messages/<int:mentoring_message_id>/report", methods=["GET", "POST"])
+@bp.route("/messages/<id:mentoring_message_id>/report", methods=["GET", "POST"])
 @screened("report", fields=("reason",))
 @login_required
 def report_message(mentoring_message_id: int):
@@ -198,7 +198,7 @@ def report_message(mentoring_message_id: int):
         try:
             concerns.report_message(message, current_user, reason=form.reason.data)
         except InvalidAction as error:
-            form.reason.errors = [*form.reason.errors, error.message]
+            add_error(form, error, default="reason")
         else:
             flash("Thank you. A moderator will read this message and the conversation around it.", "success")
             return redirect(url_for("mentoring.show_pairing", mentor_pairing_id=message.pairing_id))
@@ -220,7 +220,7 @@ def manage_mentors():
         try:
             services.grant_badge(member, by=current_user, trained_on=form.trained_on.data)
         except InvalidAction as error:
-            getattr(form, error.field or "pseudonym").errors.append(error.message)
+            add_error(form, error, default="pseudonym")
         else:
             flash(f"{member.pseudonym} is now a peer mentor.", "success")
             return redirect(url_for("mentoring.manage_mentors"))
@@ -229,7 +229,7 @@ def manage_mentors():
     return page, status
 
 
-@bp.post("/mentors/<int:mentor_badge_id>/withdraw")
+@bp.post("/mentors/<id:mentor_badge_id>/withdraw")
 @login_required
 def withdraw_badge(mentor_badge_id: int):
     if not can_manage_mentors(current_user):
@@ -244,7 +244,7 @@ def withdraw_badge(mentor_badge_id: int):
     return redirect(url_for("mentoring.manage_mentors"))
 
 
-@bp.route("/concerns/<int:mentoring_concern_id>")
+@bp.route("/concerns/<id:mentoring_concern_id>")
 @login_required
 def show_concern(mentoring_concern_id: int):
     concern = concerns.open_concern(mentoring_concern_id, current_user)
@@ -255,7 +255,7 @@ def show_concern(mentoring_concern_id: int):
     )
 
 
-@bp.post("/concerns/<int:mentoring_concern_id>/resolve")
+@bp.post("/concerns/<id:mentoring_concern_id>/resolve")
 @login_required
 def resolve_concern(mentoring_concern_id: int):
     if not can_review_queue(current_user):

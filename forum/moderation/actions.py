@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
 from forum.boards.models import Board, PostStatus
+from forum.caches import forget_texts
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
@@ -90,8 +91,6 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     A crisis item's post is kept out of view with care: its author reads a warm note and gets a
     message with the support lines, never a guideline; the moderator's note goes to the log.
     """
-    from forum.boards.services import is_first_post
-
     _moderator(by, item)
     crisis = item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS)
     if not crisis and guideline not in GUIDELINES:
@@ -100,7 +99,8 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     post = item.post
     post.moderator_note = CARE_NOTE if crisis else f"{GUIDELINES[guideline]}. {note}"[:MAX_NOTE]
     counts.set_post_status(post, PostStatus.HIDDEN.value)
-    if is_first_post(post):
+    forget_texts(post.body)
+    if post.is_first:
         counts.set_topic_status(post.topic, PostStatus.HIDDEN.value)
     if crisis and post.author is not None:
         _message(post.author, by, subject=CARE_SUBJECT, body=CARE_BODY, kind="care", post=post, crisis_lines=True)

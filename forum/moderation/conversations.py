@@ -13,16 +13,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import User, utcnow
-from forum.crisis.services import screen_reply
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 from forum.moderation.actions import MAX_MESSAGE
 from forum.moderation.models import MessageReply, ModeratorMessage, QueueItem
-from forum.moderation.oncall import alert_reply_on_crisis_item
-from forum.moderation.services import log_action
+from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
 from forum.permissions import can_read_message, can_review_queue, can_see_anonymous_handle
 from forum.text import plain_text
+from forum.urls import MAX_ID
+from forum.workflow import screen_member_reply
 
 ANONYMOUS_LABEL = "Anonymous member"
 # The staff list shows this many conversations, the most recently active first.
@@ -31,7 +31,7 @@ STAFF_LIST_LIMIT = 100
 
 def get_message(message_id: int) -> ModeratorMessage:
     """A moderator's message by id; raises NotFound."""
-    message = db.session.get(ModeratorMessage, message_id) if 0 < message_id < 2**31 else None
+    message = db.session.get(ModeratorMessage, message_id) if 0 < message_id <= MAX_ID else None
     if message is None:
         raise NotFound()
     return message
@@ -69,8 +69,7 @@ def reply_to_message(
     # Writing back is reading what came before.
     _mark_read_by_member(message, now)
     db.session.flush()
-    level = screen_reply(reply)
-    alert_reply_on_crisis_item(message, level.value if level else None, now)
+    screen_member_reply(reply, now)
     db.session.commit()
     return reply
 

@@ -4,9 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from forum.accounts.forms import ActionForm
-from forum.boards.services import get_post
+from forum.boards.visibility import get_post
 from forum.crisis.services import hotlines_for
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import limiter
 from forum.moderation import actions, conversations, reports
 from forum.moderation.forms import ReplyForm, ReportForm
@@ -20,12 +20,10 @@ reports_bp = Blueprint("reports", __name__)
 messages_bp = Blueprint("messages", __name__)
 
 
-@reports_bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@reports_bp.route("/posts/<id:post_id>/report", methods=["GET", "POST"])
 @screened("report", fields=("note",), keep=("reason",))
 @login_required
 def report_post(post_id: int):
-    if post_id >= 2**31:
-        abort(404)
     post = get_post(post_id, current_user)
     if is_author(current_user, post):
         abort(403)
@@ -44,7 +42,7 @@ def report_post(post_id: int):
             )
         except InvalidAction as error:
             flash(error.message, "error")
-            form.form_errors.append(error.message)
+            add_error(form, error)
         else:
             if form.reason.data == ReportReason.WORRIED:
                 return redirect(url_for("reports.after_worry", post_id=post.id))
@@ -60,12 +58,10 @@ def report_post(post_id: int):
     return page, status
 
 
-@reports_bp.route("/posts/<int:post_id>/worried")
+@reports_bp.route("/posts/<id:post_id>/worried")
 @login_required
 def after_worry(post_id: int):
     """What a member who is worried about someone can do now, after telling the moderators."""
-    if post_id >= 2**31:
-        abort(404)
     post = get_post(post_id, current_user)
     first, rest = hotlines_for(current_user.region)
     return render_template("moderation/after_worry.html", post=post, first=first, rest=rest)
@@ -87,7 +83,7 @@ def inbox():
     return render_template("moderation/messages.html", messages=messages, lines={"first": first})
 
 
-@messages_bp.route("/messages/<int:message_id>")
+@messages_bp.route("/messages/<id:message_id>")
 @login_required
 def show_message(message_id: int):
     message = conversations.message_for_member(message_id, current_user)
@@ -103,7 +99,7 @@ def _render_message(message, form, new=frozenset(), status=200, preview=None):
     return page, status
 
 
-@messages_bp.post("/messages/<int:message_id>/reply")
+@messages_bp.post("/messages/<id:message_id>/reply")
 @screened("message", fields=("body",), back="messages.show_message")
 @login_required
 # A preview sends nothing, so it spends nothing.
@@ -118,7 +114,7 @@ def reply_to_message(message_id: int):
         try:
             reply = conversations.reply_to_message(message, current_user, body=form.body.data)
         except InvalidAction as error:
-            form.body.errors = [*form.body.errors, error.message]
+            add_error(form, error, default="body")
         else:
             flash("Your reply is sent to the moderators.", "success")
             anchor = f"reply-{reply.id}"
@@ -131,7 +127,7 @@ def reply_to_message(message_id: int):
     return _render_message(message, form, status=400)
 
 
-@messages_bp.post("/messages/<int:message_id>/read")
+@messages_bp.post("/messages/<id:message_id>/read")
 @login_required
 def mark_message_read(message_id: int):
     message = conversations.message_for_member(message_id, current_user)

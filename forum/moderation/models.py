@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User, utcnow
@@ -27,7 +27,17 @@ class ItemKind(enum.IntEnum):
 
 
 class QueueItem(db.Model):
-    __table_args__ = (Index("ix_queue_item_open", "resolved_at", "priority", "created_at"),)
+    __table_args__ = (
+        Index("ix_queue_item_open", "resolved_at", "priority", "created_at"),
+        # One open item per post, kept by the database: enqueue upserts against it.
+        Index(
+            "uq_queue_item_open_post",
+            "post_id",
+            unique=True,
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)

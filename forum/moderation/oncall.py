@@ -8,12 +8,14 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from forum.accounts.models import User, utcnow
-from forum.crisis.alerts import queue_reply_alert
+from forum.crisis.alerts import queue_crisis_alert
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation.models import ItemKind, ModeratorMessage, QueueItem
-from forum.moderation.services import current_holder, log_action, open_item_for
-from forum.permissions import Role, can_review_queue
+from forum.moderation.models import ItemKind, QueueItem
+from forum.moderation.playbook import reopen_due_follow_ups
+from forum.moderation.rota import all_staff_emails
+from forum.moderation.services import current_holder, log_action
+from forum.permissions import can_review_queue
 
 # A crisis cannot wait: after this many minutes unclaimed, an urgent item goes to every moderator and admin.
 ONCALL_ESCALATE_MINUTES = 10
@@ -50,56 +52,8 @@ def set_alert_email(by: User, email: str | None) -> None:
     db.session.commit()
 
 
-def on_call_emails(now: datetime | None = None) -> list[str]:
-    """Alert addresses of the moderators on call now."""
-    now = now or utcnow()
-    return list(
-        db.session.scalars(
-            select(User.alert_email).where(
-                User.on_call_until > now,
-                User.alert_email.is_not(None),
-                User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)),
-                User.is_banned.is_(False),
-            )
-        )
-    )
-
-
-def all_staff_emails() -> list[str]:
-    """Every moderator's and admin's alert address, plus ALERT_EMAIL_TO, without repeats."""
-    emails = db.session.scalars(
-        select(User.alert_email).where(
-            User.alert_email.is_not(None),
-            User.role.in_((Role.MODERATOR.value, Role.ADMIN.value)),
-            User.is_banned.is_(False),
-        )
-    )
-    return list(dict.fromkeys([*emails, *current_app.config.get("ALERT_EMAIL_TO", [])]))
-
-
-def alert_on_call(item: QueueItem, now: datetime | None = None) -> None:
-    """Alert the moderators on call about an urgent item, in the caller's transaction."""
-    from forum.crisis.alerts import queue_crisis_alert
-
-    emails = on_call_emails(now)
-    if emails:
-        queue_crisis_alert(item, "urgent", emails=emails)
-
-
-def alert_reply_on_crisis_item(message: ModeratorMessage, level: str | None, now: datetime | None = None) -> None:
-    """A member answered about a post with an open crisis item: alert its holder, else on call, else the channel."""
-    item = open_item_for(message.post) if message.post is not None else None
-    if item is None or item.priority > ItemKind.CONCERN_CRISIS:
-        return
-    holder = current_holder(item, now)
-    emails = [holder.alert_email] if holder is not None and holder.alert_email else on_call_emails(now)
-    queue_reply_alert(message.id, level, emails=emails or None)
-
-
 def escalate_unclaimed(now: datetime | None = None) -> int:
     """Alert every moderator and admin about urgent items no one claimed in time; once per item."""
-    from forum.crisis.alerts import queue_crisis_alert
-
     now = now or utcnow()
     minutes = current_app.config.get("ONCALL_ESCALATE_MINUTES", ONCALL_ESCALATE_MINUTES)
     items = db.session.scalars(
@@ -128,7 +82,5 @@ def escalate_unclaimed(now: datetime | None = None) -> int:
         sent += 1
     db.session.commit()
     # The same sweep reopens items whose "check back" time has come.
-    from forum.moderation.playbook import reopen_due_follow_ups
-
     reopen_due_follow_ups(now)
     return sent

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, column, func, select, table, update
 
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
 from forum.boards.models import Post, PostStatus
+from forum.crisis.alerts import queue_crisis_alert
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
+from forum.moderation.rota import on_call_emails
 from forum.moderation.services import close_item, log_action, require_free
 from forum.notifications import services as notifications
 from forum.permissions import can_review_queue
@@ -59,7 +61,7 @@ def _set_status(post: Post, status: PostStatus) -> None:
     if post.status == status.value:
         return
     counts.set_post_status(post, status.value)
-    if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
+    if post.is_first:
         counts.set_topic_status(post.topic, status.value)
     if status == PostStatus.VISIBLE:
         notifications.post_published(post)
@@ -91,8 +93,6 @@ def decide_visibility(item: QueueItem, by: User, *, choice: str | None, note: st
 
 def _record_false_alarm(post: Post, by: User) -> None:
     # The crisis flag table as a plain table clause: moderation sits below crisis.
-    from sqlalchemy import column, table, update
-
     flags = table("crisis_flag", column("id"), column("post_id"), column("feedback"), column("feedback_by_id"))
     db.session.execute(
         update(flags).where(flags.c.post_id == post.id).values(feedback="false_alarm", feedback_by_id=by.id)
@@ -129,9 +129,6 @@ def schedule_follow_up(
 
 def reopen_due_follow_ups(now: datetime | None = None) -> int:
     """Reopen items whose follow-up is due and alert whoever set it (or on-call); once per follow-up."""
-    from forum.crisis.alerts import queue_crisis_alert
-    from forum.moderation.oncall import on_call_emails
-
     now = now or utcnow()
     due = db.session.scalars(select(QueueItem).where(QueueItem.follow_up_at <= now)).all()
     for item in due:
@@ -153,8 +150,6 @@ def reopen_due_follow_ups(now: datetime | None = None) -> int:
 
 def timeline(item: QueueItem) -> list[tuple[datetime, str]]:
     """Everything that happened on this item, oldest first: flags, log entries and messages both ways."""
-    from sqlalchemy import DateTime, column, table
-
     flags = table(
         "crisis_flag", column("post_id"), column("level"), column("created_at", DateTime), column("flagged_by_id")
     )
@@ -230,9 +225,6 @@ def urgent_items_this_shift(by: User, now: datetime | None = None) -> int:
 
 def hand_off(item: QueueItem, by: User, *, note: str | None, now: datetime | None = None) -> list[str]:
     """Release an item with a note for the next moderator on call, who is alerted; returns who was."""
-    from forum.crisis.alerts import queue_crisis_alert
-    from forum.moderation.oncall import on_call_emails
-
     if not can_review_queue(by):
         raise NotAllowed()
     require_free(item, by, now)

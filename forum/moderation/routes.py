@@ -3,9 +3,11 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from forum.accounts.models import utcnow
+from forum.accounts.services import find_user
 from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.extensions import db, login_manager
 from forum.moderation import actions, conversations, oncall, playbook, services, unposted
 from forum.moderation.forms import (
@@ -109,13 +111,11 @@ def queue():
 
 
 def _now() -> datetime:
-    from forum.accounts.models import utcnow
-
     return utcnow()
 
 
 def _get_item(item_id: int) -> QueueItem:
-    item = db.session.get(QueueItem, item_id) if item_id < 2**31 else None
+    item = db.session.get(QueueItem, item_id)
     if item is None:
         abort(404)
     return item
@@ -169,7 +169,7 @@ def _render_item(item: QueueItem, status: int = 200, **forms):
     return render_template("moderation/item.html", **context), status
 
 
-@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/items/<id:item_id>", methods=["GET", "POST"])
 def show_item(item_id: int):
     item = _get_item(item_id)
     form = ResolveForm()
@@ -193,19 +193,16 @@ def _act(item: QueueItem, form, call, done, form_name: str):
         try:
             result = call()
         except InvalidAction as error:
-            if error.field and error.field in form:
-                form[error.field].errors = [*form[error.field].errors, error.message]
-            else:
-                flash(error.message, "error")
+            add_error(form, error, flash_unplaced=True)
         else:
             flash(done(result) if callable(done) else done, "success")
             return redirect(url_for("moderation.show_item", item_id=item.id))
     return _render_item(item, 400, **{form_name: form})
 
 
-@bp.post("/unposted/<int:unposted_text_id>/resolve")
+@bp.post("/unposted/<id:unposted_text_id>/resolve")
 def resolve_unposted(unposted_text_id: int):
-    item = db.session.get(UnpostedText, unposted_text_id) if unposted_text_id < 2**31 else None
+    item = db.session.get(UnpostedText, unposted_text_id)
     if item is None:
         abort(404)
     form = NoteForm()
@@ -219,19 +216,19 @@ def resolve_unposted(unposted_text_id: int):
     return redirect(url_for("moderation.queue"))
 
 
-@bp.post("/items/<int:item_id>/claim")
+@bp.post("/items/<id:item_id>/claim")
 def claim_item(item_id: int):
     item = _get_item(item_id)
     return _act(item, NoteForm(), lambda: services.claim_item(item, current_user), "It's yours.", "note_form")
 
 
-@bp.post("/items/<int:item_id>/release")
+@bp.post("/items/<id:item_id>/release")
 def release_item(item_id: int):
     item = _get_item(item_id)
     return _act(item, NoteForm(), lambda: services.release_item(item, current_user), "Released.", "note_form")
 
 
-@bp.post("/items/<int:item_id>/visibility")
+@bp.post("/items/<id:item_id>/visibility")
 def decide_visibility(item_id: int):
     item, form = _get_item(item_id), VisibilityForm()
     return _act(
@@ -243,7 +240,7 @@ def decide_visibility(item_id: int):
     )
 
 
-@bp.post("/items/<int:item_id>/outcome")
+@bp.post("/items/<id:item_id>/outcome")
 def record_outcome(item_id: int):
     item, form = _get_item(item_id), OutcomeForm()
     return _act(
@@ -257,7 +254,7 @@ def record_outcome(item_id: int):
     )
 
 
-@bp.post("/items/<int:item_id>/follow-up")
+@bp.post("/items/<id:item_id>/follow-up")
 def follow_up(item_id: int):
     item, form = _get_item(item_id), FollowUpForm()
     return _act(
@@ -269,7 +266,7 @@ def follow_up(item_id: int):
     )
 
 
-@bp.post("/items/<int:item_id>/hand-off")
+@bp.post("/items/<id:item_id>/hand-off")
 def hand_off(item_id: int):
     item, form = _get_item(item_id), NoteForm()
 
@@ -283,7 +280,7 @@ def hand_off(item_id: int):
     return _act(item, form, lambda: playbook.hand_off(item, current_user, note=form.note.data), done, "note_form")
 
 
-@bp.post("/items/<int:item_id>/hide")
+@bp.post("/items/<id:item_id>/hide")
 def hide_post(item_id: int):
     item, form = _get_item(item_id), HideForm()
     return _act(
@@ -295,7 +292,7 @@ def hide_post(item_id: int):
     )
 
 
-@bp.post("/items/<int:item_id>/lock")
+@bp.post("/items/<id:item_id>/lock")
 def lock_topic(item_id: int):
     item, form = _get_item(item_id), NoteForm()
     locked = not item.post.topic.is_locked
@@ -308,7 +305,7 @@ def lock_topic(item_id: int):
     )
 
 
-@bp.post("/items/<int:item_id>/move")
+@bp.post("/items/<id:item_id>/move")
 def move_topic(item_id: int):
     item, form = _get_item(item_id), MoveForm()
     form.board.choices = [(b.id, b.name) for b in db.session.scalars(db.select(Board))]
@@ -320,7 +317,7 @@ def move_topic(item_id: int):
     return _act(item, form, move, "Topic moved.", "move")
 
 
-@bp.post("/items/<int:item_id>/message")
+@bp.post("/items/<id:item_id>/message")
 def message_author(item_id: int):
     item, form = _get_item(item_id), MessageForm()
     return _act(
@@ -334,7 +331,7 @@ def message_author(item_id: int):
     )
 
 
-@bp.post("/items/<int:item_id>/member")
+@bp.post("/items/<id:item_id>/member")
 def act_on_member(item_id: int):
     item, form = _get_item(item_id), MemberActionForm()
 
@@ -350,8 +347,6 @@ def act_on_member(item_id: int):
 
 @bp.post("/members/<pseudonym>/restrict")
 def restrict_member(pseudonym: str):
-    from forum.accounts.services import find_user
-
     member = find_user(pseudonym[:40])
     if member is None:
         abort(404)
@@ -370,7 +365,7 @@ def restrict_member(pseudonym: str):
     return redirect(url_for("boards.show_member", pseudonym=member.pseudonym))
 
 
-@bp.post("/items/<int:item_id>/escalate")
+@bp.post("/items/<id:item_id>/escalate")
 def escalate_item(item_id: int):
     item, form = _get_item(item_id), NoteForm()
     return _act(
@@ -382,7 +377,7 @@ def escalate_item(item_id: int):
     )
 
 
-@bp.post("/items/<int:item_id>/reveal")
+@bp.post("/items/<id:item_id>/reveal")
 def reveal_author(item_id: int):
     item, form = _get_item(item_id), RevealForm()
     if form.validate_on_submit():
@@ -390,7 +385,7 @@ def reveal_author(item_id: int):
             pseudonym = actions.reveal_author(item, current_user, reason=form.reason.data)
         except InvalidAction as error:
             if error.field:
-                form.reason.errors = [error.message]
+                add_error(form, error, default="reason")
             else:
                 flash(error.message, "error")
         else:
@@ -408,7 +403,7 @@ def list_conversations():
     )
 
 
-@bp.route("/messages/<int:message_id>", methods=["GET", "POST"])
+@bp.route("/messages/<id:message_id>", methods=["GET", "POST"])
 def show_conversation(message_id: int):
     message = conversations.get_message(message_id)
     form = ReplyForm()
@@ -416,7 +411,7 @@ def show_conversation(message_id: int):
         try:
             conversations.answer_member(message, current_user, body=form.body.data)
         except InvalidAction as error:
-            form.body.errors = [*form.body.errors, error.message]
+            add_error(form, error, default="body")
         else:
             flash("Your answer is in the member's messages.", "success")
             return redirect(url_for("moderation.show_conversation", message_id=message.id))

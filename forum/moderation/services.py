@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from flask import current_app
 from sqlalchemy import DateTime, column, func, or_, select, table
 from sqlalchemy.orm import joinedload
 
@@ -18,104 +17,26 @@ from forum.boards.models import Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report, UnpostedText
-from forum.notifications import services as notifications
-from forum.permissions import can_manage_resources, can_review_queue
 
-# A claim stops a second volunteer from working the same item; it lapses so a forgotten one frees itself.
-CLAIM_MINUTES = 15
+# The queue's lowest layer lives in moderation/queue.py (the posting workflow writes through it);
+# these names stay importable from here.
+from forum.moderation.queue import (  # noqa: F401
+    CLAIM_MINUTES,
+    FIRST_POST_NOTICE,
+    claim_expires_at,
+    claim_minutes,
+    current_holder,
+    enqueue,
+    hold_if_new_author,
+    is_staff,
+    log_action,
+    next_post_held,
+    open_item_for,
+)
+from forum.notifications import services as notifications
+
 # The dashboard's "median time to resolve" looks back this far.
 RESOLVE_WINDOW_DAYS = 7
-
-
-def log_action(
-    actor: User | None,
-    action: str,
-    *,
-    post: Post | None = None,
-    topic: Topic | None = None,
-    target: User | None = None,
-    item: QueueItem | None = None,
-    note: str | None = None,
-) -> ModerationAction:
-    """Add a row to the audit log in the caller's transaction."""
-    if post is not None and topic is None:
-        topic = post.topic
-    if post is not None and target is None:
-        target = post.author
-    entry = ModerationAction(
-        actor=actor,
-        action=action,
-        post_id=post.id if post is not None else None,
-        topic_id=topic.id if topic is not None else None,
-        target_user=target,
-        queue_item_id=item.id if item is not None else None,
-        note=note,
-        created_at=utcnow(),
-    )
-    db.session.add(entry)
-    return entry
-
-
-def open_item_for(post: Post) -> QueueItem | None:
-    """The open queue item for a post, if there is one."""
-    return db.session.scalar(select(QueueItem).where(QueueItem.post_id == post.id, QueueItem.resolved_at.is_(None)))
-
-
-def enqueue(post: Post, kind: ItemKind) -> QueueItem:
-    """Put a post in the queue, or raise the priority of its open item: one item per post."""
-    db.session.flush()
-    item = open_item_for(post)
-    was_urgent = item is not None and item.priority == ItemKind.URGENT_CRISIS
-    if item is None:
-        item = QueueItem(post=post, priority=kind.value, created_at=utcnow())
-        db.session.add(item)
-    else:
-        item.priority = min(item.priority, kind.value)
-    db.session.flush()
-    if kind == ItemKind.URGENT_CRISIS and not was_urgent:
-        item.urgent_at = utcnow()
-        from forum.moderation.oncall import alert_on_call
-
-        alert_on_call(item)
-    return item
-
-
-def hold_if_new_author(post: Post) -> bool:
-    """Hold a new account's first posts for a moderator (HOLD_FIRST_POSTS); True when held."""
-    limit = current_app.config["HOLD_FIRST_POSTS"]
-    if limit <= 0 or post.author is None or is_staff(post.author):
-        return False
-    earlier = db.session.scalar(
-        select(func.count(Post.id)).where(
-            Post.author_id == post.author_id, Post.id != post.id, Post.status == PostStatus.VISIBLE
-        )
-    )
-    if earlier >= limit:
-        return False
-    post.status = PostStatus.HELD.value
-    enqueue(post, ItemKind.HELD)
-    return True
-
-
-FIRST_POST_NOTICE = (
-    "Your first post will wait for a moderator before others can see it; this usually doesn't take long."
-)
-
-
-def next_post_held(user: User) -> bool:
-    """Whether this member's next post would wait for a moderator (hold_if_new_author's rule)."""
-    limit = current_app.config["HOLD_FIRST_POSTS"]
-    if limit <= 0 or is_staff(user):
-        return False
-    visible = db.session.scalar(
-        select(func.count(Post.id)).where(Post.author_id == user.id, Post.status == PostStatus.VISIBLE)
-    )
-    return visible < limit
-
-
-def is_staff(user: User) -> bool:
-    """Moderators, facilitators and admins: their posts are never held as a newcomer's."""
-    return can_review_queue(user) or can_manage_resources(user)
 
 
 def restriction_message(user: User) -> str | None:
@@ -221,25 +142,6 @@ def items_per_member(items: list[QueueItem]) -> dict[int, int]:
 # Claims -------------------------------------------------------------------------------------
 
 
-def claim_minutes() -> int:
-    return current_app.config.get("MODERATION_CLAIM_MINUTES", CLAIM_MINUTES)
-
-
-def claim_expires_at(item: QueueItem) -> datetime | None:
-    """When the current claim lapses, or None when no one holds the item."""
-    if item.claimed_by_id is None or item.claimed_at is None:
-        return None
-    return item.claimed_at + timedelta(minutes=claim_minutes())
-
-
-def current_holder(item: QueueItem, now: datetime | None = None) -> User | None:
-    """The moderator whose claim on the item has not lapsed."""
-    expires = claim_expires_at(item)
-    if expires is None or expires <= (now or utcnow()):
-        return None
-    return item.claimed_by
-
-
 def require_free(item: QueueItem, by: User, now: datetime | None = None) -> None:
     """Raise InvalidAction when the item is closed or someone else holds a live claim on it."""
     if not item.is_open:
@@ -299,7 +201,7 @@ def resolve_item(
     post = item.post
     if resolution == "approve" and post.status == PostStatus.HELD:
         counts.set_post_status(post, PostStatus.VISIBLE.value)
-        if db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == post.topic_id)) == post.id:
+        if post.is_first:
             counts.set_topic_status(post.topic, PostStatus.VISIBLE.value)
         notifications.post_published(post)
     close_item(item, by, resolution, now)

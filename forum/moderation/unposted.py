@@ -9,7 +9,7 @@ from forum.accounts.models import User, utcnow
 from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.moderation.models import UnpostedText
-from forum.moderation.services import log_action
+from forum.moderation.queue import log_action
 
 # Longer than any form's fields together (title, message and note); a larger body was never a form.
 MAX_KEPT = 50_000

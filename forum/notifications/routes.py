@@ -55,7 +55,7 @@ def list_notifications():
     return render_template("notifications/notifications.html", inbox=inbox)
 
 
-@bp.route("/notifications/<int:notification_id>")
+@bp.route("/notifications/<id:notification_id>")
 @login_required
 def open_notification(notification_id: int):
     # Following a notification is reading it: its group (topic, message, report) becomes read.
@@ -71,7 +71,7 @@ def open_notification(notification_id: int):
     return redirect(url_for("reports.my_reports"))
 
 
-@bp.post("/notifications/<int:notification_id>/read")
+@bp.post("/notifications/<id:notification_id>/read")
 @login_required
 def mark_read(notification_id: int):
     notification = services.get_notification(notification_id, current_user)
@@ -91,7 +91,7 @@ def mark_all_read():
     return redirect(url_for("notifications.list_notifications"))
 
 
-@bp.post("/topics/<int:topic_id>/watch")
+@bp.post("/topics/<id:topic_id>/watch")
 @login_required
 def watch_topic(topic_id: int):
     if topic_id > MAX_ID:

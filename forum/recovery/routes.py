@@ -3,7 +3,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from forum.crisis.services import latest_flag
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.permissions import Capability, role_required
 from forum.posting import kept_fields, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
@@ -38,14 +38,6 @@ def _support_after(level: str | None) -> str:
         session["show_support"] = {"level": level}
         return "#support"
     return ""
-
-
-def _add_error(form, error: InvalidAction) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _refused(refused_form, template: str = "recovery/overview.html", **context):
@@ -116,7 +108,7 @@ def check_in():
                 path=request.path,
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash("Check-in saved. Only you can see it.", "success")
             return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#chart-30"))
@@ -137,14 +129,14 @@ def add_start():
                 current_user, label=form.label.data, started_on=form.started_on.data, today=_today(), path=request.path
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash("Start date saved.", "success")
             return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#starts"))
     return _refused(form, start_form=form)
 
 
-@bp.route("/recovery/starts/<int:start_id>", methods=["POST"])
+@bp.route("/recovery/starts/<id:start_id>", methods=["POST"])
 @screened("start date", fields=("label",), back="recovery.overview")
 @role_required(Capability.KEEP_CHECK_INS)
 def edit_start(start_id: int):
@@ -157,14 +149,14 @@ def edit_start(start_id: int):
                 start, label=form.label.data, started_on=form.started_on.data, today=_today(), path=request.path
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash("Start date corrected.", "success")
             return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#starts"))
     return _refused(form, **{f"edit_{start.id}": form})
 
 
-@bp.route("/recovery/starts/<int:start_id>/reset", methods=["POST"])
+@bp.route("/recovery/starts/<id:start_id>/reset", methods=["POST"])
 @role_required(Capability.KEEP_CHECK_INS)
 def reset_start(start_id: int):
     start = services.get_own_start(current_user, min(start_id, MAX_ID))
@@ -173,14 +165,14 @@ def reset_start(start_id: int):
         try:
             services.reset_start(start, started_on=form.started_on.data, today=_today())
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash(RESET_SAVED, "success")
             return redirect(url_for("recovery.overview") + "#starts")
     return _refused(form, **{f"reset_{start.id}": form})
 
 
-@bp.route("/recovery/starts/<int:start_id>/milestones/<milestone>/share", methods=["POST"])
+@bp.route("/recovery/starts/<id:start_id>/milestones/<milestone>/share", methods=["POST"])
 @role_required(Capability.KEEP_CHECK_INS)
 def share_milestone(start_id: int, milestone: str):
     start = services.get_own_start(current_user, min(start_id, MAX_ID))

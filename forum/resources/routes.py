@@ -3,8 +3,9 @@ from flask_login import current_user
 
 from forum import permissions
 from forum.accounts.models import utcnow
-from forum.boards.services import get_topic, list_boards
-from forum.errors import InvalidAction
+from forum.boards.services import list_boards
+from forum.boards.visibility import get_topic
+from forum.errors import InvalidAction, add_error
 from forum.extensions import db
 from forum.permissions import Capability, role_required
 from forum.resources import services
@@ -13,7 +14,6 @@ from forum.resources.models import Resource
 
 bp = Blueprint("resources", __name__)
 
-MAX_ID = 2**31 - 1
 TOPIC_LABELS = {
     "pin": "Pin this topic",
     "unpin": "Unpin this topic",
@@ -34,16 +34,8 @@ def board_resources():
     return {"pinned_resources": services.pinned_resources}
 
 
-def _add_error(form, error: InvalidAction) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _get_resource(resource_id: int) -> Resource:
-    resource = db.session.get(Resource, resource_id) if resource_id <= MAX_ID else None
+    resource = db.session.get(Resource, resource_id)
     if resource is None:
         abort(404)
     return resource
@@ -90,7 +82,7 @@ def _save(resource: Resource | None):
                 last_checked=form.last_checked.data,
             )
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash(f"Saved {saved.title}.", "success")
             return redirect(url_for("resources.edit_resource", resource_id=saved.id))
@@ -107,13 +99,13 @@ def new_resource():
     return _save(None)
 
 
-@bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@bp.route("/resources/<id:resource_id>/edit", methods=["GET", "POST"])
 @role_required(Capability.MANAGE_RESOURCES)
 def edit_resource(resource_id: int):
     return _save(_get_resource(resource_id))
 
 
-@bp.route("/resources/<int:resource_id>/<any(pin,unpin,check,up,down):action>", methods=["GET", "POST"])
+@bp.route("/resources/<id:resource_id>/<any(pin,unpin,check,up,down):action>", methods=["GET", "POST"])
 @role_required(Capability.MANAGE_RESOURCES)
 def update_resource(resource_id: int, action: str):
     resource = _get_resource(resource_id)
@@ -122,7 +114,7 @@ def update_resource(resource_id: int, action: str):
         try:
             services.update_resource(resource, action, by=current_user, note=form.note.data)
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash(f"{RESOURCE_LABELS[action]}: done for {resource.title}.", "success")
             return redirect(url_for("resources.list_resources"))
@@ -135,11 +127,9 @@ def update_resource(resource_id: int, action: str):
     ), status
 
 
-@bp.route("/topics/<int:topic_id>/<any(pin,unpin,announce,unannounce):action>", methods=["GET", "POST"])
+@bp.route("/topics/<id:topic_id>/<any(pin,unpin,announce,unannounce):action>", methods=["GET", "POST"])
 @role_required(Capability.PIN_TOPICS)
 def update_topic(topic_id: int, action: str):
-    if topic_id > MAX_ID:
-        abort(404)
     topic = get_topic(topic_id, current_user)
     form = NoteForm()
     back = url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id)
@@ -147,7 +137,7 @@ def update_topic(topic_id: int, action: str):
         try:
             services.change_topic(topic, action, by=current_user, note=form.note.data)
         except InvalidAction as error:
-            _add_error(form, error)
+            add_error(form, error)
         else:
             flash(f"{TOPIC_LABELS[action]}: done.", "success")
             return redirect(back)

@@ -15,6 +15,7 @@ from forum.boards.models import Board, Topic
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.services import log_action
+from forum.resources.defaults import CHECKED, DEFAULT_RESOURCES
 from forum.resources.models import CATEGORY_LABELS, Resource, ResourceCategory
 from forum.validation import web_address_problem
 
@@ -212,8 +213,6 @@ def pin_resource(resource: Resource, *, by: User, note: str | None) -> Resource:
 
 def seed_resources(today: date | None = None) -> int:
     """Add each default resource whose title is not in the library yet; returns how many were added."""
-    from forum.resources.defaults import CHECKED, DEFAULT_RESOURCES
-
     existing = set(db.session.scalars(select(Resource.title)))
     added = 0
     for position, data in enumerate(DEFAULT_RESOURCES):

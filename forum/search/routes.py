@@ -1,7 +1,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from forum.errors import InvalidAction
+from forum.errors import InvalidAction, add_error
 from forum.search import services
 from forum.search.forms import SearchForm
 
@@ -20,5 +20,5 @@ def search_posts():
         try:
             results = services.search_posts(form.q.data, current_user, _page_arg())
         except InvalidAction as error:
-            form.q.errors = [error.message]
+            add_error(form, error, default="q")
     return render_template("search/results.html", form=form, results=results)

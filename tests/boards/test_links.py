@@ -1,6 +1,6 @@
 import pytest
 
-from forum.web import url_pattern
+from forum.urls import url_pattern
 
 
 def test_url_pattern_matches_url_for_for_every_id(app):

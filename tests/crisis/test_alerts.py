@@ -16,6 +16,7 @@ from forum.config import TestConfig
 from forum.crisis import alerts
 from forum.crisis.models import AlertOutbox
 from forum.extensions import db
+from forum.worker import stop_worker
 from tests.crisis.test_services import URGENT_TEXT
 from tests.factories import make_board, make_user
 
@@ -167,7 +168,7 @@ def test_background_worker_delivers_within_seconds_of_the_post(tmp_path, smtp_po
             time.sleep(0.05)  # waiting on another thread's delivery, bounded by the deadline
         assert len(inbox.messages) == 1
     finally:
-        alerts.stop_worker()
+        stop_worker(app)
         server.stop()
         with app.app_context():
             db.engine.dispose()

@@ -8,7 +8,7 @@ from forum.boards.models import PostStatus
 from forum.crisis.models import AlertOutbox
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation import actions, oncall, reports, services
+from forum.moderation import actions, oncall, reports, rota, services
 from forum.moderation.models import ItemKind, ModerationAction, ModeratorMessage, QueueItem, Report
 from forum.permissions import Role
 from tests.factories import make_board, make_post, make_topic, make_user
@@ -327,7 +327,7 @@ def test_on_call_needs_alert_email_and_members_cannot(moderator, member):
         oncall.set_alert_email(member, "m@example.org")
     oncall.set_alert_email(moderator, "sage@example.org")
     oncall.set_on_call(moderator, hours=4)
-    assert oncall.on_call_emails() == ["sage@example.org"]
+    assert rota.on_call_emails() == ["sage@example.org"]
     assert "sage@example.org" not in (_actions("alert_email")[0].note or "")
 
 

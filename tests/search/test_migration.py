@@ -16,7 +16,7 @@ from forum.config import PROJECT_ROOT, TestConfig
 from forum.extensions import db
 from forum.search import services
 from tests.apps import fresh_postgres_database
-from tests.factories import make_post, make_topic
+from tests.factories import make_board, make_post, make_topic
 
 BEFORE_SEARCH = "b4145de9fa2e"
 
@@ -70,6 +70,29 @@ def _old_schema_author():
     return db.session.scalar(db.select(User).options(columns).where(User.pseudonym_key == "old_timer"))
 
 
+def _old_schema_topic(author):
+    """A topic written with the columns of that revision (later ones add topic.first_post_id)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import load_only
+
+    from forum.boards.models import Topic
+
+    board = make_board()
+    db.session.execute(
+        text(
+            "INSERT INTO topic (board_id, author_id, is_anonymous, title, status, created_at, last_activity_at,"
+            " post_count, is_pinned, is_announcement, is_locked)"
+            " VALUES (:board, :author, false, 'Written before search', 'visible', :now, :now, 0, false, false, false)"
+        ),
+        {"board": board.id, "author": author.id, "now": datetime.now(UTC).replace(tzinfo=None)},
+    )
+    db.session.commit()
+    columns = load_only(Topic.id, Topic.board_id, Topic.title, Topic.status, Topic.author_id, Topic.is_anonymous)
+    return db.session.scalar(db.select(Topic).options(columns).where(Topic.title == "Written before search"))
+
+
 def test_upgrade_indexes_existing_posts_and_keeps_up(database_url):
     assert _flask_db(database_url, "upgrade", BEFORE_SEARCH).returncode == 0
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, config_class=TestConfig)
@@ -78,9 +101,7 @@ def test_upgrade_indexes_existing_posts_and_keeps_up(database_url):
             # Reloading the author after a commit would select columns that revision lacks.
             db.session().expire_on_commit = False
             author = _old_schema_author()
-            old = make_post(
-                make_topic(title="Written before search", author=author), author, body="needle from long ago"
-            )
+            old = make_post(_old_schema_topic(author), author, body="needle from long ago")
             old_id = old.id
             db.session.remove()
 
