@@ -56,6 +56,8 @@ class Page:
     total: int
     # On a topic page for a signed-in viewer: their place in the topic before this page (reading.py).
     read_up_to: int | None = None
+    # The shown posts the signed-in viewer has unread notifications about (reading.mark_topic_read reads them).
+    notified: tuple = ()
 
 
 def author_label(item: Post | Topic, viewer: User | None) -> str:
@@ -563,7 +565,8 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     ]
     # A signed-in viewer's rows end with their place in the topic (reading.place_column).
     read_up_to = rows[0][end] if scope != "public" and rows else None
-    return Page(posts, page, pages, total, read_up_to)
+    notified = tuple(row[0] for row in rows if row[end + 1]) if scope != "public" else ()
+    return Page(posts, page, pages, total, read_up_to, notified)
 
 
 @cache
@@ -578,7 +581,7 @@ def _topic_posts_statements(scope: str):
         .offset(bindparam("offset"))
     )
     if scope != "public":
-        listing = listing.add_columns(reading.place_column())
+        listing = listing.add_columns(reading.place_column(), reading.unread_notification_column())
     return select(func.count(Post.id)).where(where), listing
 
 
