@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from datetime import timedelta
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from forum.accounts.models import utcnow
 from forum.errors import InvalidAction
+from forum.meetings import reminders as meeting_reminders
 from forum.meetings import services as meeting_services
 from forum.permissions import Role
 
@@ -26,7 +28,7 @@ boards = click.Group("boards", help="Add, rename and reorder boards.")
 alerts = click.Group("alerts", help="Deliver moderator alerts from the outbox.")
 demo = click.Group("demo", help="Fill the database with demo content.")
 check = click.Group("check", help="Verify (and repair) what the database keeps derived.")
-meetings = click.Group("meetings", help="Facilitated meetings: erase ended rooms that promised to.")
+meetings = click.Group("meetings", help="Facilitated meetings: erase ended rooms, send reminders.")
 
 
 def _fail(error: InvalidAction) -> None:
@@ -232,6 +234,14 @@ def erase_ended() -> None:
     """Delete the posts of ended meetings that erase theirs (run it every few minutes, e.g. from cron)."""
     erased = meeting_services.erase_ended_meetings(utcnow())
     click.echo(f"Meetings erased: {erased}.")
+
+
+@meetings.command("remind")
+def remind() -> None:
+    """Notify members who asked "Remind me" of meetings starting soon, once (run it from cron every few minutes)."""
+    lead = timedelta(minutes=current_app.config["MEETING_REMINDER_MINUTES"])
+    sent = meeting_reminders.send_reminders(utcnow(), lead)
+    click.echo(f"Reminders sent: {sent}.")
 
 
 def register_cli(app: Flask) -> None:
