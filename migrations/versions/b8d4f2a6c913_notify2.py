@@ -5,7 +5,7 @@ about to start. Members ask "Remind me" on a meeting's page (meeting_reminder); 
 sends each reminder once and records when.
 
 Revision ID: b8d4f2a6c913
-Revises: a7c3e9d51f08
+Revises: e333e08e103d
 Create Date: 2026-12-05 01:20:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b8d4f2a6c913'
-down_revision = 'a7c3e9d51f08'
+down_revision = 'e333e08e103d'
 branch_labels = None
 depends_on = None
 
