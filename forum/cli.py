@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from datetime import timedelta
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.accounts import services as account_services
@@ -19,6 +20,7 @@ from forum.crisis.services import seed_hotlines
 from forum.demo import seed_demo
 from forum.errors import InvalidAction, NotFound
 from forum.faults import close_session
+from forum.meetings import reminders as meeting_reminders
 from forum.meetings import services as meeting_services
 from forum.permissions import Role
 from forum.resources.services import seed_resources
@@ -36,7 +38,7 @@ boards = click.Group("boards", help="Add, rename and reorder boards.")
 alerts = click.Group("alerts", help="Deliver moderator alerts from the outbox.")
 demo = click.Group("demo", help="Fill the database with demo content.")
 check = click.Group("check", help="Verify (and repair) what the database keeps derived.")
-meetings = click.Group("meetings", help="Facilitated meetings: erase ended rooms that promised to.")
+meetings = click.Group("meetings", help="Facilitated meetings: erase ended rooms, send reminders.")
 
 
 def _fail(error: InvalidAction) -> None:
@@ -212,6 +214,14 @@ def erase_ended() -> None:
     """Delete the posts of ended meetings that erase theirs (run it every few minutes, e.g. from cron)."""
     erased = meeting_services.erase_ended_meetings(utcnow())
     click.echo(f"Meetings erased: {erased}.")
+
+
+@meetings.command("remind")
+def remind() -> None:
+    """Notify members who asked "Remind me" of meetings starting soon, once (run it from cron every few minutes)."""
+    lead = timedelta(minutes=current_app.config["MEETING_REMINDER_MINUTES"])
+    sent = meeting_reminders.send_reminders(utcnow(), lead)
+    click.echo(f"Reminders sent: {sent}.")
 
 
 def register_cli(app: Flask) -> None:

@@ -98,6 +98,8 @@ class Config:
     CRISIS_REPEAT_COUNT = int(os.environ.get("CRISIS_REPEAT_COUNT", "3"))
     # A peer mentor supports at most this many members at once: volunteers burn out too.
     MENTOR_MAX_PAIRINGS = int(os.environ.get("MENTOR_MAX_PAIRINGS", "3"))
+    # `flask meetings remind` tells members who asked this many minutes before a meeting starts.
+    MEETING_REMINDER_MINUTES = int(os.environ.get("MEETING_REMINDER_MINUTES", "30"))
     CRISIS_REPEAT_HOURS = int(os.environ.get("CRISIS_REPEAT_HOURS", "72"))
     DEFAULT_REGION = os.environ.get("DEFAULT_REGION", "US")
     # A moderator's claim on a queue item lapses after this many minutes.

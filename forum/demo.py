@@ -28,6 +28,7 @@ from forum.boards.counts import recount_board
 from forum.boards.models import Board, Post, PostStatus, Topic
 from forum.boards.services import seed_default_boards
 from forum.extensions import db
+from forum.notifications.models import TopicWatch, WatchLevel
 from forum.permissions import Role
 
 BATCH = 5_000
@@ -334,6 +335,12 @@ def seed_demo(
     _insert(Topic.__table__, topic_rows)
     with _search_index_deferred(first_post):
         _insert(Post.__table__, post_rows)
+    # Members watch the topics they started or answered, as the notifications migration backfilled.
+    watched = sorted({(row["author_id"], row["topic_id"]) for row in post_rows})
+    _insert(
+        TopicWatch.__table__,
+        [{"user_id": user, "topic_id": topic, "level": WatchLevel.WATCHING.value} for user, topic in watched],
+    )
     _fix_sequences()
     for board in boards:
         recount_board(board.id)

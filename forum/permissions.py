@@ -223,6 +223,16 @@ def can_manage_start(user: User | None, start: RecoveryStart) -> bool:
     return can_keep_check_ins(user) and start.user_id == user.id
 
 
+def can_ask_meeting_reminder(user: User | None) -> bool:
+    """Signed-in members who get notifications may ask to be reminded of a meeting."""
+    return has_capability(user, Capability.NOTIFICATIONS)
+
+
+def can_see_meeting_handles(user: User | None, meeting: Meeting) -> bool:
+    """Who sees an anonymous participant's stable handle: whoever runs the meeting, and the moderators."""
+    return can_see_anonymous_handle(user) or can_run_meeting(user, meeting)
+
+
 def is_author(user: User | None, post: Post) -> bool:
     """The user wrote this post (anonymously or not)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and post.author_id == user.id)
@@ -355,6 +365,7 @@ TEMPLATE_CHECKS = {
         can_manage_hotlines,
         can_schedule_meetings,
         can_run_meeting,
+        can_ask_meeting_reminder,
         can_mute_member,
         can_set_announcement,
         can_keep_check_ins,

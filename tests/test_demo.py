@@ -14,6 +14,7 @@ from forum.boards.services import ANONYMOUS_LABEL
 from forum.crisis.detector import Level, assess
 from forum.demo import _title, make_body, seed_demo
 from forum.extensions import db
+from forum.notifications.models import TopicWatch
 from tests.factories import make_post, make_topic, make_user
 
 
@@ -62,6 +63,9 @@ def test_seed_fills_default_boards_and_counts_agree_with_posts(app):
     times = list(db.session.scalars(select(Post.created_at).order_by(Post.id)))
     assert times == sorted(times)
     assert (times[-1] - times[0]).days > 30
+    # Each member watches every topic they started or answered, as the notifications migration does.
+    watches = set(db.session.execute(select(TopicWatch.user_id, TopicWatch.topic_id)).tuples())
+    assert watches == set(db.session.execute(select(Post.author_id, Post.topic_id).distinct()).tuples())
 
 
 def test_bodies_vary_from_a_sentence_to_several_paragraphs_and_stay_calm():

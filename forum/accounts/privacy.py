@@ -21,6 +21,7 @@ from forum.meetings.services import export_meeting_posts
 from forum.mentoring.privacy import erase_mentoring, export_mentoring
 from forum.moderation import models as moderation_models
 from forum.moderation.models import ModeratorMessage, UnpostedText
+from forum.notifications.privacy import export_notifications
 from forum.notifications.services import export_watches
 from forum.recovery.models import CheckIn, MilestoneShare, RecoveryPreference, RecoveryStart
 
@@ -122,6 +123,7 @@ def export_member_data(user: User) -> dict:
         "check_in_preferences": _own_rows(RecoveryPreference, user, RecoveryPreference.user_id),
         "meeting_posts": export_meeting_posts(user),
         "topic_watches": export_watches(user),
+        **export_notifications(user),
     }
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,6 +22,7 @@ from forum import permissions
 from forum.accounts.models import User, utcnow
 from forum.boards.models import Post, PostStatus, Topic, TopicRead
 from forum.extensions import db
+from forum.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -87,27 +88,57 @@ def place_column():
     )
 
 
-def mark_topic_read(viewer: User | None, topic_id: int, *, shown: Sequence, known: int | None) -> bool:
+def unread_notification_column():
+    """Per shown post: whether the reader (bound `reader_id`) has an unread notification about it."""
+    return (
+        select(Notification.id)
+        .where(
+            Notification.post_id == Post.id,
+            Notification.user_id == bindparam("reader_id"),
+            Notification.read_at.is_(None),
+        )
+        .exists()
+        .label("notified")
+    )
+
+
+def mark_topic_read(
+    viewer: User | None, topic_id: int, *, shown: Sequence, known: int | None, notified: Sequence[int] = ()
+) -> bool:
     """Move the viewer's place in a topic to the newest of the posts a page showed them; True if it moved.
 
     `known` is their place as the page's query found it: when the page shows nothing newer, nothing is
-    written. Never for guests. One statement; a database that refuses the write costs only the marker.
+    written. `notified` are the shown posts the reader has unread notifications about (the page's query
+    found them): those notifications become read, one UPDATE, only when there are some. Never for
+    guests. A database that refuses the write costs only the marker.
     """
     if not permissions.has_read_state(viewer) or not shown:
         return False
     up_to = max(post.id for post in shown)
-    if known is not None and known >= up_to:
+    moved = known is None or known < up_to
+    if not moved and not notified:
         return False
     values = {"user_id": viewer.id, "topic_id": topic_id, "post_id": up_to}
     try:
-        db.session.execute(_upsert(db.session.get_bind().dialect.name), values)
+        if moved:
+            db.session.execute(_upsert(db.session.get_bind().dialect.name), values)
+        if notified:
+            db.session.execute(
+                update(Notification)
+                .where(
+                    Notification.user_id == viewer.id,
+                    Notification.post_id.in_(list(notified)),
+                    Notification.read_at.is_(None),
+                )
+                .values(read_at=utcnow())
+            )
         db.session.commit()
     except SQLAlchemyError as error:
         # The page was read all the same (a read-only or full database, a lock held too long).
         log.warning("read state not saved (%s)", type(error).__name__)
         db.session.rollback()
         return False
-    return True
+    return moved
 
 
 @cache

@@ -145,7 +145,7 @@ def show_topic(slug: str, topic_id: int):
             form.body.data = quote_markdown(services.public_author_label(quoted), quoted.body)
     html = render_template("boards/topic.html", topic=topic, page=page, form=form, draft=draft)
     # After rendering: the commit would otherwise expire what the template reads.
-    reading.mark_topic_read(current_user, topic.id, shown=page.items, known=page.read_up_to)
+    reading.mark_topic_read(current_user, topic.id, shown=page.items, known=page.read_up_to, notified=page.notified)
     return html
 
 

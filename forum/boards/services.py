@@ -61,6 +61,8 @@ class Page:
     total: int
     # On a topic page for a signed-in viewer: their place in the topic before this page (reading.py).
     read_up_to: int | None = None
+    # The shown posts the signed-in viewer has unread notifications about (reading.mark_topic_read reads them).
+    notified: tuple = ()
 
 
 def author_label(item: PostLike | TopicLike, viewer: User | None) -> str:
@@ -372,9 +374,11 @@ def topic_posts(topic: Topic, viewer: User | None, page: int) -> Page:
     ).all()
     kinds = list(REACTIONS)
     posts = [shown_post(row, kinds) for row in rows]
-    # A signed-in viewer's rows carry their place in the topic (reading.place_column).
+    # A signed-in viewer's rows carry their place in the topic (reading.place_column) and whether each
+    # shown post has unread notifications for them (reading.unread_notification_column).
     read_up_to = rows[0].read_up_to if scope != "public" and rows else None
-    return Page(posts, page, pages, total, read_up_to)
+    notified = tuple(row.id for row in rows if row.notified) if scope != "public" else ()
+    return Page(posts, page, pages, total, read_up_to, notified)
 
 
 @cache
@@ -396,7 +400,7 @@ def _topic_posts_statements(scope: str):
         .offset(bindparam("offset"))
     )
     if scope != "public":
-        listing = listing.add_columns(reading.place_column())
+        listing = listing.add_columns(reading.place_column(), reading.unread_notification_column())
     return select(func.count(Post.id)).where(where), listing
 
 

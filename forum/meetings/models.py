@@ -81,3 +81,15 @@ class MeetingVisit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     visitor: Mapped[str] = mapped_column(String(64))
+
+
+class MeetingReminder(db.Model):
+    """A member asked "Remind me" on a meeting's page; `sent_at` is when the reminder went out (once)."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_meeting_reminder_meeting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

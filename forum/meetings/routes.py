@@ -5,7 +5,7 @@ from forum import permissions
 from forum.accounts.forms import ActionForm
 from forum.accounts.models import utcnow
 from forum.errors import InvalidAction, add_error
-from forum.meetings import ical, services
+from forum.meetings import ical, reminders, services
 from forum.meetings.forms import MeetingForm, MeetingPostForm
 from forum.meetings.models import Meeting
 from forum.meetings.services import RoomState
@@ -212,8 +212,27 @@ def _room(meeting: Meeting, form: MeetingPostForm | None, status: int = 200):
         attendance=services.attendance(meeting),
         label=services.meeting_author_label,
         can_run=permissions.can_run_meeting(current_user, meeting),
+        reminded=state == RoomState.UPCOMING and reminders.wants_reminder(meeting, current_user),
     )
     return page, status
+
+
+@bp.post("/meetings/<id:meeting_id>/remind")
+@login_required
+def remind_me(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    if not permissions.can_ask_meeting_reminder(current_user):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = request.form.get("remind") != "0"
+    try:
+        reminders.set_reminder(meeting, current_user, wanted=wanted, now=utcnow())
+    except InvalidAction as error:
+        flash(error.message, "error")
+    else:
+        flash("We'll remind you shortly before it starts." if wanted else "No reminder for this meeting.", "success")
+    return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
 
 
 @bp.route("/meetings/<id:meeting_id>")

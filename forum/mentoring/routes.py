@@ -139,7 +139,10 @@ def accept_offer(mentor_offer_id: int):
 @login_required
 def show_pairing(mentor_pairing_id: int):
     pairing = services.get_pairing(mentor_pairing_id, current_user)
-    return _render_pairing(pairing, MessageForm(data=kept_fields()))
+    page = _render_pairing(pairing, MessageForm(data=kept_fields()))
+    # After rendering: the commit would otherwise expire what the template reads.
+    services.read_pairing(pairing, current_user)
+    return page
 
 
 def _render_pairing(pairing, form, status: int = 200):

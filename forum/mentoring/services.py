@@ -28,6 +28,8 @@ from forum.mentoring.models import (
     RequestStatus,
 )
 from forum.moderation.services import log_action
+from forum.notifications import services as notifications
+from forum.notifications.models import NotificationKind
 from forum.permissions import (
     can_accept_offer,
     can_ask_for_mentor,
@@ -228,6 +230,7 @@ def offer_mentoring(request: MentorRequest, mentor: User) -> MentorOffer:
         raise InvalidAction("You've offered already; the member will see it.")
     offer = MentorOffer(request=request, mentor_id=mentor.id, created_at=utcnow())
     db.session.add(offer)
+    notifications.mentoring_event(request.member_id, NotificationKind.MENTOR_OFFER, request_id=request.id)
     _commit_or(InvalidAction("You've offered already; the member will see it."))
     return offer
 
@@ -253,6 +256,8 @@ def accept_offer(offer: MentorOffer, member: User) -> MentorPairing:
     request.closed_at = utcnow()
     pairing = MentorPairing(request_id=request.id, member_id=member.id, mentor_id=offer.mentor_id, started_at=utcnow())
     db.session.add(pairing)
+    db.session.flush()
+    notifications.mentoring_event(offer.mentor_id, NotificationKind.OFFER_ACCEPTED, pairing_id=pairing.id)
     db.session.commit()
     return pairing
 
@@ -312,6 +317,7 @@ def send_message(pairing: MentorPairing, author: User, *, body: str) -> tuple[Me
     level = screen_text(message.body, author=author, pairing=pairing, message=message)
     if level is not None:
         message.crisis_level = level.value
+    notifications.mentoring_event(_other_side(pairing, author), NotificationKind.MENTOR_MESSAGE, pairing_id=pairing.id)
     db.session.commit()
     return message, level
 
@@ -323,6 +329,19 @@ def end_pairing(pairing: MentorPairing, by: User, *, now: datetime | None = None
     if not can_end_pairing(by, pairing):
         raise InvalidAction("This mentoring pairing has ended.")
     pairing.ended_at = now or utcnow()
+    notifications.mentoring_event(_other_side(pairing, by), NotificationKind.PAIRING_ENDED, pairing_id=pairing.id)
+    db.session.commit()
+
+
+def _other_side(pairing: MentorPairing, user: User) -> int | None:
+    return pairing.mentor_id if pairing.member_id == user.id else pairing.member_id
+
+
+def read_pairing(pairing: MentorPairing, viewer: User) -> None:
+    """One of the pair opened the conversation: what it notified them of is read. Raises NotAllowed."""
+    if not is_in_pairing(viewer, pairing):
+        raise NotAllowed()
+    notifications.pairing_read(viewer.id, pairing.id)
     db.session.commit()
 
 

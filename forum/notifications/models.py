@@ -21,6 +21,11 @@ class NotificationKind(enum.StrEnum):
     MESSAGE_REPLY = "message_reply"
     REVEAL = "reveal"
     REPORT_OUTCOME = "report_outcome"
+    MENTOR_OFFER = "mentor_offer"
+    OFFER_ACCEPTED = "offer_accepted"
+    MENTOR_MESSAGE = "mentor_message"
+    PAIRING_ENDED = "pairing_ended"
+    MEETING_REMINDER = "meeting_reminder"
 
 
 class WatchLevel(enum.StrEnum):
@@ -47,6 +52,9 @@ class Notification(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("moderator_message.id", ondelete="CASCADE"))
     report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    # A mentoring pairing (an accepted offer, a message, its end); an offer's request is in `group_key`.
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_pairing.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     # The reaction given or the report's outcome; never who reacted.
     detail: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ from forum.boards.services import get_topic
 from forum.errors import InvalidAction
 from forum.notifications import services
 from forum.notifications.forms import WatchForm
-from forum.notifications.models import WatchLevel
+from forum.notifications.models import NotificationKind, WatchLevel
 
 bp = Blueprint("notifications", __name__)
 
@@ -68,6 +68,12 @@ def open_notification(notification_id: int):
         return redirect(url_for("boards.show_post", post_id=notification.post_id))
     if notification.message_id is not None:
         return redirect(url_for("messages.show_message", message_id=notification.message_id))
+    if notification.pairing_id is not None:
+        return redirect(url_for("mentoring.show_pairing", mentor_pairing_id=notification.pairing_id))
+    if notification.meeting_id is not None:
+        return redirect(url_for("meetings.show_meeting", meeting_id=notification.meeting_id))
+    if notification.kind == NotificationKind.MENTOR_OFFER:
+        return redirect(url_for("mentoring.overview"))
     return redirect(url_for("reports.my_reports"))
 
 

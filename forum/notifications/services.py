@@ -23,6 +23,7 @@ from forum.accounts.models import MemberMute, User, utcnow
 from forum.boards.models import REACTIONS, Board, Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.meetings.models import Meeting
 from forum.moderation.models import MessageReply, ModeratorMessage, Report
 from forum.notifications.models import Notification, NotificationKind, TopicWatch, WatchLevel
 
@@ -185,6 +186,41 @@ def report_reviewed(report: Report) -> None:
     )
 
 
+def mentoring_event(
+    user_id: int | None, kind: NotificationKind, *, pairing_id: int | None = None, request_id: int | None = None
+) -> None:
+    """Tell one side of a mentoring request or pairing that the other acted. No commit.
+
+    The line names nobody and never quotes a message: it links to the pairing (or the member's
+    mentoring page for an offer), where the pair read each other under their pseudonyms.
+    """
+    if user_id is None:
+        return
+    key = f"p{pairing_id}" if pairing_id is not None else f"q{request_id}"
+    db.session.add(Notification(user_id=user_id, kind=kind.value, group_key=key, pairing_id=pairing_id))
+
+
+def pairing_read(user_id: int, pairing_id: int, now: datetime | None = None) -> None:
+    """One of the pair opened their conversation: its notifications are read. No commit."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.pairing_id == pairing_id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+    )
+
+
+def meeting_reminder(user_id: int, meeting: Meeting) -> None:
+    """A member who asked to be reminded of a meeting is told it starts soon. No commit."""
+    db.session.add(
+        Notification(
+            user_id=user_id,
+            kind=NotificationKind.MEETING_REMINDER.value,
+            group_key=f"g{meeting.id}",
+            meeting_id=meeting.id,
+        )
+    )
+
+
 def _watch_levels(topic_id: int) -> tuple[set[int], set[int]]:
     rows = db.session.execute(select(TopicWatch.user_id, TopicWatch.level).where(TopicWatch.topic_id == topic_id))
     muted, watching = set(), set()
@@ -337,6 +373,10 @@ class Line:
     message_id: int | None
     message_subject: str | None
     report_id: int | None
+    pairing_id: int | None = None
+    meeting_id: int | None = None
+    meeting_title: str | None = None
+    meeting_starts_at: datetime | None = None
 
     @property
     def reaction_label(self) -> str:
@@ -395,12 +435,17 @@ def _lines(user: User, *, unread: bool, limit: int) -> list[Line]:
             Notification.message_id,
             ModeratorMessage.subject,
             Notification.report_id,
+            Notification.pairing_id,
+            Notification.meeting_id,
+            Meeting.title,
+            Meeting.starts_at,
         )
         .outerjoin(Post, Post.id == Notification.post_id)
         .outerjoin(Topic, Topic.id == Post.topic_id)
         .outerjoin(Board, Board.id == Topic.board_id)
         .outerjoin(author, author.id == Post.author_id)
         .outerjoin(ModeratorMessage, ModeratorMessage.id == Notification.message_id)
+        .outerjoin(Meeting, Meeting.id == Notification.meeting_id)
         .where(Notification.user_id == user.id, read, _shown_clause())
         .order_by(Notification.id.desc())
         .limit(limit)
@@ -411,9 +456,7 @@ def _lines(user: User, *, unread: bool, limit: int) -> list[Line]:
         actor = None
         if post_id is not None:
             actor = _public_label(anonymous, author_id, pseudonym)
-        lines.append(
-            Line(nid, kind, detail, created, read_at, key, post_id, title, slug, actor, row[12], row[13], row[14])
-        )
+        lines.append(Line(nid, kind, detail, created, read_at, key, post_id, title, slug, actor, *row[12:19]))
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -68,3 +69,41 @@ def test_member_is_told_of_a_reply_and_a_reaction_on_their_anonymous_topic(new_p
     assert header.inner_text().strip() == "Notifications"
     # The phone-sized page shows the reaction count too.
     assert own.locator(".reactions").is_visible()
+
+
+def test_member_asks_for_a_meeting_reminder_on_a_phone_and_is_told(new_page, live_server):
+    title = unique("Morning check-in circle")
+    facilitator = new_page("facilitator", viewport=DESKTOP)
+    facilitator.goto("/meetings/new")
+    facilitator.get_by_label("Title").fill(title)
+    start = (datetime.now(UTC) + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+    facilitator.get_by_label("Starts (UTC)").fill(start)
+    facilitator.get_by_label("Length in minutes").fill("45")
+    facilitator.get_by_role("button", name="Schedule").click()
+    facilitator.wait_for_load_state()
+    room = facilitator.url
+
+    member = new_page(viewport=PHONE)
+    register(member, unique("cedar").replace(" ", "_"))
+    member.goto(room)
+    remind = member.get_by_role("button", name="Remind me")
+    assert remind.is_visible() and _in_view(member, remind)
+    remind.click()
+    member.wait_for_load_state()
+    assert member.get_by_text("You'll be reminded 30 minutes before it starts.").is_visible()
+    assert member.get_by_role("button", name="Don't remind me").is_visible()
+
+    # What cron runs every few minutes; a second run tells nobody twice.
+    assert "Reminders sent: 1." in live_server.flask("meetings", "remind")
+    assert "Reminders sent: 0." in live_server.flask("meetings", "remind")
+    member.goto("/")
+    header = member.locator("a.notifications-link")
+    assert _in_view(member, header) and re.fullmatch(r"Notifications 1\s*unread", header.inner_text().strip())
+    header.click()
+    member.wait_for_load_state()
+    line = member.get_by_role("link", name=re.compile(f"Reminder: “{re.escape(title)}” starts at"))
+    assert line.is_visible()
+    line.click()
+    member.wait_for_load_state()
+    assert member.url == room and member.get_by_role("heading", name=title).is_visible()
+    assert header.inner_text().strip() == "Notifications"

@@ -135,6 +135,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "meetings.pin_reading": FACILITATORS,
     "meetings.pause_participant": FACILITATORS,
     "meetings.show_meeting": SIGNED_IN,
+    # Asking for (or stopping) one's own reminder of a meeting.
+    "meetings.remind_me": SIGNED_IN,
     "meetings.live_posts": SIGNED_IN,
     "meetings.post_in_meeting": SIGNED_IN,
     # Peer mentoring (tests/security/world.py): other_member is the mentor, offering on member's open
