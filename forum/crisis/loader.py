@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from forum.crisis.normalize import squeeze_pattern
@@ -45,6 +46,10 @@ def _merge(base: dict, extra: dict, lang: str) -> None:
         if not isinstance(words, list) or not isinstance(base["context"].get(key, []), list):
             raise ValueError(f"lexicon {lang}: context {key!r} must be a list in every language")
         base["context"][key] = base["context"].get(key, []) + words
+    for key, value in extra.get("normalize", {}).items():
+        if not isinstance(value, dict) or not isinstance(base["normalize"].get(key, {}), dict):
+            raise ValueError(f"lexicon {lang}: normalize {key!r} must be a mapping in every language")
+        base["normalize"][key] = {**base["normalize"].get(key, {}), **value}
     for name, value in extra.get("macros", {}).items():
         if name in base["macros"]:
             raise ValueError(f"lexicon {lang}: macro {name!r} is already defined")
@@ -65,6 +70,13 @@ def sequence(value: Value) -> str:
     return "".join(alternatives(v) for v in value)
 
 
+def strip_accents(src: str) -> str:
+    """Drop accents and the tilde from a pattern, as the folded text drops them ("última" reads "ultima")."""
+    if src.isascii():
+        return src
+    return "".join(c for c in unicodedata.normalize("NFKD", src) if not unicodedata.combining(c))
+
+
 class Expander:
     """Writes out the ``{NAME}`` macros of a pattern and squeezes its letters as the folded text is squeezed."""
 
@@ -82,6 +94,6 @@ class Expander:
     def _expand(self, src: str) -> str:
         for _ in range(_MACRO_DEPTH):
             if not _MACRO.search(src):
-                return squeeze_pattern(src)
+                return squeeze_pattern(strip_accents(src))
             src = _MACRO.sub(lambda m: self.macros[m.group(1)], src)
         raise ValueError(f"lexicon macros nest too deep: {src[:80]!r}")

@@ -72,6 +72,12 @@ class Normalizer:
         self._unit = re.compile(r"\d+(?:" + "|".join(map(re.escape, spec["units"])) + ")")
         # A star inside a word stands for a censored letter ("s*icidal", "k*ll"): tried as each of these.
         self._star_letters = spec["star_letters"]
+        # Whole words written short or misspelt ("q" and "k" for "que", "xq" for "porque", "tmb"): each language's
+        # "shorthand" map. One pass over the text; a stretched letter still matches ("kieeero"), so the copy that
+        # is not squeezed keeps its words lined up with the squeezed one.
+        self._shorthand = {squeeze(k): v for k, v in spec.get("shorthand", {}).items()}
+        stretched = ("".join(re.escape(c) + "+" for c in k) for k in sorted(self._shorthand, key=len, reverse=True))
+        self._shorthand_re = re.compile(" (" + "|".join(stretched) + ")(?= )") if self._shorthand else None
         self.emoji_names: dict[str, str] = {}
         for src, dst in emoji.items():
             self.emoji_names.setdefault(dst.strip(), src)
@@ -103,7 +109,12 @@ class Normalizer:
         # One space before every word (and at both ends) lets the matcher anchor on it.
         t = t.encode("ascii").translate(_JUNK_BYTES).decode("ascii") if t.isascii() else _JUNK.sub(" ", t)
         t = " " + " ".join(t.split()) + " "
+        if self._shorthand_re is not None:
+            t = self._shorthand_re.sub(self._spell_out, t)
         return Folded(readable=t, text=squeeze(t))
+
+    def _spell_out(self, m: re.Match[str]) -> str:
+        return " " + self._shorthand[squeeze(m.group(1))]
 
     def _char(self, m: re.Match[str]) -> str:
         c = m.group(0)
