@@ -26,29 +26,47 @@ from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
+from forum.translatable import translatable
 from forum.workflow import screen_edit, screen_new_post
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
 MAX_CONTENT_NOTE = 100
-ANONYMOUS_LABEL = "Anonymous member"
-FORMER_MEMBER_LABEL = "Former member"
+ANONYMOUS_LABEL = translatable("Anonymous member")
+ANONYMOUS_YOU_LABEL = translatable("Anonymous member (you)")
+FORMER_MEMBER_LABEL = translatable("Former member")
 
 DEFAULT_BOARDS = (
-    ("dual-diagnosis", "Dual diagnosis", "Living with a mental-health condition and a substance-use disorder at once."),
-    ("stigma", "Stigma", "Shame, labels and being judged: what we've met and how we push back."),
-    ("relapse-prevention", "Relapse prevention", "Warning signs, triggers, plans and what helps us stay on track."),
-    ("introductions", "Introductions", "New here? Say hello and share as much or as little as you like."),
+    (
+        "dual-diagnosis",
+        translatable("Dual diagnosis"),
+        translatable("Living with a mental-health condition and a substance-use disorder at once."),
+    ),
+    (
+        "stigma",
+        translatable("Stigma"),
+        translatable("Shame, labels and being judged: what we've met and how we push back."),
+    ),
+    (
+        "relapse-prevention",
+        translatable("Relapse prevention"),
+        translatable("Warning signs, triggers, plans and what helps us stay on track."),
+    ),
+    (
+        "introductions",
+        translatable("Introductions"),
+        translatable("New here? Say hello and share as much or as little as you like."),
+    ),
     (
         "coping-skills-wins",
-        "Coping skills & wins",
-        "What helps on hard days, and the wins worth celebrating, big or small.",
+        translatable("Coping skills & wins"),
+        translatable("What helps on hard days, and the wins worth celebrating, big or small."),
     ),
     ("milestones", "Milestones", "30 days, 90 days, a year: days that count, shared from members' check-ins."),
     (
         "family-friends",
-        "Family & friends",
-        "For those who love someone with a dual diagnosis, and for talking about them.",
+        translatable("Family & friends"),
+        translatable("For those who love someone with a dual diagnosis, and for talking about them."),
     ),
 )
 
@@ -73,7 +91,7 @@ def author_label(item: PostLike | TopicLike, viewer: User | None) -> str:
         if item.author_id is None:
             return ANONYMOUS_LABEL
         if permissions.is_author(viewer, item):
-            return f"{ANONYMOUS_LABEL} (you)"
+            return ANONYMOUS_YOU_LABEL
         if permissions.can_see_anonymous_handle(viewer):
             return item.author.anonymous_label
         return ANONYMOUS_LABEL
