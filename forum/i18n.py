@@ -122,7 +122,7 @@ def long_day(moment: date) -> str:
 
 def number(value: int) -> str:
     """ "12,345" or "12.345"."""
-    return format_decimal(value, locale=get_locale())
+    return format_decimal(value, locale=select_locale())
 
 
 def seeded(text: str | None) -> str | None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.accounts.models import SafetyPlan, User, utcnow
 from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.i18n import lazy_text as _l
+from forum.i18n import number
 from forum.text import plain_text
 
 # Room for a handful of names, numbers and steps per section; the plan must still print on one page.
@@ -82,7 +84,10 @@ def save_safety_plan(member: User, sections: dict[str, str | None]) -> SafetyPla
     for section in SECTIONS:
         if len(cleaned[section.field]) > MAX_SECTION:
             raise InvalidAction(
-                f"Each section can be up to {MAX_SECTION:,} characters, so the plan fits on one page.",
+                gettext(
+                    "Each section can be up to %(max)s characters, so the plan fits on one page.",
+                    max=number(MAX_SECTION),
+                ),
                 field=section.field,
             )
     plan = get_safety_plan(member)

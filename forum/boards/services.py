@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import bindparam, column, delete, func, or_, select, table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
@@ -24,6 +25,7 @@ from forum.boards.visibility import scope_clause, viewer_scope
 from forum.caches import forget_texts
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.i18n import number
 from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
 from forum.translatable import translatable
@@ -114,25 +116,36 @@ def _clean_text(text: str | None) -> str:
 def _check_text(title: str | None, body: str, content_note: str | None) -> None:
     if title is not None:
         if not title:
-            raise InvalidAction("Please give your topic a title.", field="title")
+            raise InvalidAction(gettext("Please give your topic a title."), field="title")
         if len(title) > MAX_TITLE:
-            raise InvalidAction(f"Titles can be up to {MAX_TITLE} characters.", field="title")
+            raise InvalidAction(gettext("Titles can be up to %(max)s characters.", max=MAX_TITLE), field="title")
     if not body:
-        raise InvalidAction("Please write a message.", field="body")
+        raise InvalidAction(gettext("Please write a message."), field="body")
     if len(body) > MAX_BODY:
-        raise InvalidAction(f"Messages can be up to {MAX_BODY:,} characters; this one has {len(body):,}.", field="body")
+        raise InvalidAction(
+            gettext(
+                "Messages can be up to %(max)s characters; this one has %(length)s.",
+                max=number(MAX_BODY),
+                length=number(len(body)),
+            ),
+            field="body",
+        )
     if content_note and len(content_note) > MAX_CONTENT_NOTE:
-        raise InvalidAction(f"Content notes can be up to {MAX_CONTENT_NOTE} characters.", field="content_note")
+        raise InvalidAction(
+            gettext("Content notes can be up to %(max)s characters.", max=MAX_CONTENT_NOTE), field="content_note"
+        )
 
 
 def _require_poster(user: User) -> None:
     if not permissions.can_post(user):
         if user.is_banned:
-            raise InvalidAction("Your account has been closed by the moderators, so you can't post.")
+            raise InvalidAction(gettext("Your account has been closed by the moderators, so you can't post."))
         if user.is_suspended:
             until = user.suspended_until.strftime("%d %B %Y, %H:%M UTC")
-            reason = f" Reason: {user.restriction_reason}." if user.restriction_reason else ""
-            raise InvalidAction(f"Your account is suspended until {until}, so you can't post yet.{reason}")
+            message = gettext("Your account is suspended until %(until)s, so you can't post yet.", until=until)
+            if user.restriction_reason:
+                message += " " + gettext("Reason: %(reason)s.", reason=user.restriction_reason)
+            raise InvalidAction(message)
         raise NotAllowed()
 
 
@@ -190,9 +203,9 @@ def create_reply(
     body, content_note = _clean_text(body), _clean_text(content_note) or None
     _require_poster(author)
     if topic.status != PostStatus.VISIBLE and not permissions.is_author(author, topic):
-        raise InvalidAction("This topic is no longer open for replies.")
+        raise InvalidAction(gettext("This topic is no longer open for replies."))
     if not permissions.can_reply(author, topic):
-        raise InvalidAction("This topic is locked, so new replies can't be added.")
+        raise InvalidAction(gettext("This topic is locked, so new replies can't be added."))
     _check_text(None, body, content_note)
     if before_write is not None:
         before_write()
@@ -228,7 +241,7 @@ def edit_post(
         raise NotAllowed()
     is_moderator_edit = not permissions.is_author(by, post)
     if is_moderator_edit and not (reason or "").strip():
-        raise InvalidAction("Please give a reason for editing someone else's post.", field="reason")
+        raise InvalidAction(gettext("Please give a reason for editing someone else's post."), field="reason")
     _check_text(title, body, content_note)
     if before_write is not None:
         before_write()
@@ -446,7 +459,7 @@ def react(post: Post, by: User, kind: str) -> bool:
     if not permissions.can_react(by, post):
         raise NotAllowed()
     if kind not in REACTIONS:
-        raise InvalidAction("Choose a reaction.")
+        raise InvalidAction(gettext("Choose a reaction."))
     existing = db.session.scalar(
         select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == by.id, Reaction.kind == kind)
     )
