@@ -82,6 +82,7 @@ PAGES = {
     "reports": "/reports",
     "report": "/posts/{post}/report",
     "member": "/members/otra_persona",
+    "notifications": "/notifications",
 }
 GUEST_PAGES = {"register": "/register", "login": "/login", "recover": "/recover", "index (guest)": "/"}
 
