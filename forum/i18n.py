@@ -75,7 +75,7 @@ def register_i18n(app: Flask) -> None:
     """Flask-Babel with the forum's selector; pages say which language they are in."""
     babel.init_app(app, locale_selector=select_locale)
 
-    for page_filter in (month_year, day, day_time, long_day, number, seeded):
+    for page_filter in (month_year, day, day_time, day_hour, long_day, number, seeded):
         app.add_template_filter(page_filter)
     # Flask-Babel keeps the locale on g, which outlives a request when an app context is already
     # pushed (the CLI, tests): start each request from its own choice.
@@ -111,6 +111,13 @@ def day_time(moment: datetime) -> str:
     if select_locale() == DEFAULT_LANGUAGE:
         return moment.strftime("%d %b %Y, %H:%M")
     return format_datetime(moment, "dd MMM y, HH:mm", locale=get_locale())
+
+
+def day_hour(moment: datetime) -> str:
+    """ "05 Dec 09:30" or "05 dic 09:30", for times within the next few days."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%d %b %H:%M")
+    return format_datetime(moment, "dd MMM HH:mm", locale=get_locale())
 
 
 def long_day(moment: date) -> str:

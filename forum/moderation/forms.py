@@ -82,11 +82,13 @@ class RevealForm(FlaskForm):
 
 
 class OnCallForm(FlaskForm):
-    hours = IntegerField("On call for (hours; 0 to stop)", validators=[Optional(), NumberRange(0, MAX_ON_CALL_HOURS)])
+    hours = IntegerField(
+        _l("On call for (hours; 0 to stop)"), validators=[Optional(), NumberRange(0, MAX_ON_CALL_HOURS)]
+    )
 
 
 class AlertEmailForm(FlaskForm):
-    alert_email = StringField("Private alert address (staff only)", validators=[Optional(), Length(max=254)])
+    alert_email = StringField(_l("Private alert address (staff only)"), validators=[Optional(), Length(max=254)])
 
 
 class LogFilterForm(FlaskForm):

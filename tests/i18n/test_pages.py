@@ -155,3 +155,10 @@ def test_a_refused_form_comes_back_in_spanish_with_the_members_text(client, logi
     assert page.status_code == 400
     assert "Por favor, ponle un título a tu tema." in page.text
     assert "Mi texto se queda aquí." in page.text
+
+
+@pytest.mark.parametrize("url", ["/moderation/messages", "/moderation/on-call"])
+def test_a_moderators_page_has_no_english_left_in_spanish(client, login, moderator, forum_with_content, url):
+    login(moderator)
+    left, _page = _untranslated(client, url)
+    assert left == [], f"{url}: untranslated on the Spanish page"
