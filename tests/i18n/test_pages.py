@@ -162,3 +162,11 @@ def test_a_moderators_page_has_no_english_left_in_spanish(client, login, moderat
     login(moderator)
     left, _page = _untranslated(client, url)
     assert left == [], f"{url}: untranslated on the Spanish page"
+
+
+def test_the_account_pages_flash_messages_are_spanish(client, login, member):
+    # Regression: a view unpacking forms into `_` hid gettext, and saving a region answered 500.
+    login(member)
+    response = client.post("/account/region", data={"region-region": "MX"}, headers=SPANISH, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Guardado. Las líneas de apoyo que ves ahora corresponden a esa región." in response.text
