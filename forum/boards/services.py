@@ -64,7 +64,11 @@ DEFAULT_BOARDS = (
         translatable("Coping skills & wins"),
         translatable("What helps on hard days, and the wins worth celebrating, big or small."),
     ),
-    ("milestones", "Milestones", "30 days, 90 days, a year: days that count, shared from members' check-ins."),
+    (
+        "milestones",
+        translatable("Milestones"),
+        translatable("30 days, 90 days, a year: days that count, shared from members' check-ins."),
+    ),
     (
         "family-friends",
         translatable("Family & friends"),
