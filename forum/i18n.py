@@ -8,19 +8,39 @@ translated: only the forum's own words are.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
-from babel.dates import format_skeleton
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_decimal
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, gettext, refresh
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from forum.extensions import babel
+from forum.translatable import TRANSLATABLE
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
 # A functional cookie, like the crisis-lines region: it holds nothing but "en" or "es".
 LANGUAGE_COOKIE = "lang"
+
+
+class LazyText(LazyString):
+    """Flask-Babel's lazy string, escaped like any other text when a page shows it.
+
+    Flask-Babel's own marks itself as safe HTML, so a form label such as "What's wrong?" would reach
+    the page unescaped (and differ from the English pages' bytes).
+    """
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_text(string: str, **variables) -> LazyText:
+    """lazy_gettext for form labels, hints and messages defined at import time (imported as `_l`)."""
+    return LazyText(gettext, string, **variables)
 
 
 def choose_language(cookie: str | None, member_choice: str | None, asked: Iterable[str]) -> str:
@@ -55,7 +75,8 @@ def register_i18n(app: Flask) -> None:
     """Flask-Babel with the forum's selector; pages say which language they are in."""
     babel.init_app(app, locale_selector=select_locale)
 
-    app.add_template_filter(month_year)
+    for page_filter in (month_year, day, day_time, day_hour, long_day, number, seeded):
+        app.add_template_filter(page_filter)
     # Flask-Babel keeps the locale on g, which outlives a request when an app context is already
     # pushed (the CLI, tests): start each request from its own choice.
     app.before_request(refresh)
@@ -75,3 +96,44 @@ def register_i18n(app: Flask) -> None:
 def month_year(day: date) -> str:
     """ "December 2026" or "diciembre de 2026", as the reader's language writes it."""
     return format_skeleton("yMMMM", day, locale=get_locale())
+
+
+# English keeps the forms the pages have always used (strftime's C locale), byte for byte.
+def day(moment: date) -> str:
+    """ "05 Dec 2026" or "05 dic 2026"."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%d %b %Y")
+    return format_date(moment, "dd MMM y", locale=get_locale())
+
+
+def day_time(moment: datetime) -> str:
+    """ "05 Dec 2026, 09:30" or "05 dic 2026, 09:30"."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%d %b %Y, %H:%M")
+    return format_datetime(moment, "dd MMM y, HH:mm", locale=get_locale())
+
+
+def day_hour(moment: datetime) -> str:
+    """ "05 Dec 09:30" or "05 dic 09:30", for times within the next few days."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%d %b %H:%M")
+    return format_datetime(moment, "dd MMM HH:mm", locale=get_locale())
+
+
+def long_day(moment: date) -> str:
+    """ "05 December 2026" or "5 de diciembre de 2026"."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%d %B %Y")
+    return format_date(moment, "long", locale=get_locale())
+
+
+def number(value: int) -> str:
+    """ "12,345" or "12.345"."""
+    return format_decimal(value, locale=select_locale())
+
+
+def seeded(text: str | None) -> str | None:
+    """Text the forum seeded (marked with translatable()) in the reader's language; anything else as written."""
+    if text in TRANSLATABLE:
+        return gettext(text)
+    return text

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from forum.extensions import login_manager
 from forum.roles import Role
+from forum.translatable import translatable
 
 if TYPE_CHECKING:
     from forum.accounts.models import User
@@ -81,7 +82,11 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
 
 
 # The badge shown beside a named staff post's author; admins moderate, so they read "Moderator".
-_STAFF_BADGES = {Role.FACILITATOR: "Facilitator", Role.MODERATOR: "Moderator", Role.ADMIN: "Moderator"}
+_STAFF_BADGES = {
+    Role.FACILITATOR: translatable("Facilitator"),
+    Role.MODERATOR: translatable("Moderator"),
+    Role.ADMIN: translatable("Moderator"),
+}
 
 
 def staff_badge(role: str | None) -> str | None:

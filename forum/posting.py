@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, flash, make_response, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, TooManyRequests
@@ -23,10 +24,11 @@ from forum.crisis.services import assess_text
 from forum.errors import NotAllowed, NotFound
 from forum.extensions import csrf, db
 from forum.ratelimits import SIGNED_OUT_SCREENING_LIMIT, spend
+from forum.translatable import translatable
 from forum.workflow import keep_unposted_text
 
 SUBMISSION = "forum.submission"
-SIGNED_OUT = "You were signed out, so your message wasn't sent. Sign in, and it will be back in the form."
+SIGNED_OUT = translatable("You were signed out, so your message wasn't sent. Sign in, and it will be back in the form.")
 
 
 @dataclass
@@ -160,7 +162,7 @@ def kept_fields() -> dict[str, str] | None:
     fields = drafts.take_draft(token, request.path)
     if fields is not None:
         session.pop("draft_token", None)
-        flash("Your message is back in the form. Send it when you're ready.", "info")
+        flash(gettext("Your message is back in the form. Send it when you're ready."), "info")
     return fields
 
 
@@ -193,7 +195,7 @@ def _keep_for_sign_in(submission: Submission):
     _refused(submission, "Sent while signed out (the session had ended).")
     if submission.is_risky:
         session["show_support"] = {"level": submission.level}
-    flash(SIGNED_OUT, "info")
+    flash(gettext(SIGNED_OUT), "info")
     return redirect(url_for("accounts.login", next=submission.form_page))
 
 

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -6,37 +5,42 @@ from wtforms.validators import DataRequired, Length, Optional
 from forum.accounts.safety_plan import MAX_SECTION, SECTIONS
 from forum.accounts.services import MIN_PASSWORD_LENGTH
 from forum.i18n import LANGUAGES
+from forum.i18n import lazy_text as _l
 
 
 class RegisterForm(FlaskForm):
     pseudonym = StringField(
-        "Pseudonym",
-        validators=[DataRequired(message="Choose a pseudonym."), Length(min=3, max=30)],
-        description="3 to 30 letters, digits, - or _. Not your real name, email or phone number.",
+        _l("Pseudonym"),
+        validators=[DataRequired(message=_l("Choose a pseudonym.")), Length(min=3, max=30)],
+        description=_l("3 to 30 letters, digits, - or _. Not your real name, email or phone number."),
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired(message="Choose a password."), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        _l("Password"),
+        validators=[DataRequired(message=_l("Choose a password.")), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=_l("At least %(num)s characters.", num=MIN_PASSWORD_LENGTH),
     )
-    agree = BooleanField("I have read the community guidelines and agree to them")
+    agree = BooleanField(_l("I have read the community guidelines and agree to them"))
 
 
 class LoginForm(FlaskForm):
-    pseudonym = StringField("Pseudonym", validators=[DataRequired(), Length(max=30)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    remember = BooleanField("Remember me on this device")
+    pseudonym = StringField(_l("Pseudonym"), validators=[DataRequired(), Length(max=30)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Remember me on this device"))
 
 
 class RecoverForm(FlaskForm):
-    pseudonym = StringField("Pseudonym", validators=[DataRequired(), Length(max=30)])
-    code = StringField("Recovery code", validators=[DataRequired(), Length(max=40)])
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    pseudonym = StringField(_l("Pseudonym"), validators=[DataRequired(), Length(max=30)])
+    code = StringField(_l("Recovery code"), validators=[DataRequired(), Length(max=40)])
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
 
 
 class RegionForm(FlaskForm):
@@ -49,18 +53,20 @@ class LanguageForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     posts = RadioField(
-        "What should happen to your posts?",
+        _l("What should happen to your posts?"),
         choices=[
             (
                 "keep",
-                'Leave them, with nothing linking them to you: named posts show "Former member", '
-                'anonymous ones stay "Anonymous member"',
+                _l(
+                    'Leave them, with nothing linking them to you: named posts show "Former member", '
+                    'anonymous ones stay "Anonymous member"'
+                ),
             ),
-            ("remove", "Remove them: each leaves a placeholder and its text is erased"),
+            ("remove", _l("Remove them: each leaves a placeholder and its text is erased")),
         ],
-        validators=[DataRequired(message="Please choose what happens to your posts.")],
+        validators=[DataRequired(message=_l("Please choose what happens to your posts."))],
     )
-    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ActionForm(FlaskForm):

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -120,7 +121,7 @@ def logout():
             # Ends the session server-side too (on every device), so a copied cookie is worthless.
             services.end_sessions(current_user._get_current_object())
         logout_user()
-        flash("You have signed out. Take care.", "info")
+        flash(gettext("You have signed out. Take care."), "info")
     return redirect(url_for("boards.index"))
 
 
@@ -136,7 +137,7 @@ def recover():
         else:
             login_user(user)
             left = services.unused_code_count(user)
-            flash(f"Your password is changed. You have {left} recovery codes left.", "success")
+            flash(gettext("Your password is changed. You have %(num)s recovery codes left.", num=left), "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/recover.html", form=form)
 
@@ -209,7 +210,7 @@ def change_password():
             add_error(password_form, error)
         else:
             login_user(current_user._get_current_object())
-            flash("Your password is changed.", "success")
+            flash(gettext("Your password is changed."), "success")
             return redirect(url_for("accounts.settings"))
     return render_template(
         "accounts/settings.html",
@@ -228,7 +229,7 @@ def change_region():
     _, region_form, _ = _settings_forms()
     if region_form.validate_on_submit():
         services.set_region(current_user, region_form.region.data)
-        flash("Saved. The support lines shown to you now match that region.", "success")
+        flash(gettext("Saved. The support lines shown to you now match that region."), "success")
     response = redirect(url_for("accounts.settings"))
     # A region picked on /help before now gives way to the one saved on the account.
     response.delete_cookie("region")
@@ -269,7 +270,7 @@ def delete_account():
             add_error(form, error)
         else:
             logout_user()
-            flash("Your account is deleted. Take good care of yourself.", "info")
+            flash(gettext("Your account is deleted. Take good care of yourself."), "info")
             return redirect(url_for("boards.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/delete_account.html", form=form), status
@@ -286,7 +287,7 @@ def edit_safety_plan():
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash("Your safety plan is saved. Only you can see it.", "success")
+            flash(gettext("Your safety plan is saved. Only you can see it."), "success")
             return redirect(url_for("accounts.edit_safety_plan"))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -313,7 +314,10 @@ def mute_member(pseudonym: str):
         abort(403)
     if ActionForm().validate_on_submit():
         mutes.mute_member(current_user, member)
-        flash(f"You muted {member.pseudonym}. Their posts are folded for you; they are not told.", "success")
+        flash(
+            _("You muted %(name)s. Their posts are folded for you; they are not told.", name=member.pseudonym),
+            "success",
+        )
     return redirect(url_for("boards.show_member", pseudonym=member.pseudonym))
 
 
@@ -323,7 +327,7 @@ def unmute_member(pseudonym: str):
     member = _member_or_404(pseudonym)
     if ActionForm().validate_on_submit():
         mutes.unmute_member(current_user, member)
-        flash(f"You unmuted {member.pseudonym}.", "success")
+        flash(gettext("You unmuted %(name)s.", name=member.pseudonym), "success")
     return redirect(_safe_next(url_for("boards.show_member", pseudonym=member.pseudonym)))
 
 
@@ -345,7 +349,7 @@ def discard_draft():
     if not ActionForm().validate_on_submit() or not drafts.is_draft_key(key):
         abort(400)
     drafts.discard_member_draft(current_user, key)
-    flash("Your draft is discarded.", "info")
+    flash(gettext("Your draft is discarded."), "info")
     return redirect(_safe_next(url_for("boards.index")))
 
 

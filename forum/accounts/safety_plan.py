@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.accounts.models import SafetyPlan, User, utcnow
 from forum.errors import InvalidAction
 from forum.extensions import db
+from forum.i18n import lazy_text as _l
+from forum.i18n import number
 from forum.text import plain_text
 
 # Room for a handful of names, numbers and steps per section; the plan must still print on one page.
@@ -30,31 +33,35 @@ class Section:
 SECTIONS = (
     Section(
         "warning_signs",
-        "Warning signs",
-        "Thoughts, moods, situations or cravings that tell me a crisis may be starting.",
+        _l("Warning signs"),
+        _l("Thoughts, moods, situations or cravings that tell me a crisis may be starting."),
     ),
     Section(
         "coping_steps",
-        "Things I can do on my own",
-        "What I can do to take my mind off things without contacting anyone.",
+        _l("Things I can do on my own"),
+        _l("What I can do to take my mind off things without contacting anyone."),
     ),
     Section(
         "distractions",
-        "People and places that take my mind off things",
-        "People to be with and places to go (a meeting, a café, a friend's kitchen).",
+        _l("People and places that take my mind off things"),
+        _l("People to be with and places to go (a meeting, a café, a friend's kitchen)."),
     ),
-    Section("helpers", "People I can ask for help", "Names and numbers of people I can tell that I'm struggling."),
+    Section(
+        "helpers", _l("People I can ask for help"), _l("Names and numbers of people I can tell that I'm struggling.")
+    ),
     Section(
         "professionals",
-        "Professionals and services",
-        "My clinician, sponsor or key worker, and services I can call or visit, with their numbers.",
+        _l("Professionals and services"),
+        _l("My clinician, sponsor or key worker, and services I can call or visit, with their numbers."),
     ),
     Section(
         "safe_space",
-        "Making my space safer",
-        "What I can move, lock away or hand to someone (medication, substances, other means).",
+        _l("Making my space safer"),
+        _l("What I can move, lock away or hand to someone (medication, substances, other means)."),
     ),
-    Section("reasons", "What matters most to me", "The people, plans and things that are worth staying safe for."),
+    Section(
+        "reasons", _l("What matters most to me"), _l("The people, plans and things that are worth staying safe for.")
+    ),
 )
 FIELDS = tuple(s.field for s in SECTIONS)
 # The panel opens with what the member can do now and who they can reach, then the rest.
@@ -77,7 +84,10 @@ def save_safety_plan(member: User, sections: dict[str, str | None]) -> SafetyPla
     for section in SECTIONS:
         if len(cleaned[section.field]) > MAX_SECTION:
             raise InvalidAction(
-                f"Each section can be up to {MAX_SECTION:,} characters, so the plan fits on one page.",
+                gettext(
+                    "Each section can be up to %(max)s characters, so the plan fits on one page.",
+                    max=number(MAX_SECTION),
+                ),
                 field=section.field,
             )
     plan = get_safety_plan(member)

@@ -9,6 +9,7 @@ import secrets
 from functools import cache
 from importlib import resources
 
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,11 +18,12 @@ from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.i18n import LANGUAGES
 from forum.permissions import Role
+from forum.translatable import translatable
 
 PSEUDONYM_RE = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
 MIN_PASSWORD_LENGTH = 10
 RECOVERY_CODE_COUNT = 8
-SIGN_IN_FAILED = "That pseudonym and password don't match. Please try again."
+SIGN_IN_FAILED = translatable("That pseudonym and password don't match. Please try again.")
 # Checked against when the pseudonym is unknown, so both failures take about as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
 
@@ -35,24 +37,24 @@ def _common_passwords() -> frozenset[str]:
 def pseudonym_problem(pseudonym: str) -> str | None:
     """Why a pseudonym can't be used, or None when it is fine."""
     if "@" in pseudonym or re.search(r"\.(com|net|org|co|uk|io|me)\b", pseudonym, re.I):
-        return (
+        return gettext(
             "That looks like an email address. To keep you anonymous here, "
             "please choose a name that isn't linked to you elsewhere."
         )
     digits = sum(ch.isdigit() for ch in pseudonym)
     if re.search(r"\d{7,}", pseudonym) or (digits >= 7 and digits * 2 >= len(pseudonym)):
-        return "That looks like a phone number. To keep you anonymous here, please choose a name without one."
+        return gettext("That looks like a phone number. To keep you anonymous here, please choose a name without one.")
     if not PSEUDONYM_RE.match(pseudonym):
-        return "Use 3 to 30 letters, digits, hyphens or underscores, with no spaces."
+        return gettext("Use 3 to 30 letters, digits, hyphens or underscores, with no spaces.")
     return None
 
 
 def password_problem(password: str) -> str | None:
     """Why a password is too weak, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return gettext("Use at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
     if password.lower() in _common_passwords():
-        return "That password is one of the most common ones. Please choose something less guessable."
+        return gettext("That password is one of the most common ones. Please choose something less guessable.")
     return None
 
 
@@ -81,7 +83,7 @@ def create_user(pseudonym: str, password: str, role: Role = Role.MEMBER) -> tupl
     if problem:
         raise InvalidAction(problem, field="pseudonym")
     if find_user(pseudonym):
-        raise InvalidAction("That pseudonym is taken. Please choose another.", field="pseudonym")
+        raise InvalidAction(gettext("That pseudonym is taken. Please choose another."), field="pseudonym")
     problem = password_problem(password)
     if problem:
         raise InvalidAction(problem, field="password")
@@ -117,7 +119,7 @@ def registration_problems(pseudonym: str, password: str, *, agreed_to_guidelines
 def register_member(pseudonym: str, password: str, *, agreed_to_guidelines: bool) -> tuple[User, list[str]]:
     """Register a member who has agreed to the guidelines; returns the user and recovery codes."""
     if not agreed_to_guidelines:
-        raise InvalidAction("Please read and agree to the community guidelines.", field="agree")
+        raise InvalidAction(gettext("Please read and agree to the community guidelines."), field="agree")
     return create_user(pseudonym, password)
 
 
@@ -131,18 +133,18 @@ def authenticate(pseudonym: str, password: str) -> User:
     user = find_user(pseudonym)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        raise InvalidAction(SIGN_IN_FAILED)
+        raise InvalidAction(gettext(SIGN_IN_FAILED))
     if not check_password_hash(user.password_hash, password):
-        raise InvalidAction(SIGN_IN_FAILED)
+        raise InvalidAction(gettext(SIGN_IN_FAILED))
     if user.is_banned:
-        raise InvalidAction("This account has been closed by the moderators.")
+        raise InvalidAction(gettext("This account has been closed by the moderators."))
     return user
 
 
 def change_password(user: User, current: str, new: str) -> None:
     """Change a password after checking the current one."""
     if not check_password_hash(user.password_hash, current):
-        raise InvalidAction("Your current password isn't right.", field="current_password")
+        raise InvalidAction(gettext("Your current password isn't right."), field="current_password")
     _set_password(user, new)
 
 
@@ -170,7 +172,7 @@ def regenerate_recovery_codes(user: User) -> list[str]:
 
 def reset_password_with_code(pseudonym: str, code: str, new_password: str) -> User:
     """Spend one recovery code to set a new password."""
-    failed = InvalidAction("That pseudonym and recovery code don't match an unused code.", field="code")
+    failed = InvalidAction(gettext("That pseudonym and recovery code don't match an unused code."), field="code")
     user = find_user(pseudonym)
     if user is None:
         raise failed
@@ -207,7 +209,7 @@ def set_role(pseudonym: str, role: Role) -> User:
 def set_language(user: User, language: str | None) -> None:
     """Remember the interface language this member chose ("en" or "es"; None follows the browser)."""
     if language is not None and language not in LANGUAGES:
-        raise InvalidAction("Choose English or Español.", field="language")
+        raise InvalidAction(gettext("Choose English or Español."), field="language")
     user.language = language
     db.session.commit()
 

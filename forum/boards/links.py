@@ -13,23 +13,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from babel.dates import get_month_names
 from flask import current_app
+from flask_babel import gettext as _
 
 from forum import permissions
 from forum.accounts.mutes import muted_ids
 from forum.boards.models import PostStatus
 from forum.boards.reading import MAX_COUNTED_NEW
 from forum.boards.services import author_label
+from forum.i18n import seeded, select_locale
 from forum.mentoring.services import active_mentor_ids
 from forum.urls import url_pattern
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Month abbreviations by page language: English as strftime's C locale writes them, Spanish as CLDR does.
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "es": tuple(get_month_names("abbreviated", locale="es")[m] for m in range(1, 13)),
+}
 
 
 def date_label(at: datetime) -> str:
-    """How a date reads on the page: at.strftime("%d %b %Y, %H:%M") in the C locale, at a quarter
-    of strftime's cost (a board page shows 25). Its machine-readable form goes in <time datetime>."""
-    return f"{at.day:02d} {_MONTHS[at.month - 1]} {at.year}, {at.hour:02d}:{at.minute:02d}"
+    """How a date reads on the page: at.strftime("%d %b %Y, %H:%M") in the C locale (or its Spanish
+    form), at a quarter of strftime's cost (a board page shows 25). Its machine-readable form goes in
+    <time datetime>."""
+    months = _MONTHS.get(select_locale(), _MONTHS["en"])
+    return f"{at.day:02d} {months[at.month - 1]} {at.year}, {at.hour:02d}:{at.minute:02d}"
 
 
 @dataclass(slots=True)
@@ -80,7 +89,7 @@ def topic_views(topics, viewer, board) -> list[tuple]:
     post_url = url_pattern("boards.show_post", "post_id")
     rows = []
     for topic in topics:
-        url, author, last = topic_url.format(topic.id), author_label(topic, viewer), topic.last_post
+        url, author, last = topic_url.format(topic.id), seeded(author_label(topic, viewer)), topic.last_post
         if last is None:
             view = TopicView(url, author)
         else:
@@ -88,7 +97,7 @@ def topic_views(topics, viewer, board) -> list[tuple]:
             view = TopicView(
                 url,
                 author,
-                author_label(last, viewer),
+                seeded(author_label(last, viewer)),
                 post_url.format(last.id),
                 at.isoformat(),
                 date_label(at),
@@ -97,9 +106,9 @@ def topic_views(topics, viewer, board) -> list[tuple]:
             # The topic opens at the first post they haven't seen (its page, anchored).
             view.url = post_url.format(topic.first_new_id)
             many = topic.new_posts > MAX_COUNTED_NEW
-            view.marker = f"{MAX_COUNTED_NEW}+ new" if many else f"{topic.new_posts} new"
+            view.marker = _("%(num)s+ new", num=MAX_COUNTED_NEW) if many else _("%(num)s new", num=topic.new_posts)
         elif topic.unopened_new:
-            view.marker = "new"
+            view.marker = _("new")
         rows.append((topic, view))
     return rows
 
@@ -123,13 +132,13 @@ class PostLinks:
         """What the post_article macro (templates/_macros/post.html) shows of this post."""
         actions = {}
         if post.is_anonymous or not post.author:
-            author, author_url = author_label(post, self.viewer), None
+            author, author_url = seeded(author_label(post, self.viewer)), None
         else:
             author = post.author.pseudonym
             author_url = self._member.format(self._path_segment(author))
             badge = permissions.staff_badge(post.author.role)
             if badge:
-                actions["badge"] = badge
+                actions["badge"] = seeded(badge)
             # Only named posts by members fold: staff can't be muted, and folding an anonymous post
             # would tell the reader that its author is someone they muted.
             elif self.may_mute and post.author_id in self._muted:

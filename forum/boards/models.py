@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from forum.accounts.models import User, utcnow
 from forum.extensions import db
+from forum.translatable import translatable
 
 
 class PostStatus(enum.StrEnum):
@@ -138,7 +139,11 @@ class PostRevision(db.Model):
 
 
 # Reactions without downvotes: kind -> button label.
-REACTIONS = {"thanks": "Thank you", "metoo": "Me too", "support": "Sending support"}
+REACTIONS = {
+    "thanks": translatable("Thank you"),
+    "metoo": translatable("Me too"),
+    "support": translatable("Sending support"),
+}
 
 
 class Reaction(db.Model):

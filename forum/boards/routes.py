@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
@@ -44,7 +45,7 @@ def _after_posting(post, support_level: str | None) -> str:
         # The panel says itself that a held post waits for a moderator.
         session["show_support"] = {"level": support_level, "held": post.is_held}
     elif post.is_held:
-        flash("Thanks for posting. A moderator will look at it soon; until then only you can see it.", "info")
+        flash(gettext("Thanks for posting. A moderator will look at it soon; until then only you can see it."), "info")
     return url_for("boards.show_post", post_id=post.id)
 
 
@@ -225,7 +226,7 @@ def edit_post(post_id: int):
         else:
             if post.support_level is not None and permissions.is_author(current_user, post):
                 session["show_support"] = {"level": post.support_level, "held": post.is_held}
-            flash("Your changes are saved.", "success")
+            flash(gettext("Your changes are saved."), "success")
             return redirect(url_for("boards.show_post", post_id=post.id))
     status = 200
     if request.method == "POST":
@@ -269,7 +270,7 @@ def delete_post(post_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_own_post(post, current_user)
-    flash("Your post was removed.", "info")
+    flash(gettext("Your post was removed."), "info")
     return redirect(url_for("boards.show_post", post_id=post.id))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import bindparam, column, delete, func, or_, select, table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
@@ -24,31 +25,54 @@ from forum.boards.visibility import scope_clause, viewer_scope
 from forum.caches import forget_texts
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.i18n import number
 from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
+from forum.translatable import translatable
 from forum.workflow import screen_edit, screen_new_post
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
 MAX_CONTENT_NOTE = 100
-ANONYMOUS_LABEL = "Anonymous member"
-FORMER_MEMBER_LABEL = "Former member"
+ANONYMOUS_LABEL = translatable("Anonymous member")
+ANONYMOUS_YOU_LABEL = translatable("Anonymous member (you)")
+FORMER_MEMBER_LABEL = translatable("Former member")
 
 DEFAULT_BOARDS = (
-    ("dual-diagnosis", "Dual diagnosis", "Living with a mental-health condition and a substance-use disorder at once."),
-    ("stigma", "Stigma", "Shame, labels and being judged: what we've met and how we push back."),
-    ("relapse-prevention", "Relapse prevention", "Warning signs, triggers, plans and what helps us stay on track."),
-    ("introductions", "Introductions", "New here? Say hello and share as much or as little as you like."),
+    (
+        "dual-diagnosis",
+        translatable("Dual diagnosis"),
+        translatable("Living with a mental-health condition and a substance-use disorder at once."),
+    ),
+    (
+        "stigma",
+        translatable("Stigma"),
+        translatable("Shame, labels and being judged: what we've met and how we push back."),
+    ),
+    (
+        "relapse-prevention",
+        translatable("Relapse prevention"),
+        translatable("Warning signs, triggers, plans and what helps us stay on track."),
+    ),
+    (
+        "introductions",
+        translatable("Introductions"),
+        translatable("New here? Say hello and share as much or as little as you like."),
+    ),
     (
         "coping-skills-wins",
-        "Coping skills & wins",
-        "What helps on hard days, and the wins worth celebrating, big or small.",
+        translatable("Coping skills & wins"),
+        translatable("What helps on hard days, and the wins worth celebrating, big or small."),
     ),
-    ("milestones", "Milestones", "30 days, 90 days, a year: days that count, shared from members' check-ins."),
+    (
+        "milestones",
+        translatable("Milestones"),
+        translatable("30 days, 90 days, a year: days that count, shared from members' check-ins."),
+    ),
     (
         "family-friends",
-        "Family & friends",
-        "For those who love someone with a dual diagnosis, and for talking about them.",
+        translatable("Family & friends"),
+        translatable("For those who love someone with a dual diagnosis, and for talking about them."),
     ),
 )
 
@@ -73,7 +97,7 @@ def author_label(item: PostLike | TopicLike, viewer: User | None) -> str:
         if item.author_id is None:
             return ANONYMOUS_LABEL
         if permissions.is_author(viewer, item):
-            return f"{ANONYMOUS_LABEL} (you)"
+            return ANONYMOUS_YOU_LABEL
         if permissions.can_see_anonymous_handle(viewer):
             return item.author.anonymous_label
         return ANONYMOUS_LABEL
@@ -96,25 +120,36 @@ def _clean_text(text: str | None) -> str:
 def _check_text(title: str | None, body: str, content_note: str | None) -> None:
     if title is not None:
         if not title:
-            raise InvalidAction("Please give your topic a title.", field="title")
+            raise InvalidAction(gettext("Please give your topic a title."), field="title")
         if len(title) > MAX_TITLE:
-            raise InvalidAction(f"Titles can be up to {MAX_TITLE} characters.", field="title")
+            raise InvalidAction(gettext("Titles can be up to %(max)s characters.", max=MAX_TITLE), field="title")
     if not body:
-        raise InvalidAction("Please write a message.", field="body")
+        raise InvalidAction(gettext("Please write a message."), field="body")
     if len(body) > MAX_BODY:
-        raise InvalidAction(f"Messages can be up to {MAX_BODY:,} characters; this one has {len(body):,}.", field="body")
+        raise InvalidAction(
+            gettext(
+                "Messages can be up to %(max)s characters; this one has %(length)s.",
+                max=number(MAX_BODY),
+                length=number(len(body)),
+            ),
+            field="body",
+        )
     if content_note and len(content_note) > MAX_CONTENT_NOTE:
-        raise InvalidAction(f"Content notes can be up to {MAX_CONTENT_NOTE} characters.", field="content_note")
+        raise InvalidAction(
+            gettext("Content notes can be up to %(max)s characters.", max=MAX_CONTENT_NOTE), field="content_note"
+        )
 
 
 def _require_poster(user: User) -> None:
     if not permissions.can_post(user):
         if user.is_banned:
-            raise InvalidAction("Your account has been closed by the moderators, so you can't post.")
+            raise InvalidAction(gettext("Your account has been closed by the moderators, so you can't post."))
         if user.is_suspended:
             until = user.suspended_until.strftime("%d %B %Y, %H:%M UTC")
-            reason = f" Reason: {user.restriction_reason}." if user.restriction_reason else ""
-            raise InvalidAction(f"Your account is suspended until {until}, so you can't post yet.{reason}")
+            message = gettext("Your account is suspended until %(until)s, so you can't post yet.", until=until)
+            if user.restriction_reason:
+                message += " " + gettext("Reason: %(reason)s.", reason=user.restriction_reason)
+            raise InvalidAction(message)
         raise NotAllowed()
 
 
@@ -172,9 +207,9 @@ def create_reply(
     body, content_note = _clean_text(body), _clean_text(content_note) or None
     _require_poster(author)
     if topic.status != PostStatus.VISIBLE and not permissions.is_author(author, topic):
-        raise InvalidAction("This topic is no longer open for replies.")
+        raise InvalidAction(gettext("This topic is no longer open for replies."))
     if not permissions.can_reply(author, topic):
-        raise InvalidAction("This topic is locked, so new replies can't be added.")
+        raise InvalidAction(gettext("This topic is locked, so new replies can't be added."))
     _check_text(None, body, content_note)
     if before_write is not None:
         before_write()
@@ -210,7 +245,7 @@ def edit_post(
         raise NotAllowed()
     is_moderator_edit = not permissions.is_author(by, post)
     if is_moderator_edit and not (reason or "").strip():
-        raise InvalidAction("Please give a reason for editing someone else's post.", field="reason")
+        raise InvalidAction(gettext("Please give a reason for editing someone else's post."), field="reason")
     _check_text(title, body, content_note)
     if before_write is not None:
         before_write()
@@ -428,7 +463,7 @@ def react(post: Post, by: User, kind: str) -> bool:
     if not permissions.can_react(by, post):
         raise NotAllowed()
     if kind not in REACTIONS:
-        raise InvalidAction("Choose a reaction.")
+        raise InvalidAction(gettext("Choose a reaction."))
     existing = db.session.scalar(
         select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == by.id, Reaction.kind == kind)
     )

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from forum.i18n import lazy_text as _l
 from forum.moderation.actions import GUIDELINES, MAX_MESSAGE, MAX_NOTE, MAX_SUSPENSION_DAYS
 from forum.moderation.models import REPORT_REASON_LABELS
 from forum.moderation.oncall import MAX_ON_CALL_HOURS
@@ -29,12 +30,12 @@ class ResolveForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        "What's wrong?",
-        choices=[(reason.value, label) for reason, label in REPORT_REASON_LABELS.items()],
-        validators=[DataRequired(message="Choose a reason.")],
+        _l("What's wrong?"),
+        choices=[(reason.value, _l(label)) for reason, label in REPORT_REASON_LABELS.items()],
+        validators=[DataRequired(message=_l("Choose a reason."))],
     )
     note = TextAreaField(
-        "Anything the moderators should know (optional)", validators=[Optional(), Length(max=MAX_REPORT_NOTE)]
+        _l("Anything the moderators should know (optional)"), validators=[Optional(), Length(max=MAX_REPORT_NOTE)]
     )
 
 
@@ -63,7 +64,7 @@ class MessageForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(
-        "Your reply", validators=[DataRequired(message="Please write a reply."), Length(max=MAX_MESSAGE)]
+        _l("Your reply"), validators=[DataRequired(message=_l("Please write a reply.")), Length(max=MAX_MESSAGE)]
     )
 
 
@@ -81,11 +82,13 @@ class RevealForm(FlaskForm):
 
 
 class OnCallForm(FlaskForm):
-    hours = IntegerField("On call for (hours; 0 to stop)", validators=[Optional(), NumberRange(0, MAX_ON_CALL_HOURS)])
+    hours = IntegerField(
+        _l("On call for (hours; 0 to stop)"), validators=[Optional(), NumberRange(0, MAX_ON_CALL_HOURS)]
+    )
 
 
 class AlertEmailForm(FlaskForm):
-    alert_email = StringField("Private alert address (staff only)", validators=[Optional(), Length(max=254)])
+    alert_email = StringField(_l("Private alert address (staff only)"), validators=[Optional(), Length(max=254)])
 
 
 class LogFilterForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Member-facing moderation pages: reporting a post, one's own reports, and messages from the moderators."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.accounts.forms import ActionForm
@@ -46,7 +47,10 @@ def report_post(post_id: int):
         else:
             if form.reason.data == ReportReason.WORRIED:
                 return redirect(url_for("reports.after_worry", post_id=post.id))
-            flash("Thank you. The moderators will look at this; the member won't know who reported it.", "success")
+            flash(
+                gettext("Thank you. The moderators will look at this; the member won't know who reported it."),
+                "success",
+            )
             if current_submission().is_risky:
                 session["show_support"] = {"level": current_submission().level}
             return redirect(url_for("boards.show_post", post_id=post.id))
@@ -116,7 +120,7 @@ def reply_to_message(message_id: int):
         except InvalidAction as error:
             add_error(form, error, default="body")
         else:
-            flash("Your reply is sent to the moderators.", "success")
+            flash(gettext("Your reply is sent to the moderators."), "success")
             anchor = f"reply-{reply.id}"
             if reply.crisis_level:
                 # As after a post: the support panel comes first, and the page opens on it.

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.accounts.models import User, utcnow
 from forum.boards.models import Post
 from forum.extensions import db
+from forum.translatable import translatable
 
 # What the author of a crisis post a moderator keeps hidden reads: care, never a guideline.
-CARE_NOTE = (
+CARE_NOTE = translatable(
     "A moderator has read your post and wants to make sure you have support right now. "
     "For the moment only you can see it. You're not in trouble, and you're welcome here."
 )
@@ -99,12 +100,12 @@ class ReportReason(enum.StrEnum):
 
 
 REPORT_REASON_LABELS = {
-    ReportReason.WORRIED: "I'm worried about this member",
-    ReportReason.HARASSMENT: "Harassment or hate",
-    ReportReason.SUBSTANCES: "Buying, selling or sourcing substances",
-    ReportReason.MEDICAL: "Unsafe medical advice",
-    ReportReason.SPAM: "Spam",
-    ReportReason.OTHER: "Something else",
+    ReportReason.WORRIED: translatable("I'm worried about this member"),
+    ReportReason.HARASSMENT: translatable("Harassment or hate"),
+    ReportReason.SUBSTANCES: translatable("Buying, selling or sourcing substances"),
+    ReportReason.MEDICAL: translatable("Unsafe medical advice"),
+    ReportReason.SPAM: translatable("Spam"),
+    ReportReason.OTHER: translatable("Something else"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -16,11 +17,12 @@ from forum.extensions import db
 from forum.moderation.models import ItemKind, Report, ReportReason
 from forum.moderation.services import enqueue, open_item_for, restriction_message
 from forum.permissions import can_report_post, is_author
+from forum.translatable import translatable
 
 # "Worried" reports are a care channel, not a weapon: a few a day is plenty for one member.
 WORRIED_REPORTS_PER_DAY = 5
 MAX_REPORT_NOTE = 1000
-ALREADY_REPORTED = "You've already reported this post, thank you. The moderators will look at it."
+ALREADY_REPORTED = translatable("You've already reported this post, thank you. The moderators will look at it.")
 
 
 def report_post(
@@ -43,18 +45,20 @@ def report_post(
     if is_author(by, post) or not can_report_post(by, post) or post.status == PostStatus.REMOVED:
         raise NotAllowed()
     if reason not in set(ReportReason):
-        raise InvalidAction("Choose a reason.", field="reason")
+        raise InvalidAction(gettext("Choose a reason."), field="reason")
     note = (note or "").strip() or None
     if note and len(note) > MAX_REPORT_NOTE:
-        raise InvalidAction(f"Notes can be up to {MAX_REPORT_NOTE} characters.", field="note")
+        raise InvalidAction(gettext("Notes can be up to %(max)s characters.", max=MAX_REPORT_NOTE), field="note")
     if has_reported(post, by):
-        raise InvalidAction(ALREADY_REPORTED)
+        raise InvalidAction(gettext(ALREADY_REPORTED))
     if reason == ReportReason.WORRIED:
         _take_reporter_lock(by)
     if reason == ReportReason.WORRIED and _worried_since(by, now - timedelta(days=1)) >= WORRIED_REPORTS_PER_DAY:
         raise InvalidAction(
-            "You've sent several \"I'm worried\" reports today. Thank you for caring; the moderators are looking "
-            "at them. If someone is in danger right now, the crisis lines under Get help can help at once."
+            gettext(
+                "You've sent several \"I'm worried\" reports today. Thank you for caring; the moderators are looking "
+                "at them. If someone is in danger right now, the crisis lines under Get help can help at once."
+            )
         )
     if before_write is not None:
         before_write()
@@ -68,7 +72,7 @@ def report_post(
     except IntegrityError:
         # Two submissions at once: the unique constraint keeps one.
         db.session.rollback()
-        raise InvalidAction(ALREADY_REPORTED) from None
+        raise InvalidAction(gettext(ALREADY_REPORTED)) from None
     report.queue_item_id = item.id
     if worried and not was_crisis:
         alerts.queue_worry_alert(item)

@@ -1,6 +1,7 @@
 """The notifications page, opening one notification, marking them read, and Watch / Mute on topics."""
 
 from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.accounts.forms import ActionForm
@@ -63,7 +64,7 @@ def open_notification(notification_id: int):
     services.mark_read(notification, current_user)
     if notification.post_id is not None:
         if not services.is_shown(notification):
-            flash("That post was removed or hidden since.", "info")
+            flash(gettext("That post was removed or hidden since."), "info")
             return redirect(url_for("notifications.list_notifications"))
         return redirect(url_for("boards.show_post", post_id=notification.post_id))
     if notification.message_id is not None:
@@ -93,7 +94,7 @@ def mark_all_read():
     if not ActionForm().validate_on_submit():
         abort(400)
     services.mark_all_read(current_user)
-    flash("All notifications are marked read.", "success")
+    flash(gettext("All notifications are marked read."), "success")
     return redirect(url_for("notifications.list_notifications"))
 
 
@@ -111,7 +112,7 @@ def watch_topic(topic_id: int):
     except InvalidAction:
         abort(400)
     if form.level.data == WatchLevel.MUTED:
-        flash("Muted: this topic won't notify you, not even of mentions.", "success")
+        flash(gettext("Muted: this topic won't notify you, not even of mentions."), "success")
     else:
-        flash("Watching: every reply to this topic will notify you.", "success")
+        flash(gettext("Watching: every reply to this topic will notify you."), "success")
     return redirect(url_for("boards.show_topic", slug=topic.board.slug, topic_id=topic.id))

@@ -26,6 +26,7 @@ from forum.extensions import db
 from forum.meetings.models import Meeting
 from forum.moderation.models import MessageReply, ModeratorMessage, Report
 from forum.notifications.models import Notification, NotificationKind, TopicWatch, WatchLevel
+from forum.translatable import translatable
 
 ANONYMOUS_LABEL = "Anonymous member"
 FORMER_MEMBER_LABEL = "Former member"
@@ -380,7 +381,7 @@ class Line:
 
     @property
     def reaction_label(self) -> str:
-        return REACTIONS.get(self.detail or "", "a reaction")
+        return REACTIONS.get(self.detail or "", translatable("a reaction"))
 
 
 @dataclass

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.accounts.models import utcnow
 from forum.boards.models import Board
 from forum.extensions import db
+from forum.translatable import translatable
 from forum.validation import is_web_address
 
 
@@ -26,11 +27,11 @@ class ResourceCategory(enum.StrEnum):
 
 # In the order /resources lists them: the most urgent help first.
 CATEGORY_LABELS = {
-    ResourceCategory.CRISIS_LINE: "Crisis lines",
-    ResourceCategory.MUTUAL_AID: "Mutual-aid meetings",
-    ResourceCategory.TREATMENT_LOCATOR: "Finding treatment",
-    ResourceCategory.READING: "Reading",
-    ResourceCategory.LOCAL_SERVICE: "Local services",
+    ResourceCategory.CRISIS_LINE: translatable("Crisis lines"),
+    ResourceCategory.MUTUAL_AID: translatable("Mutual-aid meetings"),
+    ResourceCategory.TREATMENT_LOCATOR: translatable("Finding treatment"),
+    ResourceCategory.READING: translatable("Reading"),
+    ResourceCategory.LOCAL_SERVICE: translatable("Local services"),
 }
 
 

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import SearchField
 
+from forum.i18n import lazy_text as _l
 from forum.search.query import MAX_QUERY_LENGTH
 
 
@@ -10,4 +11,4 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search posts and topics", render_kw={"maxlength": MAX_QUERY_LENGTH})
+    q = SearchField(_l("Search posts and topics"), render_kw={"maxlength": MAX_QUERY_LENGTH})

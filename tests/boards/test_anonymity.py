@@ -376,3 +376,15 @@ def test_an_anonymously_shared_milestone_never_names_its_author(client, login, m
     login(moderator)
     page = client.get(f"/boards/milestones/topics/{topic.id}").text
     assert author.anonymous_label in page and author.pseudonym not in page
+
+
+def test_other_member_reading_in_spanish_never_sees_anonymous_author(client, login, anonymous_thread):
+    from tests.factories import make_user
+
+    author, board, topic, public = anonymous_thread
+    login(make_user("curiosa"))
+    client.set_cookie("lang", "es")
+    _assert_hidden(client, _pages(client, board, topic, public), author.pseudonym)
+    page = client.get(f"/boards/{board.slug}/topics/{topic.id}").text
+    # The walk is not vacuous: the page is in Spanish and the label is the translated one.
+    assert '<html lang="es">' in page and "Miembro anónimo" in page and "Anonymous member" not in page

@@ -1,11 +1,12 @@
-"""A Spanish-speaking newcomer, walked in Chromium with a browser that asks for Spanish: the forum's
-own words in Spanish, and after a crisis post the Spanish-language lines first, on screen, at phone
-size. The form labels not yet translated are still matched in English (issue 16 lists them)."""
+"""A Spanish-speaking newcomer, walked in Chromium with a browser that asks for Spanish: sign-up and
+posting through the Spanish labels and buttons, and after a crisis post the Spanish-language lines
+first, on screen, at phone size."""
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import register, start_topic, unique
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.helpers import unique
 from tests.e2e.test_accessibility import RUN_AXE, WCAG_TAGS, _describe
 
 pytestmark = pytest.mark.e2e
@@ -13,6 +14,34 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 # Pills saved up and a time: the flagger rates this urgent in Spanish.
 SPANISH_CRISIS = "Tengo guardadas las pastillas para esta noche. Ya no puedo más."
+
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _register(page, pseudonym: str) -> None:
+    """Sign up the way a Spanish reader does: every label and button in Spanish."""
+    page.get_by_role("link", name="Únete").first.click()
+    expect(page.get_by_role("heading", name="Únete a la comunidad")).to_be_visible()
+    page.get_by_label("Seudónimo").fill(pseudonym)
+    page.get_by_label("Contraseña", exact=True).fill(PASSWORD)
+    page.get_by_label("He leído las normas de la comunidad y estoy de acuerdo").check()
+    page.get_by_role("button", name="Crear cuenta").click()
+    expect(page.get_by_role("heading", name=f"Te damos la bienvenida, {pseudonym}")).to_be_visible()
+    page.get_by_role("link", name="Ya los guardé: ir a los foros").click()
+
+
+def _start_topic(page, title: str, body: str, *, content_note: str = "") -> None:
+    """From the board list, open "Presentaciones" (seeded as "Introductions") and start a topic there."""
+    page.get_by_role("link", name="Presentaciones", exact=True).click()
+    page.get_by_role("link", name="Abrir un tema").click()
+    expect(page.get_by_role("heading", name="Abrir un tema en Presentaciones")).to_be_visible()
+    page.get_by_label("Título").fill(title)
+    page.get_by_label("Mensaje").fill(body)
+    if content_note:
+        page.get_by_label("Aviso de contenido (opcional)").fill(content_note)
+    page.get_by_role("button", name="Publicar tema").click()
+    page.wait_for_load_state()
 
 
 def _in_viewport(page, locator) -> bool:
@@ -25,8 +54,8 @@ def test_a_spanish_newcomer_posts_in_crisis_and_sees_spanish_lines_first(new_pag
     page.goto("/")
     assert page.evaluate("document.documentElement.lang") == "es"
     expect(page.get_by_role("link", name="Pide ayuda ahora").first).to_be_visible()
-    register(page, unique("luna").replace(" ", "_"))
-    start_topic(page, "Una noche difícil", SPANISH_CRISIS)
+    _register(page, unique("luna").replace(" ", "_"))
+    _start_topic(page, "Una noche difícil", SPANISH_CRISIS)
 
     assert page.url.endswith("#support")
     heading = page.get_by_role("heading", name="Nos alegra que hayas escrito")
@@ -46,6 +75,27 @@ def test_a_spanish_newcomer_posts_in_crisis_and_sees_spanish_lines_first(new_pag
     page.evaluate(axe_source)
     found += [("/help in Spanish", v) for v in page.evaluate(RUN_AXE, WCAG_TAGS)]
     assert not found, "axe found WCAG 2.1 AA violations:\n" + _describe(found)
+
+
+def test_a_spanish_member_signs_up_posts_and_replies_on_a_desktop(new_page):
+    page = new_page(locale="es-ES", viewport=DESKTOP)
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Foros", exact=True)).to_be_visible()
+    _register(page, unique("sol").replace(" ", "_"))
+    _start_topic(
+        page, "Mi primera semana", "Hola a todos. Hoy es mi primer día aquí.", content_note="habla de una recaída"
+    )
+    expect(page.get_by_role("heading", name="Mi primera semana")).to_be_visible()
+    # The content note folds the post; the member's own words stay as written.
+    page.get_by_text("Aviso de contenido: habla de una recaída").click()
+    expect(page.get_by_text("Hola a todos. Hoy es mi primer día aquí.")).to_be_visible()
+    form = page.locator("#reply")
+    expect(form.get_by_role("heading", name="Responder")).to_be_visible()
+    form.get_by_label("Mensaje").fill("Gracias por leerme.")
+    form.get_by_role("button", name="Publicar respuesta").click()
+    expect(page.get_by_text("Gracias por leerme.")).to_be_visible()
+    expect(page.get_by_role("link", name="Citar").first).to_be_visible()
+    assert page.get_by_text("Post reply").count() == 0 and page.get_by_text("Start a topic").count() == 0
 
 
 def test_the_footer_link_switches_a_guest_to_english_and_back(new_page):
