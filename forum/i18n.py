@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, gettext, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -63,12 +63,19 @@ def select_locale() -> str:
     # Kept on the request, not on g: an app context (and its g) may outlive one request.
     language = request.environ.get("forum.language")
     if language is None:
-        member_choice = current_user.language if current_user.is_authenticated else None
+        # A fault page (g.degraded_page) must not load the member: the database may be away.
+        signed_in = not g.get("degraded_page") and current_user.is_authenticated
+        member_choice = current_user.language if signed_in else None
         # Accept-Language in the browser's order of preference (Werkzeug sorts by quality).
         asked = [tag for tag, _quality in request.accept_languages]
         language = choose_language(request.cookies.get(LANGUAGE_COOKIE), member_choice, asked)
         request.environ["forum.language"] = language
     return language
+
+
+def _choose_language_early() -> None:
+    if request.endpoint != "static":
+        select_locale()
 
 
 def register_i18n(app: Flask) -> None:
@@ -80,6 +87,9 @@ def register_i18n(app: Flask) -> None:
     # Flask-Babel keeps the locale on g, which outlives a request when an app context is already
     # pushed (the CLI, tests): start each request from its own choice.
     app.before_request(refresh)
+    # Chosen while the member's row is fresh, so a page that fails later (a database restart) can
+    # still be written in the reader's language without asking the database again.
+    app.before_request(_choose_language_early)
 
     @app.context_processor
     def page_language():
