@@ -13,3 +13,8 @@ def translatable(text: str) -> str:
     """Mark `text` for translation on display; returns it unchanged."""
     TRANSLATABLE.add(text)
     return text
+
+
+# What every member but the author and the moderators reads for an anonymous post's author: in
+# topics, notifications, meetings and moderators' conversations alike.
+ANONYMOUS_LABEL = translatable("Anonymous member")

@@ -28,13 +28,12 @@ from forum.extensions import db
 from forum.i18n import number
 from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
-from forum.translatable import translatable
+from forum.translatable import ANONYMOUS_LABEL, translatable
 from forum.workflow import screen_edit, screen_new_post
 
 MAX_TITLE = 150
 MAX_BODY = 20_000
 MAX_CONTENT_NOTE = 100
-ANONYMOUS_LABEL = translatable("Anonymous member")
 ANONYMOUS_YOU_LABEL = translatable("Anonymous member (you)")
 FORMER_MEMBER_LABEL = translatable("Former member")
 

@@ -27,6 +27,7 @@ from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingPause, MeetingPost, MeetingVisit
 from forum.moderation.services import log_action
 from forum.permissions import Capability
+from forum.translatable import ANONYMOUS_LABEL
 
 MAX_TITLE = 150
 MAX_READING = 5_000
@@ -40,7 +41,6 @@ EARLY_OPEN_MINUTES = 15
 CALENDAR_PAST = timedelta(days=30)
 # How many posts one poll of the room returns at most.
 POSTS_PER_POLL = 200
-ANONYMOUS_LABEL = "Anonymous member"
 PASSED = "That time has already passed; choose a time to come."
 FORMER_MEMBER_LABEL = "Former member"
 

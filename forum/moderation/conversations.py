@@ -21,10 +21,10 @@ from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
 from forum.permissions import can_read_message, can_review_queue, can_see_anonymous_handle
 from forum.text import plain_text
+from forum.translatable import ANONYMOUS_LABEL
 from forum.urls import MAX_ID
 from forum.workflow import screen_member_reply
 
-ANONYMOUS_LABEL = "Anonymous member"
 # The staff list shows this many conversations, the most recently active first.
 STAFF_LIST_LIMIT = 100
 

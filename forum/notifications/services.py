@@ -26,9 +26,8 @@ from forum.extensions import db
 from forum.meetings.models import Meeting
 from forum.moderation.models import MessageReply, ModeratorMessage, Report
 from forum.notifications.models import Notification, NotificationKind, TopicWatch, WatchLevel
-from forum.translatable import translatable
+from forum.translatable import ANONYMOUS_LABEL, translatable
 
-ANONYMOUS_LABEL = "Anonymous member"
 FORMER_MEMBER_LABEL = "Former member"
 # A post naming a crowd is a broadcast, not a conversation: only the first few @names notify.
 MAX_MENTIONS = 10
