@@ -1,5 +1,6 @@
+from babel.dates import format_datetime
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from forum import permissions
