@@ -168,3 +168,18 @@ def test_the_meetings_calendar_describes_meetings_in_the_readers_language(client
     feed = client.get("/meetings.ics", headers=SPANISH).text
     assert "X-WR-CALNAME:Reuniones del Foro de Recuperación Dual" in feed
     assert "Las publicaciones se borran después de la reunión." in feed.replace("\r\n ", "")
+
+
+def test_the_data_export_gives_its_headings_in_the_readers_language(client, login, member, tools):
+    login(member)
+    spanish = client.get("/account/export", headers=SPANISH).get_json()
+    english = client.get("/account/export", headers=ENGLISH).get_json()
+    # The keys stay the same for programs; the headings name each section for the member.
+    assert set(spanish) == set(english) and set(spanish["headings"]) == set(spanish) - {"headings"}
+    assert (
+        spanish["headings"]["check_ins"] == "Registros diarios"
+        and english["headings"]["check_ins"] == "Daily check-ins"
+    )
+    assert spanish["headings"]["meeting_posts"] == "Tus publicaciones en reuniones"
+    assert spanish["headings"]["mentoring"] == "Mentoría entre pares"
+    assert spanish["check_ins"] == english["check_ins"] and len(spanish["check_ins"]) == 3
