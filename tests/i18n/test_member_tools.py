@@ -166,7 +166,7 @@ def test_meeting_times_follow_the_readers_language(client, login, member, tools)
 
 def test_the_meetings_calendar_describes_meetings_in_the_readers_language(client, tools):
     feed = client.get("/meetings.ics", headers=SPANISH).text
-    assert "X-WR-CALNAME:Reuniones del Foro de Recuperación Dual" in feed
+    assert "X-WR-CALNAME:Reuniones de Dual Recovery Forum" in feed
     assert "Las publicaciones se borran después de la reunión." in feed.replace("\r\n ", "")
 
 
