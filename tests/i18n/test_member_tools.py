@@ -183,3 +183,21 @@ def test_the_data_export_gives_its_headings_in_the_readers_language(client, logi
     assert spanish["headings"]["meeting_posts"] == "Tus publicaciones en reuniones"
     assert spanish["headings"]["mentoring"] == "Mentoría entre pares"
     assert spanish["check_ins"] == english["check_ins"] and len(spanish["check_ins"]) == 3
+
+
+def test_a_refused_meeting_comes_back_in_spanish_with_its_text(client, login, facilitator, tools):
+    login(facilitator)
+    board_id = tools["room"].board_id
+    data = {
+        "title": "Círculo del jueves",
+        "board_id": board_id,
+        "facilitator_id": facilitator.id,
+        "starts_at": "2030-01-10T19:00",
+        "length_minutes": "5",
+    }
+    page = client.post("/meetings/new", data={**data, "reading": "Nuestra lectura.", "keep": "erase"}, headers=SPANISH)
+    assert page.status_code == 400
+    assert "Una reunión dura entre 10 y 240 minutos." in page.text
+    assert 'value="Círculo del jueves"' in page.text and "Nuestra lectura." in page.text
+    page = client.post("/meetings/new", data={**data, "length_minutes": "una hora", "keep": "erase"}, headers=SPANISH)
+    assert page.status_code == 400 and "Not a valid integer value" not in page.text
