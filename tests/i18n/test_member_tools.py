@@ -201,3 +201,11 @@ def test_a_refused_meeting_comes_back_in_spanish_with_its_text(client, login, fa
     assert 'value="Círculo del jueves"' in page.text and "Nuestra lectura." in page.text
     page = client.post("/meetings/new", data={**data, "length_minutes": "una hora", "keep": "erase"}, headers=SPANISH)
     assert page.status_code == 400 and "Not a valid integer value" not in page.text
+
+
+def test_asking_to_be_reminded_of_a_started_meeting_is_refused_in_spanish(client, login, member, tools):
+    login(member)
+    room = tools["room"]
+    page = client.post(f"/meetings/{room.id}/remind", data={"remind": "1"}, headers=SPANISH, follow_redirects=True)
+    assert page.status_code == 200
+    assert "Esta reunión ya empezó, terminó o se canceló: no hay nada que recordarte." in page.text
