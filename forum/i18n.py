@@ -82,7 +82,8 @@ def register_i18n(app: Flask) -> None:
     """Flask-Babel with the forum's selector; pages say which language they are in."""
     babel.init_app(app, locale_selector=select_locale)
 
-    for page_filter in (month_year, day, day_time, day_hour, long_day, number, seeded):
+    filters = (month_year, day, day_time, day_hour, long_day, short_day, weekday, long_weekday, number, seeded)
+    for page_filter in filters:
         app.add_template_filter(page_filter)
     # Flask-Babel keeps the locale on g, which outlives a request when an app context is already
     # pushed (the CLI, tests): start each request from its own choice.
@@ -135,6 +136,27 @@ def long_day(moment: date) -> str:
     if select_locale() == DEFAULT_LANGUAGE:
         return moment.strftime("%d %B %Y")
     return format_date(moment, "long", locale=get_locale())
+
+
+def short_day(moment: date) -> str:
+    """ "05 Dec" or "05 dic", for a chart's axis."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%d %b")
+    return format_date(moment, "dd MMM", locale=get_locale())
+
+
+def weekday(moment: date) -> str:
+    """ "Sat 05 Dec" or "sáb 05 dic", for a row of a day-by-day table."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%a %d %b")
+    return format_date(moment, "EEE dd MMM", locale=get_locale())
+
+
+def long_weekday(moment: date) -> str:
+    """ "Saturday 05 December" or "sábado, 5 de diciembre"."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime("%A %d %B")
+    return format_date(moment, "EEEE, d 'de' MMMM", locale=get_locale())
 
 
 def number(value: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
 
@@ -94,10 +95,33 @@ def _messages_to(user: User) -> list[dict]:
     ]
 
 
-def export_member_data(user: User) -> dict:
-    """Everything the forum holds that a member wrote or chose, as plain JSON-ready data."""
-    posts = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id)).all()
+def _headings() -> dict[str, str]:
+    # The keys stay in English so programs can read any member's file; the headings say them in the reader's language.
     return {
+        "profile": gettext("Your profile"),
+        "posts": gettext("Your posts"),
+        "reports": gettext("Your reports"),
+        "safety_plan": gettext("Your safety plan"),
+        "messages": gettext("Messages from the moderators"),
+        "unposted_texts": gettext("Texts kept for the moderators"),
+        "drafts": gettext("Your drafts"),
+        "muted_members": gettext("Members you muted"),
+        "mentoring": gettext("Peer mentoring"),
+        "check_ins": gettext("Daily check-ins"),
+        "recovery_start_dates": gettext("Start dates"),
+        "milestones_shared": gettext("Milestones you shared"),
+        "check_in_preferences": gettext("Check-in settings"),
+        "meeting_posts": gettext("Your posts in meetings"),
+        "topic_watches": gettext("Topics you watch or muted"),
+        "notifications": gettext("Notifications"),
+        "meeting_reminders": gettext("Meeting reminders"),
+    }
+
+
+def export_member_data(user: User) -> dict:
+    """Everything the forum holds that a member wrote or chose, as plain JSON-ready data, with its headings."""
+    posts = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id)).all()
+    data = {
         "profile": {
             "pseudonym": user.pseudonym,
             "role": user.role,
@@ -125,6 +149,8 @@ def export_member_data(user: User) -> dict:
         "topic_watches": export_watches(user),
         **export_notifications(user),
     }
+    headings = _headings()
+    return {"headings": {key: headings[key] for key in data if key in headings}, **data}
 
 
 def _unposted_by(user: User) -> list[dict]:

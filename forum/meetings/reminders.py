@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -40,7 +41,9 @@ def set_reminder(meeting: Meeting, member: User, *, wanted: bool, now: datetime)
     if not permissions.can_ask_meeting_reminder(member):
         raise NotAllowed()
     if room_state(meeting, now) != RoomState.UPCOMING:
-        raise InvalidAction("This meeting has started, ended or was cancelled: there is nothing to remind you of.")
+        raise InvalidAction(
+            gettext("This meeting has started, ended or was cancelled: there is nothing to remind you of.")
+        )
     if wanted:
         insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         db.session.execute(

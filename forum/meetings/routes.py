@@ -1,10 +1,14 @@
+from babel.dates import format_datetime
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.accounts.forms import ActionForm
 from forum.accounts.models import utcnow
 from forum.errors import InvalidAction, add_error
+from forum.i18n import DEFAULT_LANGUAGE, seeded, select_locale
+from forum.i18n import lazy_text as _l
 from forum.meetings import ical, reminders, services
 from forum.meetings.forms import MeetingForm, MeetingPostForm
 from forum.meetings.models import Meeting
@@ -16,18 +20,20 @@ from forum.ratelimits import POSTING_LIMIT, spend
 bp = Blueprint("meetings", __name__)
 
 STATUS_TEXT = {
-    RoomState.UPCOMING: "Not open yet: the room opens at the start time.",
-    RoomState.OPEN: "The room is open. New posts appear here as they are sent.",
-    RoomState.CLOSED: "The facilitator has closed the room for now.",
-    RoomState.ENDED: "This meeting has ended.",
-    RoomState.CANCELLED: "This meeting was cancelled.",
+    RoomState.UPCOMING: _l("Not open yet: the room opens at the start time."),
+    RoomState.OPEN: _l("The room is open. New posts appear here as they are sent."),
+    RoomState.CLOSED: _l("The facilitator has closed the room for now."),
+    RoomState.ENDED: _l("This meeting has ended."),
+    RoomState.CANCELLED: _l("This meeting was cancelled."),
 }
 
 
 @bp.app_template_filter("meeting_time")
 def meeting_time(value) -> str:
-    """A stored (UTC) time as members read it, with its zone: "Tue 8 Dec 2026, 19:00 UTC"."""
-    return f"{value:%a} {value.day} {value:%b %Y, %H:%M} UTC"
+    """A stored (UTC) time as members read it, with its zone: "Tue 8 Dec 2026, 19:00 UTC" or "mar 8 dic 2026, 19:00 UTC"."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return f"{value:%a} {value.day} {value:%b %Y, %H:%M} UTC"
+    return format_datetime(value, "EEE d MMM y, HH:mm", locale=get_locale()) + " UTC"
 
 
 def _runnable(meeting_id: int) -> Meeting:
@@ -54,20 +60,25 @@ def meetings_calendar():
             ends_at=meeting.ends_at,
             stamp=meeting.updated_at,
             summary=meeting.title,
-            description=f"Board: {meeting.board.name}. "
-            + ("Posts are kept after the meeting." if meeting.keep_posts else "Posts are erased after the meeting."),
+            description=gettext("Board: %(board)s.", board=seeded(meeting.board.name))
+            + " "
+            + (
+                gettext("Posts are kept after the meeting.")
+                if meeting.keep_posts
+                else gettext("Posts are erased after the meeting.")
+            ),
             url=url_for("meetings.show_meeting", meeting_id=meeting.id, _external=True),
             cancelled=meeting.cancelled_at is not None,
         )
         for meeting in services.calendar_meetings(now)
     ]
-    body = ical.calendar(events, name="Dual Recovery Forum meetings")
+    body = ical.calendar(events, name=gettext("Dual Recovery Forum meetings"))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=meetings.ics"})
 
 
 def _meeting_form(meeting: Meeting | None) -> MeetingForm:
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
-    form.board_id.choices = [(board.id, board.name) for board in services.meeting_boards()]
+    form.board_id.choices = [(board.id, seeded(board.name)) for board in services.meeting_boards()]
     form.facilitator_id.choices = [(user.id, user.pseudonym) for user in services.meeting_hosts()]
     if request.method == "GET":
         form.facilitator_id.data = meeting.facilitator_id if meeting else current_user.id
@@ -111,7 +122,7 @@ def new_meeting():
         except InvalidAction as error:
             add_error(form, error)
         else:
-            return _after_details(meeting, "The meeting is scheduled.")
+            return _after_details(meeting, gettext("The meeting is scheduled."))
     if request.method == "POST":
         note_refusal(form)
     status = 400 if request.method == "POST" else 200
@@ -130,7 +141,7 @@ def edit_meeting(meeting_id: int):
         except InvalidAction as error:
             add_error(form, error)
         else:
-            return _after_details(meeting, "The meeting is updated.")
+            return _after_details(meeting, gettext("The meeting is updated."))
     if request.method == "POST":
         note_refusal(form)
     status = 400 if request.method == "POST" else 200
@@ -154,20 +165,23 @@ def _room_action(meeting_id: int, action, done: str, **kwargs):
 @bp.post("/meetings/<id:meeting_id>/cancel")
 @login_required
 def cancel_meeting(meeting_id: int):
-    return _room_action(meeting_id, services.cancel_meeting, "The meeting is cancelled.", now=utcnow())
+    return _room_action(meeting_id, services.cancel_meeting, gettext("The meeting is cancelled."), now=utcnow())
 
 
 @bp.post("/meetings/<id:meeting_id>/open")
 @login_required
 def open_room(meeting_id: int):
-    return _room_action(meeting_id, services.open_room, "The room is open for posts.", now=utcnow())
+    return _room_action(meeting_id, services.open_room, gettext("The room is open for posts."), now=utcnow())
 
 
 @bp.post("/meetings/<id:meeting_id>/close")
 @login_required
 def close_room(meeting_id: int):
     return _room_action(
-        meeting_id, services.close_room, "The room is closed. You can reopen it until the end time.", now=utcnow()
+        meeting_id,
+        services.close_room,
+        gettext("The room is closed. You can reopen it until the end time."),
+        now=utcnow(),
     )
 
 
@@ -175,7 +189,7 @@ def close_room(meeting_id: int):
 @login_required
 def pin_reading(meeting_id: int):
     pinned = request.form.get("pinned") != "0"
-    return _room_action(meeting_id, services.pin_reading, "Done.", pinned=pinned)
+    return _room_action(meeting_id, services.pin_reading, gettext("Done."), pinned=pinned)
 
 
 @bp.post("/meetings/<id:meeting_id>/pause/<id:meeting_post_id>")
@@ -186,7 +200,7 @@ def pause_participant(meeting_id: int, meeting_post_id: int):
     return _room_action(
         meeting_id,
         lambda m, by, now: services.pause_participant(m, post, by, now=now),
-        "Paused for the rest of the meeting. Their form tells them so.",
+        gettext("Paused for the rest of the meeting. Their form tells them so."),
         now=utcnow(),
     )
 
@@ -205,7 +219,7 @@ def _room(meeting: Meeting, form: MeetingPostForm | None, status: int = 200):
         "meetings/meeting.html",
         meeting=meeting,
         state=state,
-        status_text=STATUS_TEXT[state],
+        status_text=str(STATUS_TEXT[state]),
         posts=posts,
         form=form,
         paused=paused,
@@ -231,7 +245,12 @@ def remind_me(meeting_id: int):
     except InvalidAction as error:
         flash(error.message, "error")
     else:
-        flash("We'll remind you shortly before it starts." if wanted else "No reminder for this meeting.", "success")
+        done = (
+            gettext("We'll remind you shortly before it starts.")
+            if wanted
+            else gettext("No reminder for this meeting.")
+        )
+        flash(done, "success")
     return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
 
 
@@ -262,7 +281,7 @@ def live_posts(meeting_id: int):
     paused = state == RoomState.OPEN and services.is_paused(meeting, current_user)
     return jsonify(
         state=state.value,
-        status=services.PAUSED if paused else STATUS_TEXT[state],
+        status=gettext(services.PAUSED) if paused else str(STATUS_TEXT[state]),
         html=html if posts else "",
         last_id=posts[-1].id if posts else after,
         erased=meeting.erased_at is not None,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import format_decimal, gettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,7 +28,7 @@ from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingPause, MeetingPost, MeetingVisit
 from forum.moderation.services import log_action
 from forum.permissions import Capability
-from forum.translatable import ANONYMOUS_LABEL
+from forum.translatable import ANONYMOUS_LABEL, translatable
 
 MAX_TITLE = 150
 MAX_READING = 5_000
@@ -41,8 +42,8 @@ EARLY_OPEN_MINUTES = 15
 CALENDAR_PAST = timedelta(days=30)
 # How many posts one poll of the room returns at most.
 POSTS_PER_POLL = 200
-PASSED = "That time has already passed; choose a time to come."
-FORMER_MEMBER_LABEL = "Former member"
+PASSED = translatable("That time has already passed; choose a time to come.")
+FORMER_MEMBER_LABEL = translatable("Former member")
 
 
 class RoomState(enum.StrEnum):
@@ -120,25 +121,32 @@ def _clean(text: str | None) -> str:
 
 def _check_details(title: str, starts_at: datetime | None, length_minutes: int | None, reading: str) -> None:
     if not title:
-        raise InvalidAction("Please give the meeting a title.", field="title")
+        raise InvalidAction(gettext("Please give the meeting a title."), field="title")
     if len(title) > MAX_TITLE:
-        raise InvalidAction(f"Titles can be up to {MAX_TITLE} characters.", field="title")
+        raise InvalidAction(gettext("Titles can be up to %(max)s characters.", max=MAX_TITLE), field="title")
     if starts_at is None or not 2000 <= starts_at.year <= 2199:
-        raise InvalidAction("Choose a start date and time (UTC).", field="starts_at")
+        raise InvalidAction(gettext("Choose a start date and time (UTC)."), field="starts_at")
     if length_minutes is None or not MIN_LENGTH_MINUTES <= length_minutes <= MAX_LENGTH_MINUTES:
         raise InvalidAction(
-            f"A meeting runs between {MIN_LENGTH_MINUTES} and {MAX_LENGTH_MINUTES} minutes.", field="length_minutes"
+            gettext(
+                "A meeting runs between %(shortest)s and %(longest)s minutes.",
+                shortest=MIN_LENGTH_MINUTES,
+                longest=MAX_LENGTH_MINUTES,
+            ),
+            field="length_minutes",
         )
     if len(reading) > MAX_READING:
-        raise InvalidAction(f"The reading can be up to {MAX_READING:,} characters.", field="reading")
+        raise InvalidAction(
+            gettext("The reading can be up to %(max)s characters.", max=format_decimal(MAX_READING)), field="reading"
+        )
 
 
 def _check_facilitator(by: User, facilitator: User | None) -> User:
     facilitator = facilitator or by
     if not permissions.can_schedule_meetings(facilitator):
-        raise InvalidAction("Choose a facilitator (or an admin) to run the meeting.", field="facilitator_id")
+        raise InvalidAction(gettext("Choose a facilitator (or an admin) to run the meeting."), field="facilitator_id")
     if facilitator.id != by.id and not permissions.has_capability(by, Capability.RUN_ANY_MEETING):
-        raise InvalidAction("You can schedule meetings you facilitate yourself.", field="facilitator_id")
+        raise InvalidAction(gettext("You can schedule meetings you facilitate yourself."), field="facilitator_id")
     return facilitator
 
 
@@ -156,11 +164,11 @@ def schedule_meeting(
 ) -> Meeting:
     """Schedule a meeting (facilitators and admins), its title and reading screened; raises InvalidAction."""
     if not permissions.can_schedule_meetings(by):
-        raise InvalidAction("Only facilitators and admins schedule meetings.")
+        raise InvalidAction(gettext("Only facilitators and admins schedule meetings."))
     title, reading = _clean(title), _clean(reading)
     _check_details(title, starts_at, length_minutes, reading)
     if starts_at + timedelta(minutes=length_minutes) <= now:
-        raise InvalidAction(PASSED, field="starts_at")
+        raise InvalidAction(gettext(PASSED), field="starts_at")
     meeting = Meeting(
         title=title,
         board=board,
@@ -214,14 +222,16 @@ def update_meeting(
     someone has posted)."""
     _require_runner(meeting, by)
     if room_state(meeting, now) in (RoomState.ENDED, RoomState.CANCELLED):
-        raise InvalidAction("This meeting is over or cancelled; it can't be changed.")
+        raise InvalidAction(gettext("This meeting is over or cancelled; it can't be changed."))
     title, reading = _clean(title), _clean(reading)
     _check_details(title, starts_at, length_minutes, reading)
     if starts_at + timedelta(minutes=length_minutes) <= now:
-        raise InvalidAction(PASSED, field="starts_at")
+        raise InvalidAction(gettext(PASSED), field="starts_at")
     if keep_posts != meeting.keep_posts and _has_posts(meeting):
         raise InvalidAction(
-            "People have posted under the promise made when they joined; whether posts are kept can't change now.",
+            gettext(
+                "People have posted under the promise made when they joined; whether posts are kept can't change now."
+            ),
             field="keep_posts",
         )
     meeting.title, meeting.board, meeting.reading, meeting.keep_posts = title, board, reading, keep_posts
@@ -236,14 +246,14 @@ def update_meeting(
 
 def _require_runner(meeting: Meeting, by: User) -> None:
     if not permissions.can_run_meeting(by, meeting):
-        raise InvalidAction("Only the meeting's facilitator (or an admin) can do that.")
+        raise InvalidAction(gettext("Only the meeting's facilitator (or an admin) can do that."))
 
 
 def cancel_meeting(meeting: Meeting, by: User, *, now: datetime) -> None:
     """Cancel a meeting that hasn't ended; raises InvalidAction."""
     _require_runner(meeting, by)
     if room_state(meeting, now) in (RoomState.ENDED, RoomState.CANCELLED):
-        raise InvalidAction("This meeting is already over or cancelled.")
+        raise InvalidAction(gettext("This meeting is already over or cancelled."))
     meeting.cancelled_at = meeting.updated_at = now
     log_action(by, "cancel_meeting", note=f"meeting #{meeting.id}: {meeting.title}")
     db.session.commit()
@@ -254,11 +264,13 @@ def open_room(meeting: Meeting, by: User, *, now: datetime) -> None:
     _require_runner(meeting, by)
     state = room_state(meeting, now)
     if state == RoomState.OPEN:
-        raise InvalidAction("The room is already open.")
+        raise InvalidAction(gettext("The room is already open."))
     if state in (RoomState.ENDED, RoomState.CANCELLED):
-        raise InvalidAction("This meeting is over; its room can't open again.")
+        raise InvalidAction(gettext("This meeting is over; its room can't open again."))
     if now < meeting.starts_at - timedelta(minutes=EARLY_OPEN_MINUTES):
-        raise InvalidAction(f"The room can open at most {EARLY_OPEN_MINUTES} minutes before the start.")
+        raise InvalidAction(
+            gettext("The room can open at most %(minutes)s minutes before the start.", minutes=EARLY_OPEN_MINUTES)
+        )
     if now < meeting.starts_at:
         meeting.opened_at = now
     meeting.closed_at = None
@@ -270,7 +282,7 @@ def close_room(meeting: Meeting, by: User, *, now: datetime) -> None:
     """Close the room before its end; the facilitator may reopen it until the end."""
     _require_runner(meeting, by)
     if room_state(meeting, now) != RoomState.OPEN:
-        raise InvalidAction("The room isn't open.")
+        raise InvalidAction(gettext("The room isn't open."))
     meeting.closed_at = now
     log_action(by, "close_meeting", note=f"meeting #{meeting.id}")
     db.session.commit()
@@ -280,7 +292,7 @@ def pin_reading(meeting: Meeting, by: User, *, pinned: bool) -> None:
     """Pin the reading above the room's posts, or unpin it."""
     _require_runner(meeting, by)
     if pinned and not meeting.reading:
-        raise InvalidAction("This meeting has no reading to pin; add one by editing the meeting.")
+        raise InvalidAction(gettext("This meeting has no reading to pin; add one by editing the meeting."))
     meeting.reading_pinned = pinned
     log_action(by, "pin_meeting_reading" if pinned else "unpin_meeting_reading", note=f"meeting #{meeting.id}")
     db.session.commit()
@@ -305,11 +317,11 @@ def pause_participant(meeting: Meeting, post: MeetingPost, by: User, *, now: dat
     """
     _require_runner(meeting, by)
     if post.meeting_id != meeting.id:
-        raise InvalidAction("That post is not in this meeting.")
+        raise InvalidAction(gettext("That post is not in this meeting."))
     if post.author_id == by.id:
-        raise InvalidAction("You can't pause yourself.")
+        raise InvalidAction(gettext("You can't pause yourself."))
     if room_state(meeting, now) in (RoomState.ENDED, RoomState.CANCELLED):
-        raise InvalidAction("This meeting is over.")
+        raise InvalidAction(gettext("This meeting is over."))
     if is_paused(meeting, post.author):
         # Done already, and said the same way: "already paused" would tell the facilitator that an
         # anonymous post and a named one (or two anonymous ones) share an author.
@@ -346,16 +358,23 @@ def post_in_meeting(
     """
     body = _clean(body)
     if not permissions.can_post(author):
-        raise InvalidAction("Your account can't post at the moment.")
+        raise InvalidAction(gettext("Your account can't post at the moment."))
     state = room_state(meeting, now)
     if state != RoomState.OPEN:
-        raise InvalidAction(_CLOSED_REASONS[state])
+        raise InvalidAction(gettext(_CLOSED_REASONS[state]))
     if is_paused(meeting, author):
-        raise InvalidAction(PAUSED)
+        raise InvalidAction(gettext(PAUSED))
     if not body:
-        raise InvalidAction("Please write a message.", field="body")
+        raise InvalidAction(gettext("Please write a message."), field="body")
     if len(body) > MAX_POST:
-        raise InvalidAction(f"Meeting posts can be up to {MAX_POST:,} characters; this one has {len(body):,}.", "body")
+        raise InvalidAction(
+            gettext(
+                "Meeting posts can be up to %(max)s characters; this one has %(length)s.",
+                max=format_decimal(MAX_POST),
+                length=format_decimal(len(body)),
+            ),
+            "body",
+        )
     if before_write is not None:
         before_write()
     assessment = assess_text(body)
@@ -381,15 +400,15 @@ def post_in_meeting(
     return post
 
 
-PAUSED = (
+PAUSED = translatable(
     "The facilitator has paused your posting for the rest of this meeting. You're welcome to keep reading, "
     "and the support lines are there if you need them."
 )
 _CLOSED_REASONS = {
-    RoomState.UPCOMING: "The room isn't open yet; it opens at the start time.",
-    RoomState.CLOSED: "The facilitator has closed the room for now, so posts can't be added.",
-    RoomState.ENDED: "This meeting has ended, so posts can't be added any more.",
-    RoomState.CANCELLED: "This meeting was cancelled.",
+    RoomState.UPCOMING: translatable("The room isn't open yet; it opens at the start time."),
+    RoomState.CLOSED: translatable("The facilitator has closed the room for now, so posts can't be added."),
+    RoomState.ENDED: translatable("This meeting has ended, so posts can't be added any more."),
+    RoomState.CANCELLED: translatable("This meeting was cancelled."),
 }
 
 
@@ -413,13 +432,13 @@ def meeting_author_label(post: MeetingPost, viewer: User | None) -> str:
     handle valid in this meeting alone to its facilitator."""
     if post.is_anonymous:
         if viewer is not None and viewer.is_authenticated and post.author_id == viewer.id:
-            return f"{ANONYMOUS_LABEL} (you)"
+            return gettext("Anonymous member (you)")
         if permissions.can_see_anonymous_handle(viewer):
             return post.author.anonymous_label
         if permissions.can_run_meeting(viewer, post.meeting):
             return _meeting_handle(post.meeting, post.author_id)
-        return ANONYMOUS_LABEL
-    return post.author.pseudonym if post.author is not None else FORMER_MEMBER_LABEL
+        return gettext(ANONYMOUS_LABEL)
+    return post.author.pseudonym if post.author is not None else gettext(FORMER_MEMBER_LABEL)
 
 
 def _meeting_handle(meeting: Meeting, author_id: int) -> str:
@@ -427,7 +446,7 @@ def _meeting_handle(meeting: Meeting, author_id: int) -> str:
     # account's own handle (the moderators') would link their anonymous posts across meetings.
     secret = str(current_app.config["SECRET_KEY"]).encode()
     digest = hmac.new(secret, f"meeting-handle:{meeting.id}:{author_id}".encode(), hashlib.sha256).hexdigest()
-    return f"{ANONYMOUS_LABEL} #{digest[:6]}"
+    return f"{gettext(ANONYMOUS_LABEL)} #{digest[:6]}"
 
 
 def _visitor_key(meeting: Meeting, user: User) -> str:
@@ -507,7 +526,7 @@ def find_board(board_id: int | None) -> Board:
     """The chosen board; raises InvalidAction when there is none such."""
     board = db.session.get(Board, board_id) if board_id and 0 < board_id < 2**31 else None
     if board is None:
-        raise InvalidAction("Choose a board.", field="board_id")
+        raise InvalidAction(gettext("Choose a board."), field="board_id")
     return board
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -89,7 +90,7 @@ def report_message(message: MentoringMessage, reporter: User, *, reason: str) ->
         raise NotAllowed()
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise InvalidAction(f"Please keep the note under {MAX_REASON} characters.", field="reason")
+        raise InvalidAction(gettext("Please keep the note under %(max)s characters.", max=MAX_REASON), field="reason")
     already = db.session.scalar(
         select(MentoringConcern.id).where(
             MentoringConcern.message_id == message.id,
@@ -98,7 +99,7 @@ def report_message(message: MentoringMessage, reporter: User, *, reason: str) ->
         )
     )
     if already is not None:
-        raise InvalidAction("You've reported this message already; a moderator will look at it.")
+        raise InvalidAction(gettext("You've reported this message already; a moderator will look at it."))
     concern = MentoringConcern(
         kind=ConcernKind.REPORT.value,
         author_id=message.author_id,

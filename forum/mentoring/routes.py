@@ -2,12 +2,14 @@
 and the moderators' view of a flagged or reported mentoring item."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forum.accounts.forms import ActionForm
 from forum.accounts.services import find_user
 from forum.errors import InvalidAction, NotAllowed, add_error
 from forum.extensions import limiter
+from forum.i18n import lazy_text as _l
 from forum.mentoring import concerns, services
 from forum.mentoring.forms import AskForm, GrantForm, MessageForm, ReportMessageForm, ResolveConcernForm
 from forum.permissions import can_manage_mentors, can_mentor, can_review_queue
@@ -17,7 +19,7 @@ from forum.ratelimits import member_or_address
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 
 # The line at the top of every mentoring conversation.
-BOUNDARIES = (
+BOUNDARIES = _l(
     "Mentoring stays on the forum: no swapping contacts, no medical advice. "
     "If either of you may be at risk, bring in a moderator (Report) or Get help now."
 )
@@ -67,7 +69,7 @@ def ask_for_mentor():
         except InvalidAction as error:
             add_error(form, error, default="note")
         else:
-            flash("You've asked for a peer mentor. Offers will appear here.", "success")
+            flash(gettext("You've asked for a peer mentor. Offers will appear here."), "success")
             anchor = "support" if _show_support(level) else None
             return redirect(url_for("mentoring.overview", _anchor=anchor))
     status = 200
@@ -87,7 +89,7 @@ def withdraw_request(mentor_request_id: int):
         except InvalidAction as error:
             flash(error.message, "error")
         else:
-            flash("Your request is withdrawn.", "info")
+            flash(gettext("Your request is withdrawn."), "info")
     return redirect(url_for("mentoring.overview"))
 
 
@@ -113,11 +115,14 @@ def offer_mentoring(mentor_request_id: int):
         try:
             services.offer_mentoring(mentor_request, current_user)
         except NotAllowed:
-            flash("This request is no longer open.", "error")
+            flash(gettext("This request is no longer open."), "error")
         except InvalidAction as error:
             flash(error.message, "error")
         else:
-            flash("Your offer is sent. The member chooses; you'll see a new pairing here if they accept.", "success")
+            flash(
+                gettext("Your offer is sent. The member chooses; you'll see a new pairing here if they accept."),
+                "success",
+            )
     return redirect(url_for("mentoring.list_requests"))
 
 
@@ -185,7 +190,7 @@ def end_pairing(mentor_pairing_id: int):
         except InvalidAction as error:
             flash(error.message, "info")
         else:
-            flash("The pairing has ended. The conversation stays here for you to read.", "info")
+            flash(gettext("The pairing has ended. The conversation stays here for you to read."), "info")
     return redirect(url_for("mentoring.show_pairing", mentor_pairing_id=pairing.id))
 
 
@@ -203,7 +208,7 @@ def report_message(mentoring_message_id: int):
         except InvalidAction as error:
             add_error(form, error, default="reason")
         else:
-            flash("Thank you. A moderator will read this message and the conversation around it.", "success")
+            flash(gettext("Thank you. A moderator will read this message and the conversation around it."), "success")
             return redirect(url_for("mentoring.show_pairing", mentor_pairing_id=message.pairing_id))
     status = 200
     if request.method == "POST":
@@ -225,7 +230,7 @@ def manage_mentors():
         except InvalidAction as error:
             add_error(form, error, default="pseudonym")
         else:
-            flash(f"{member.pseudonym} is now a peer mentor.", "success")
+            flash(gettext("%(name)s is now a peer mentor.", name=member.pseudonym), "success")
             return redirect(url_for("mentoring.manage_mentors"))
     status = 400 if request.method == "POST" else 200
     page = render_template("mentoring/mentors.html", form=form, badges=services.active_badges())
@@ -243,7 +248,7 @@ def withdraw_badge(mentor_badge_id: int):
         except InvalidAction as error:
             flash(error.message, "error")
         else:
-            flash(f"{badge.user.pseudonym} is no longer a peer mentor.", "info")
+            flash(gettext("%(name)s is no longer a peer mentor.", name=badge.user.pseudonym), "info")
     return redirect(url_for("mentoring.manage_mentors"))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import format_decimal, gettext
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -42,11 +43,12 @@ from forum.permissions import (
     is_requester,
 )
 from forum.text import plain_text
+from forum.translatable import translatable
 
 # A note is a few lines: what the member would like support with, not their story.
 MAX_NOTE = 1000
 MAX_MESSAGE = 5000
-FORMER_MEMBER = "Former member"
+FORMER_MEMBER = translatable("Former member")
 
 
 def _get(model, row_id: int):
@@ -88,15 +90,15 @@ def grant_badge(member: User | None, *, by: User, trained_on: date) -> MentorBad
     if not can_manage_mentors(by):
         raise NotAllowed()
     if member is None or member.is_banned:
-        raise InvalidAction("There is no member with that pseudonym.", field="pseudonym")
+        raise InvalidAction(gettext("There is no member with that pseudonym."), field="pseudonym")
     if trained_on > utcnow().date():
-        raise InvalidAction("The training date can't be in the future.", field="trained_on")
+        raise InvalidAction(gettext("The training date can't be in the future."), field="trained_on")
     if active_badge(member) is not None:
-        raise InvalidAction(f"{member.pseudonym} is a peer mentor already.", field="pseudonym")
+        raise InvalidAction(gettext("%(name)s is a peer mentor already.", name=member.pseudonym), field="pseudonym")
     badge = MentorBadge(user_id=member.id, trained_on=trained_on, granted_by_id=by.id, granted_at=utcnow())
     db.session.add(badge)
     log_action(by, "grant_mentor", target=member, note=f"trained on {trained_on.isoformat()}")
-    _commit_or(InvalidAction(f"{member.pseudonym} is a peer mentor already.", field="pseudonym"))
+    _commit_or(InvalidAction(gettext("%(name)s is a peer mentor already.", name=member.pseudonym), field="pseudonym"))
     return badge
 
 
@@ -106,7 +108,7 @@ def withdraw_badge(badge_id: int, *, by: User) -> MentorBadge:
         raise NotAllowed()
     badge = _get(MentorBadge, badge_id)
     if badge.withdrawn_at is not None:
-        raise InvalidAction("That badge was withdrawn already.")
+        raise InvalidAction(gettext("That badge was withdrawn already."))
     badge.withdrawn_at = utcnow()
     badge.withdrawn_by_id = by.id
     db.session.execute(
@@ -133,7 +135,14 @@ def _text(body: str | None, limit: int, field: str, empty: str) -> str:
     if not body:
         raise InvalidAction(empty, field=field)
     if len(body) > limit:
-        raise InvalidAction(f"This can be up to {limit:,} characters; it has {len(body):,}.", field=field)
+        raise InvalidAction(
+            gettext(
+                "This can be up to %(max)s characters; it has %(length)s.",
+                max=format_decimal(limit),
+                length=format_decimal(len(body)),
+            ),
+            field=field,
+        )
     return body
 
 
@@ -155,8 +164,8 @@ def ask_for_mentor(member: User, *, note: str) -> tuple[MentorRequest, Level | N
     """
     if not can_ask_for_mentor(member):
         raise NotAllowed()
-    note = _text(note, MAX_NOTE, "note", "Please say in a line or two what you'd like support with.")
-    already = InvalidAction("You've asked already; you can withdraw that request and ask again.")
+    note = _text(note, MAX_NOTE, "note", gettext("Please say in a line or two what you'd like support with."))
+    already = InvalidAction(gettext("You've asked already; you can withdraw that request and ask again."))
     if open_request_of(member) is not None:
         raise already
     request = MentorRequest(member_id=member.id, note=note, created_at=utcnow())
@@ -181,7 +190,7 @@ def withdraw_request(request: MentorRequest, member: User) -> None:
     if not is_requester(member, request):
         raise NotAllowed()
     if not request.is_open:
-        raise InvalidAction("This request is no longer open.")
+        raise InvalidAction(gettext("This request is no longer open."))
     request.status = RequestStatus.WITHDRAWN.value
     request.closed_at = utcnow()
     _lapse_offers(request)
@@ -218,7 +227,7 @@ def active_pairing_count(mentor_id: int) -> int:
 def _check_capacity(mentor_id: int) -> None:
     limit = current_app.config["MENTOR_MAX_PAIRINGS"]
     if active_pairing_count(mentor_id) >= limit:
-        raise InvalidAction(f"A peer mentor supports at most {limit} members at once.")
+        raise InvalidAction(gettext("A peer mentor supports at most %(limit)s members at once.", limit=limit))
 
 
 def offer_mentoring(request: MentorRequest, mentor: User) -> MentorOffer:
@@ -227,11 +236,11 @@ def offer_mentoring(request: MentorRequest, mentor: User) -> MentorOffer:
         raise NotAllowed()
     _check_capacity(mentor.id)
     if any(offer.mentor_id == mentor.id for offer in request.offers):
-        raise InvalidAction("You've offered already; the member will see it.")
+        raise InvalidAction(gettext("You've offered already; the member will see it."))
     offer = MentorOffer(request=request, mentor_id=mentor.id, created_at=utcnow())
     db.session.add(offer)
     notifications.mentoring_event(request.member_id, NotificationKind.MENTOR_OFFER, request_id=request.id)
-    _commit_or(InvalidAction("You've offered already; the member will see it."))
+    _commit_or(InvalidAction(gettext("You've offered already; the member will see it.")))
     return offer
 
 
@@ -245,9 +254,9 @@ def accept_offer(offer: MentorOffer, member: User) -> MentorPairing:
     if not is_requester(member, offer.request):
         raise NotAllowed()
     if not can_accept_offer(member, offer):
-        raise InvalidAction("This offer is no longer open.")
+        raise InvalidAction(gettext("This offer is no longer open."))
     if not can_mentor(offer.mentor, active_badge(offer.mentor)):
-        raise InvalidAction("This peer mentor can't take on anyone just now.")
+        raise InvalidAction(gettext("This peer mentor can't take on anyone just now."))
     _check_capacity(offer.mentor_id)
     request = offer.request
     offer.status = OfferStatus.ACCEPTED.value
@@ -285,14 +294,14 @@ def pairings_of(user: User) -> list[MentorPairing]:
 def partner_name(pairing: MentorPairing, viewer: User) -> str:
     """The other side's pseudonym as the viewer sees it."""
     other = pairing.mentor if pairing.member_id == viewer.id else pairing.member
-    return other.pseudonym if other is not None else FORMER_MEMBER
+    return other.pseudonym if other is not None else gettext(FORMER_MEMBER)
 
 
 def author_name(message: MentoringMessage, viewer: User) -> str:
     """Who wrote a message, as one of the pair sees it."""
     if message.author is None:
-        return FORMER_MEMBER
-    return "You" if message.author_id == viewer.id else message.author.pseudonym
+        return gettext(FORMER_MEMBER)
+    return gettext("You") if message.author_id == viewer.id else message.author.pseudonym
 
 
 def send_message(pairing: MentorPairing, author: User, *, body: str) -> tuple[MentoringMessage, Level | None]:
@@ -303,13 +312,13 @@ def send_message(pairing: MentorPairing, author: User, *, body: str) -> tuple[Me
     if not is_in_pairing(author, pairing):
         raise NotAllowed()
     if not pairing.is_active:
-        raise InvalidAction("This mentoring pairing has ended.")
+        raise InvalidAction(gettext("This mentoring pairing has ended."))
     if not can_write_in_pairing(author, pairing):
         raise NotAllowed()
     message = MentoringMessage(
         pairing=pairing,
         author_id=author.id,
-        body=_text(body, MAX_MESSAGE, "body", "Please write a message."),
+        body=_text(body, MAX_MESSAGE, "body", gettext("Please write a message.")),
         created_at=utcnow(),
     )
     db.session.add(message)
@@ -327,7 +336,7 @@ def end_pairing(pairing: MentorPairing, by: User, *, now: datetime | None = None
     if not is_in_pairing(by, pairing):
         raise NotAllowed()
     if not can_end_pairing(by, pairing):
-        raise InvalidAction("This mentoring pairing has ended.")
+        raise InvalidAction(gettext("This mentoring pairing has ended."))
     pairing.ended_at = now or utcnow()
     notifications.mentoring_event(_other_side(pairing, by), NotificationKind.PAIRING_ENDED, pairing_id=pairing.id)
     db.session.commit()

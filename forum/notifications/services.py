@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import and_, distinct, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -317,7 +318,7 @@ def set_watch(topic: Topic, user: User, level: str) -> None:
     if not permissions.can_watch_topics(user):
         raise NotAllowed()
     if level not in set(WatchLevel):
-        raise InvalidAction("Choose Watch or Mute.")
+        raise InvalidAction(gettext("Choose Watch or Mute."))
     watch = db.session.scalar(select(TopicWatch).where(TopicWatch.topic_id == topic.id, TopicWatch.user_id == user.id))
     if watch is None:
         db.session.add(TopicWatch(topic_id=topic.id, user_id=user.id, level=level))

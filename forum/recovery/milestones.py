@@ -16,8 +16,11 @@ MAX_YEARS = 100
 @dataclass(frozen=True)
 class Milestone:
     key: str
+    # English, as the tests read it; pages say it in the reader's language from `count` and `unit`.
     label: str
     reached_on: date
+    count: int
+    unit: str  # "days", "months" or "years"
 
 
 def add_months(start: date, months: int) -> date:
@@ -29,10 +32,12 @@ def add_months(start: date, months: int) -> date:
 
 def all_milestones(started_on: date, years: int) -> list[Milestone]:
     """Every milestone from `started_on` up to `years` years, in order."""
-    found = [Milestone(f"{n}d", f"{n} days", date.fromordinal(started_on.toordinal() + n)) for n in DAY_MILESTONES]
-    found += [Milestone(f"{n}m", f"{n} months", add_months(started_on, n)) for n in MONTH_MILESTONES]
+    found = [
+        Milestone(f"{n}d", f"{n} days", date.fromordinal(started_on.toordinal() + n), n, "days") for n in DAY_MILESTONES
+    ]
+    found += [Milestone(f"{n}m", f"{n} months", add_months(started_on, n), n, "months") for n in MONTH_MILESTONES]
     found += [
-        Milestone(f"{n}y", "1 year" if n == 1 else f"{n} years", add_months(started_on, 12 * n))
+        Milestone(f"{n}y", "1 year" if n == 1 else f"{n} years", add_months(started_on, 12 * n), n, "years")
         for n in range(1, years + 1)
     ]
     return found

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.accounts.models import utcnow
 from forum.extensions import db
+from forum.translatable import translatable
 
 
 class Medication(enum.StrEnum):
@@ -18,7 +19,12 @@ class Medication(enum.StrEnum):
     NOT_APPLICABLE = "n/a"
 
 
-MEDICATION_LABELS = {Medication.YES: "Yes", Medication.NO: "No", Medication.NOT_APPLICABLE: "Not applicable"}
+# Stored values stay "yes", "no", "n/a"; the labels are shown in the reader's language (the `seeded` filter).
+MEDICATION_LABELS = {
+    Medication.YES: translatable("Yes"),
+    Medication.NO: translatable("No"),
+    Medication.NOT_APPLICABLE: translatable("Not applicable"),
+}
 
 
 class CheckIn(db.Model):

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -13,9 +14,15 @@ from forum.recovery.forms import CheckInForm, PreferenceForm, ResetForm, ShareFo
 
 bp = Blueprint("recovery", __name__)
 
+
+@bp.app_template_filter("milestone_name")
+def milestone_name(milestone) -> str:
+    """A milestone ("30 days", "1 year") in the reader's language."""
+    return services.milestone_name(milestone)
+
+
 CHART_PERIODS = (30, 90)
 MAX_ID = 2**31 - 1
-RESET_SAVED = "New start date saved. Every day counts."
 
 
 def _today():
@@ -110,7 +117,7 @@ def check_in():
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash("Check-in saved. Only you can see it.", "success")
+            flash(gettext("Check-in saved. Only you can see it."), "success")
             return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#chart-30"))
     if request.method == "POST":
         return _refused(form, "recovery/check_in.html", form=form, existing=existing, today=today, zone=_zone())
@@ -131,7 +138,7 @@ def add_start():
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash("Start date saved.", "success")
+            flash(gettext("Start date saved."), "success")
             return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#starts"))
     return _refused(form, start_form=form)
 
@@ -151,7 +158,7 @@ def edit_start(start_id: int):
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash("Start date corrected.", "success")
+            flash(gettext("Start date corrected."), "success")
             return redirect(url_for("recovery.overview") + (_support_after(saved.crisis_level) or "#starts"))
     return _refused(form, **{f"edit_{start.id}": form})
 
@@ -167,7 +174,7 @@ def reset_start(start_id: int):
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash(RESET_SAVED, "success")
+            flash(gettext("New start date saved. Every day counts."), "success")
             return redirect(url_for("recovery.overview") + "#starts")
     return _refused(form, **{f"reset_{start.id}": form})
 
@@ -178,7 +185,7 @@ def share_milestone(start_id: int, milestone: str):
     start = services.get_own_start(current_user, min(start_id, MAX_ID))
     form = ShareForm()
     if not form.validate_on_submit():
-        flash("The form had expired; please press the button again.", "error")
+        flash(gettext("The form had expired; please press the button again."), "error")
         return redirect(url_for("recovery.overview") + "#starts")
     try:
         post = services.share_milestone(
@@ -196,7 +203,7 @@ def share_milestone(start_id: int, milestone: str):
     if flag is not None:
         session["show_support"] = {"level": flag.level, "held": post.is_held}
     else:
-        flash("Shared to Milestones. Every day counts.", "success")
+        flash(gettext("Shared to Milestones. Every day counts."), "success")
     return redirect(url_for("boards.show_topic", slug=post.topic.board.slug, topic_id=post.topic_id))
 
 
@@ -205,12 +212,14 @@ def share_milestone(start_id: int, milestone: str):
 def update_preferences():
     form = PreferenceForm()
     if not form.validate_on_submit():
-        flash("Nothing changed: please choose from the list and save again.", "error")
+        flash(gettext("Nothing changed: please choose from the list and save again."), "error")
         return redirect(url_for("recovery.overview") + "#preferences")
     on = form.tell_moderators.data
     services.set_preferences(current_user, tell_moderators=on, time_zone=form.time_zone.data)
     flash(
-        "Saved. A moderator will hear if your check-ins look hard." if on else "Saved. Your check-ins stay with you.",
+        gettext("Saved. A moderator will hear if your check-ins look hard.")
+        if on
+        else gettext("Saved. Your check-ins stay with you."),
         "success",
     )
     return redirect(url_for("recovery.overview") + "#preferences")

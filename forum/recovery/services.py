@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -112,16 +113,18 @@ def save_check_in(
     if not permissions.can_keep_check_ins(user):
         raise NotAllowed()
     values = {
-        "mood": _check_choice(mood, MOOD_CHOICES, "mood", "Choose your mood, from 1 to 5."),
-        "cravings": _check_choice(cravings, CRAVINGS_CHOICES, "cravings", "Choose your cravings, from 0 to 10."),
-        "sleep": _check_choice(sleep, SLEEP_CHOICES, "sleep", "Choose how you slept, from 1 to 5."),
+        "mood": _check_choice(mood, MOOD_CHOICES, "mood", gettext("Choose your mood, from 1 to 5.")),
+        "cravings": _check_choice(
+            cravings, CRAVINGS_CHOICES, "cravings", gettext("Choose your cravings, from 0 to 10.")
+        ),
+        "sleep": _check_choice(sleep, SLEEP_CHOICES, "sleep", gettext("Choose how you slept, from 1 to 5.")),
         "medication": medication,
         "note": _clean(note),
     }
     if medication not in set(Medication):
-        raise InvalidAction("Choose yes, no or not applicable.", field="medication")
+        raise InvalidAction(gettext("Choose yes, no or not applicable."), field="medication")
     if len(values["note"]) > MAX_NOTE:
-        raise InvalidAction(f"One line: up to {MAX_NOTE} characters.", field="note")
+        raise InvalidAction(gettext("One line: up to %(max)s characters.", max=MAX_NOTE), field="note")
     check_in = _upsert_check_in(user, today, values)
     concern = _follow_pattern(user, today, path)
     db.session.commit()
@@ -169,7 +172,7 @@ def set_preferences(user: User, *, tell_moderators: bool, time_zone: str | None)
     Raises InvalidAction for a zone outside the list.
     """
     if time_zone and time_zone not in TIME_ZONES:
-        raise InvalidAction("Choose a time zone from the list.", field="time_zone")
+        raise InvalidAction(gettext("Choose a time zone from the list."), field="time_zone")
     preference = get_preference(user)
     if preference is None:
         preference = RecoveryPreference(user_id=user.id)
@@ -261,13 +264,13 @@ def get_own_start(user: User, start_id: int) -> RecoveryStart:
 def _check_start(label: str, started_on: date | None, today: date) -> str:
     label = _clean(label)
     if not label:
-        raise InvalidAction("Name what you count, for example “clean and sober” or “alcohol”.", field="label")
+        raise InvalidAction(gettext("Name what you count, for example “clean and sober” or “alcohol”."), field="label")
     if len(label) > MAX_LABEL:
-        raise InvalidAction(f"Up to {MAX_LABEL} characters.", field="label")
+        raise InvalidAction(gettext("Up to %(max)s characters.", max=MAX_LABEL), field="label")
     if started_on is None or started_on < EARLIEST_PAST_DATE:
-        raise InvalidAction("Choose the date you count from.", field="started_on")
+        raise InvalidAction(gettext("Choose the date you count from."), field="started_on")
     if started_on > today:
-        raise InvalidAction("The date can't be in the future.", field="started_on")
+        raise InvalidAction(gettext("The date can't be in the future."), field="started_on")
     return label
 
 
@@ -307,6 +310,15 @@ def reset_start(start: RecoveryStart, *, started_on: date | None, today: date) -
 # Milestones --------------------------------------------------------------------------------------
 
 
+def milestone_name(milestone: Milestone) -> str:
+    """ "30 days", "6 months", "1 year" in the reader's language."""
+    if milestone.unit == "days":
+        return ngettext("%(num)s day", "%(num)s days", milestone.count)
+    if milestone.unit == "months":
+        return ngettext("%(num)s month", "%(num)s months", milestone.count)
+    return ngettext("%(num)s year", "%(num)s years", milestone.count)
+
+
 def shared_milestones(user: User) -> set[tuple[int, str]]:
     """(start id, milestone key) of every milestone the member has shared."""
     rows = db.session.execute(
@@ -333,11 +345,11 @@ def share_milestone(
         raise NotAllowed()
     milestone = find_milestone(start.started_on, today, key)
     if milestone is None:
-        raise InvalidAction("That milestone isn't reached yet.")
+        raise InvalidAction(gettext("That milestone isn't reached yet."))
     try:
         board = boards.get_board(MILESTONES_BOARD)
     except NotFound:
-        raise InvalidAction("The Milestones board isn't set up yet; please ask an admin.") from None
+        raise InvalidAction(gettext("The Milestones board isn't set up yet; please ask an admin.")) from None
     share = MilestoneShare(user_id=by.id, start_id=start.id, milestone=milestone.key)
     try:
         # The unique (start, milestone) row first: a double press shares once.
@@ -345,13 +357,18 @@ def share_milestone(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise InvalidAction("You have shared this milestone already.") from None
+        raise InvalidAction(gettext("You have shared this milestone already.")) from None
     try:
         topic = boards.create_topic(
             board,
             by,
-            title=f"{milestone.label}: {start.label}",
-            body=f"I've reached {milestone.label} ({start.label}). Every day counts.",
+            # The fixed words in the author's language; what they count stays as they wrote it.
+            title=f"{milestone_name(milestone)}: {start.label}",
+            body=gettext(
+                "I've reached %(milestone)s (%(label)s). Every day counts.",
+                milestone=milestone_name(milestone),
+                label=start.label,
+            ),
             anonymous=anonymous,
             before_write=before_write,
         )

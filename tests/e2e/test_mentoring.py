@@ -46,7 +46,7 @@ def test_member_asks_is_matched_talks_and_ends_the_pairing(live_server, new_page
     admin.get_by_label("Date they finished the peer mentor training").fill("2026-11-01")
     admin.get_by_role("button", name="Grant the badge").click()
     expect(admin.get_by_text(f"{guide} is now a peer mentor.")).to_be_visible()
-    expect(admin.locator(".mentor-badges")).to_contain_text("trained 2026-11-01")
+    expect(admin.locator(".mentor-badges")).to_contain_text("trained 01 Nov 2026")
     check(admin, "mentors")
 
     member = new_page(**phone)

@@ -100,7 +100,7 @@ def test_offer_accept_talk_report_end(client, sign_in_as, admin, member, moderat
     pairing = db.session.scalar(select(MentorPairing))
     assert response.location.endswith(f"/mentoring/pairings/{pairing.id}")
     page = _text(client.get(response.location))
-    assert BOUNDARIES in page and "With your peer mentor, willow_mentor" in page
+    assert str(BOUNDARIES) in page and "With your peer mentor, willow_mentor" in page
     page = _text(
         client.post(f"/mentoring/pairings/{pairing.id}/messages", data={"body": URGENT_TEXT}, follow_redirects=True)
     )
@@ -147,7 +147,7 @@ def test_admin_grants_and_withdraws_badges_on_a_page(client, login, admin, membe
     response = client.post("/mentoring/mentors", data={"pseudonym": member.pseudonym, "trained_on": "2026-11-01"})
     assert response.status_code == 302
     page = _text(client.get("/mentoring/mentors"))
-    assert member.pseudonym in page and "trained 2026-11-01" in page and admin.pseudonym in page
+    assert member.pseudonym in page and "trained 01 Nov 2026" in page and admin.pseudonym in page
     badge = services.active_badge(member)
     client.post(f"/mentoring/mentors/{badge.id}/withdraw")
     assert services.active_badge(member) is None

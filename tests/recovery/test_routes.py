@@ -36,7 +36,8 @@ def test_a_check_in_is_saved_and_shown_on_the_chart(client, login, member):
     # Both charts, as inline SVG with a title, a description and the numbers in a table; no script.
     assert page.count('<svg viewBox="0 0 360 200" role="img"') == 2 and "<script" not in page
     assert '<title id="chart-30-title">Mood and cravings, last 30 days</title>' in page
-    assert '<desc id="chart-90-desc">' in page and "1 check-ins" in page
+    # One check-in reads in the singular, in the description as in the caption.
+    assert '<desc id="chart-90-desc">' in page and ": 1 check-in." in page and "1 check-ins" not in page
     assert re.search(r"<td>2</td><td>6</td>", page) and "No check-in" in page
     # Editing the same day changes it, and the form shows what was saved.
     assert 'checked id="mood-1"' in client.get("/recovery/check-in").text
