@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from forum.crisis.compiled import compile_cached
+
 _FIRST = frozenset('abcdefghijklmnopqrstuvwxyz0123456789_" ')
 _QUANT = ("?", "*", "{", "+")
 _SPECIAL = re.compile(r"[\\()|]")
@@ -171,7 +173,7 @@ class PhraseMatcher:
             by_category.setdefault(category, []).append(src)
         # Capturing groups make every attempt save and restore marks, which costs more than the whole
         # scan; so the scanner has none, and a second regex with one group per category names the phrase.
-        self._scanner = re.compile(f'[ .,!?;:"](?:{self._build(patterns, depth)})(?![a-z0-9_])')
+        self._scanner = compile_cached(f'[ .,!?;:"](?:{self._build(patterns, depth)})(?![a-z0-9_])')
         if self._scanner.groups:  # the scanner holds every pattern: one of them has a capturing group
             bad = next(src for _, src in patterns if re.compile(src).groups)
             raise ValueError(f"lexicon patterns must use (?:...) groups only: {bad!r}")
@@ -218,7 +220,7 @@ class PhraseMatcher:
             return self._classifiers[key]
         except KeyError:
             src = self._sources[key]
-            pattern = self._classifiers[key] = re.compile(src) if src is not None else None
+            pattern = self._classifiers[key] = compile_cached(src) if src is not None else None
             return pattern
 
     def _build(self, alts: list[tuple[str, str]], depth: int) -> str:
