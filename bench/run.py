@@ -10,7 +10,7 @@ For each size in BENCH_SIZES (default 100000,1000000 posts; 2,000 members, one t
    from a file template compiled once (and a redirecting POST), measured the same way. The two never run at once.
 Then, once: the reply again on a throwaway PostgreSQL at the first size (BENCH_POSTGRES=0 skips it; .ci/services.sh
 starts it, fsync off), the SQL one reply runs on each database (bench/reply_statements.py), a worker's cold start
-(bench/cold_start.py: interpreter start to the first 200 of the index, and its memory after the three pages), the
+(a fresh gunicorn with one worker: spawn to the first 200 of the index, and the worker's memory after the three pages), the
 crisis flagger's typical and worst-case time per post (bench/bench_crisis.py, bench/crisis_worst_case.py), and
 EXPLAIN QUERY PLAN for every query behind the index, board and topic pages at the largest size.
 BENCH_SEARCH_POSTS=1000000 adds bench/search_plans.py (about 15 minutes; off by default).
@@ -88,21 +88,30 @@ def _flask(env: dict, *args: str, stdin: str | None = None) -> str:
 
 
 class Server:
-    """gunicorn with 2 workers on a free loopback port, stopped on exit."""
+    """gunicorn with 2 workers (or `workers`) on a free loopback port, stopped on exit."""
 
-    def __init__(self, app: str, env: dict, log: Path, chdir: Path = ROOT):
+    def __init__(self, app: str, env: dict, log: Path, chdir: Path = ROOT, workers: int = 2):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._log = log.open("w")
         self._process = subprocess.Popen(  # noqa: S603 - fixed arguments  # nosec B603
-            [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir), app],
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--chdir",
+                str(chdir),
+                app,
+            ],
             cwd=ROOT,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
 
-    def wait(self, path: str) -> None:
+    def wait(self, path: str, every: float = 0.2) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -111,7 +120,7 @@ class Server:
                 with urllib.request.urlopen(self.base + path, timeout=2):  # noqa: S310 - loopback  # nosec B310
                     return
             except OSError:
-                time.sleep(0.2)
+                time.sleep(every)
         sys.exit(f"gunicorn did not answer; see {self._log.name}")
 
     def worker_rss_mb(self) -> list[float]:
@@ -424,14 +433,19 @@ def reply_statements(env: dict, pages: dict[str, str]) -> str:
     return _run([sys.executable, str(script), POSTER, POSTER_PASSWORD, pages["topic"]], env).rstrip()
 
 
-def cold_start(env: dict, pages: dict[str, str]) -> tuple[float, float]:
-    """The median of three fresh processes: seconds to the first 200 of the index, and MB after the three pages."""
-    script = ROOT / "bench" / "cold_start.py"
+def cold_start(env: dict, folder: Path, pages: dict[str, str]) -> tuple[float, float]:
+    """The median of three fresh gunicorn servers with one worker each: seconds from spawning gunicorn to the
+    index's first 200 (its master's start included), and the worker's MB after the index, board and topic."""
     runs = []
-    for _ in range(3):
-        out = _run([sys.executable, str(script), pages["index"], pages["board"], pages["topic"]], env)
-        seconds, mb = out.split()
-        runs.append((float(seconds), float(mb)))
+    for attempt in range(3):
+        started = time.perf_counter()
+        with Server("wsgi:app", env, folder / f"cold-{attempt}.log", workers=1) as server:
+            server.wait(pages["index"], every=0.01)
+            seconds = time.perf_counter() - started
+            opener = urllib.request.build_opener()
+            for name in ("board", "topic"):
+                _fetch(opener, server.base + pages[name])
+            runs.append((seconds, max(server.worker_rss_mb())))
     runs.sort()
     return runs[1]
 
@@ -461,7 +475,7 @@ def main() -> None:
             run, env, pages = measure_size(folder, posts)
             runs.append(run)
         statements = {"sqlite": reply_statements(env, pages)}
-        cold = cold_start(env, pages)
+        cold = cold_start(env, folder, pages)
         if POSTGRES:
             measured = measure_postgres(folder, SIZES[0])
             if measured is not None:
@@ -515,7 +529,7 @@ def print_table(runs: list[Run], cold: tuple[float, float], typical: str, worst:
             print(f"{'':>10}  worker RSS after the pages: {workers} MB; seeded in {run.seed_seconds:.1f} s")
         print(f"{'':>10}  reply: {run.written} replies stored for {run.forum['reply'].requests} POSTs sent")
     print(rule)
-    print(f"{'run':>10}  cold start (interpreter to the first 200 of the index): {cold[0]:.2f} s")
+    print(f"{'run':>10}  cold start (gunicorn spawned to the index's first 200, 1 worker): {cold[0]:.2f} s")
     print(f"{'':>10}  a fresh worker's RSS after the index, board and topic pages: {cold[1]:.0f} MB")
     print(f"{'':>10}  crisis flagger, typical: {typical}")
     print(f"{'':>10}  crisis flagger, worst case: {worst}")
