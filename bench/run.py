@@ -68,6 +68,8 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    # The workers' CPU time per request (user + system, from /proc): barely moved by other load on the machine.
+    cpu_ms: float = 0.0
 
 
 def _free_port() -> int:
@@ -134,6 +136,13 @@ class Server:
             if int(fields["PPid"]) == self._process.pid:
                 pids.append(int(status.parent.name))
         return pids
+
+    def load(self, url: str, script: Path | None = None) -> Result:
+        """wrk on ``url``, with the workers' CPU time per request."""
+        before = sum(map(_cpu_seconds, self.workers()))
+        result = wrk(url, script)
+        result.cpu_ms = (sum(map(_cpu_seconds, self.workers())) - before) * 1000 / max(result.requests, 1)
+        return result
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory (VmRSS) of each worker, in MB."""
@@ -345,8 +354,10 @@ def seed(env: dict, posts: int) -> float:
     return seconds
 
 
-def measure(env: dict, folder: Path, posts: int, pages: dict[str, str], only: tuple[str, ...] = PAGES) -> Run:
-    """Load the forum, then the ceiling at the same byte counts, page by page."""
+def measure(
+    env: dict, folder: Path, posts: int, pages: dict[str, str], only: tuple[str, ...] = PAGES, ceiling: bool = True
+) -> Run:
+    """Load the forum, then (unless ``ceiling`` is off) the ceiling at the same byte counts, page by page."""
     forum: dict[str, Result] = {}
     with Server("wsgi:app", env, folder / "forum.log") as server:
         server.wait("/healthz")
@@ -356,22 +367,29 @@ def measure(env: dict, folder: Path, posts: int, pages: dict[str, str], only: tu
         scripts = {"member topic": member}
         for name in only[:-1] if only[-1] == "reply" else only:
             wrk(server.base + pages[name], scripts.get(name), seconds=2)  # warm-up
-            forum[name] = wrk(server.base + pages[name], scripts.get(name))
+            forum[name] = server.load(server.base + pages[name], scripts.get(name))
         rss = server.worker_rss_mb()
         if "reply" in only:
-            forum["reply"] = wrk(f"{server.base}{pages['topic']}/reply", write_reply_script(folder, cookie, token))
+            forum["reply"] = server.load(
+                f"{server.base}{pages['topic']}/reply", write_reply_script(folder, cookie, token)
+            )
+    written = count_replies(env["DATABASE_URL"])
+    database = env["DATABASE_URL"].split(":", 1)[0].split("+", 1)[0]
+    top = measure_ceiling(env, folder, sizes, list(forum)) if ceiling else {}
+    return Run(posts, 0.0, sizes, forum, top, rss, written, database)
+
+
+def measure_ceiling(env: dict, folder: Path, sizes: dict[str, int], names: list[str]) -> dict[str, Result]:
     ceiling: dict[str, Result] = {}
     with Server("ceiling:app", env, folder / "ceiling.log", chdir=ROOT / "bench") as server:
         server.wait("/page/100")
         wrk(f"{server.base}/page/{sizes['topic']}", seconds=2)  # warm-up
-        for name in forum:
+        for name in names:
             if name == "reply":
-                ceiling[name] = wrk(f"{server.base}/reply", _post_script(folder))
+                ceiling[name] = server.load(f"{server.base}/reply", _post_script(folder))
             else:
-                ceiling[name] = wrk(f"{server.base}/page/{sizes[name]}")
-    written = count_replies(env["DATABASE_URL"])
-    database = env["DATABASE_URL"].split(":", 1)[0].split("+", 1)[0]
-    return Run(posts, 0.0, sizes, forum, ceiling, rss, written, database)
+                ceiling[name] = server.load(f"{server.base}/page/{sizes[name]}")
+    return ceiling
 
 
 def measure_size(folder: Path, posts: int) -> tuple[Run, dict, dict[str, str]]:
@@ -385,8 +403,10 @@ def measure_size(folder: Path, posts: int) -> tuple[Run, dict, dict[str, str]]:
     return run, env, pages
 
 
-def measure_postgres(folder: Path, posts: int) -> tuple[Run, str] | None:
-    """The reply on a throwaway PostgreSQL (this script again, under .ci/services.sh); None without PostgreSQL."""
+def measure_postgres(folder: Path, posts: int, ceiling: Result) -> tuple[Run, str] | None:
+    """The reply on a throwaway PostgreSQL (this script again, under .ci/services.sh); None without PostgreSQL.
+
+    The ceiling's redirecting POST needs no database, so the SQLite run's figure serves for it."""
     out = _run(
         [
             str(ROOT / ".ci" / "services.sh"),
@@ -405,13 +425,13 @@ def measure_postgres(folder: Path, posts: int) -> tuple[Run, str] | None:
     if not report.exists():
         return None
     fields = report.read_text().split("\n", 1)
-    rps, p50, p99, requests, errors, ceiling_rps, ceiling_p50, ceiling_p99, written = fields[0].split()
+    rps, p50, p99, requests, errors, written = fields[0].split()
     run = Run(
         posts,
         0.0,
         {},
         {"reply": Result(float(rps), float(p50), float(p99), int(requests), int(errors))},
-        {"reply": Result(float(ceiling_rps), float(ceiling_p50), float(ceiling_p99), 0, 0)},
+        {"reply": ceiling},
         [],
         int(written),
         "postgresql",
@@ -428,12 +448,11 @@ def postgres_child(posts: int, folder: Path) -> None:
     print(f"\n{posts:,} posts on PostgreSQL (fsync off), reply only:", flush=True)
     seed(env, posts)
     pages = pick_pages(url)
-    run = measure(env, folder, posts, pages, only=("reply",))
+    run = measure(env, folder, posts, pages, only=("reply",), ceiling=False)
     statements = reply_statements(env, pages)
-    reply, top = run.forum["reply"], run.ceiling["reply"]
+    reply = run.forum["reply"]
     (folder / "postgres.txt").write_text(
-        f"{reply.rps} {reply.p50_ms} {reply.p99_ms} {reply.requests} {reply.errors} {top.rps} {top.p50_ms} {top.p99_ms} "
-        f"{run.written}\n{statements}"
+        f"{reply.rps} {reply.p50_ms} {reply.p99_ms} {reply.requests} {reply.errors} {run.written}\n{statements}"
     )
 
 
@@ -495,7 +514,7 @@ def main() -> None:
         statements = {"sqlite": reply_statements(env, pages)}
         cold = cold_start(env, folder, pages)
         if POSTGRES:
-            measured = measure_postgres(folder, SIZES[0])
+            measured = measure_postgres(folder, SIZES[0], runs[0].ceiling["reply"])
             if measured is not None:
                 runs.append(measured[0])
                 statements["postgresql"] = measured[1]
@@ -528,7 +547,7 @@ def print_table(runs: list[Run], cold: tuple[float, float, float], typical: str,
     print(f"\nwrk: {CONNECTIONS} connections, {THREADS} threads, {SECONDS} s each; gunicorn, 2 sync workers\n")
     header = (
         f"{'posts':>10}  {'db':<7}{'page':<13}{'bytes':>7}{'req/s':>8}{'ceiling':>9}{'ratio':>7}"
-        f"{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}"
+        f"{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'cpu ms':>8}{'cpu ratio':>10}"
     )
     rule = "-" * len(header)
     print(header)
@@ -541,6 +560,7 @@ def print_table(runs: list[Run], cold: tuple[float, float, float], typical: str,
             print(
                 f"{posts:>10}  {run.database[:6]:<7}{name:<13}{size:>7}{result.rps:>8.0f}{top.rps:>9.0f}"
                 f"{result.rps / top.rps:>7.2f}{result.p50_ms:>8.1f}{result.p99_ms:>8.1f}{result.errors:>7}"
+                f"{result.cpu_ms:>8.2f}{top.cpu_ms / result.cpu_ms if result.cpu_ms else 0:>10.2f}"
             )
         if run.rss_mb:
             workers = " and ".join(f"{mb:.0f}" for mb in run.rss_mb)
