@@ -28,16 +28,22 @@ CACHE_DIR = Path(__file__).with_name("__pycache__") / "regex"
 # The engine's instruction words: 32 bits on every platform CPython supports today; checked, not assumed.
 _WORD = "I"
 _USABLE = array.array(_WORD).itemsize == _sre.CODESIZE == 4 and hasattr(re, "_compiler")
+# The folder's size limit. One lexicon's scanner and classifiers take about 14 MB; each lexicon change writes a new
+# set, so past the limit the least recently used files go (a file read is marked used).
+MAX_BYTES = 64 * 1024 * 1024
 
 
-def compile_cached(source: str, folder: Path | None = None) -> re.Pattern[str]:
+def compile_cached(source: str, folder: Path | None = None, max_bytes: int = MAX_BYTES) -> re.Pattern[str]:
     """``re.compile(source)``, reading the compiled program from the cache when it is there, writing it when not."""
     if not _USABLE:
         return re.compile(source)
     folder = folder or CACHE_DIR
     path = folder / f"{_key(source)}.sre"
     with contextlib.suppress(OSError, ValueError, TypeError, RuntimeError):
-        return _read(path, source)
+        pattern = _read(path, source)
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return pattern
     # What re.compile does (re/_compiler.py, compile), keeping the program it builds on the way.
     parsed = re._parser.parse(source, 0)
     code = re._compiler._code(parsed, 0)
@@ -45,6 +51,7 @@ def compile_cached(source: str, folder: Path | None = None) -> re.Pattern[str]:
     pattern = _build(source, header, code)
     with contextlib.suppress(OSError):
         _write(path, header, code)
+        _prune(folder, max_bytes)
     return pattern
 
 
@@ -99,3 +106,19 @@ def _write(path: Path, header: dict, code: list[int]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _prune(folder: Path, max_bytes: int) -> None:
+    """Remove the least recently used files until the folder holds at most ``max_bytes``."""
+    files = []
+    for path in folder.glob("*.sre"):
+        with contextlib.suppress(OSError):  # another process may have removed it meanwhile
+            stat = path.stat()
+            files.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files):
+        if total <= max_bytes:
+            return
+        with contextlib.suppress(OSError):
+            path.unlink()
+        total -= size

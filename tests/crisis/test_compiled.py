@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from forum.crisis import compiled
@@ -49,3 +50,19 @@ def test_an_unwritable_folder_still_compiles(tmp_path):
 
 def test_another_python_or_engine_reads_another_file():
     assert compiled._key(NAMED) != compiled._key(NAMED + " ")
+
+
+def test_the_cache_keeps_to_its_size_and_drops_the_least_recently_used(tmp_path):
+    sources = [f"(?:kill|end) it {n}" for n in range(4)]
+    compile_cached(sources[0], tmp_path)
+    size = next(tmp_path.glob("*.sre")).stat().st_size
+    limit = size * 2 + size // 2  # room for two files
+    compile_cached(sources[1], tmp_path, limit)
+    first, second = (tmp_path / f"{compiled._key(s)}.sre" for s in sources[:2])
+    os.utime(first, (1, 1))
+    os.utime(second, (2, 2))
+    compile_cached(sources[0], tmp_path, limit)  # read back: now the most recently used
+    compile_cached(sources[2], tmp_path, limit)
+    kept = {path.name for path in tmp_path.glob("*.sre")}
+    assert kept == {first.name, f"{compiled._key(sources[2])}.sre"}
+    assert sum(path.stat().st_size for path in tmp_path.glob("*.sre")) <= limit
