@@ -57,8 +57,9 @@ e2e-deps: system-deps
 	  npm ci --prefix tests/e2e --no-audit --no-fund || npm install --prefix tests/e2e --no-audit --no-fund; \
 	fi
 
-# Seeds a temporary SQLite database, loads the forum and a bare Flask ceiling with wrk (Debian's,
-# installed as root when missing), prints the table, query plans and the crisis flagger's rate.
+# Seeds temporary SQLite databases (100k and 1M posts; BENCH_SIZES changes them), loads the forum and a bare
+# Flask ceiling with wrk (Debian's, installed as root when missing), the reply again on a throwaway PostgreSQL,
+# and prints one table with cold start, worker memory and the crisis flagger's times, then query plans.
 bench: install-dev
 	@if ! command -v wrk >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \

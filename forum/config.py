@@ -52,13 +52,18 @@ def _workers_option(args: Sequence[str]) -> int | None:
     return found
 
 
+def under_gunicorn(argv: Sequence[str]) -> bool:
+    """Whether this process is gunicorn (its master or a worker forked from it)."""
+    return bool(argv) and "gunicorn" in argv[0]
+
+
 def gunicorn_workers(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     """How many worker processes gunicorn was told to start; 1 outside gunicorn.
 
     Read as gunicorn reads it: the command line, then GUNICORN_CMD_ARGS, then WEB_CONCURRENCY.
     A count set only in a gunicorn config file is not seen.
     """
-    if not argv or "gunicorn" not in argv[0]:
+    if not under_gunicorn(argv):
         return 1
     for args in (argv[1:], shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))):
         workers = _workers_option(args)

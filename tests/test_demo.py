@@ -135,3 +135,24 @@ def test_cli_seeds_and_reports(app):
     assert "Added 4 members, 5 topics and 20 posts over 7 boards" in result.output
     bad = runner.invoke(args=["demo", "seed", "--topics", "5", "--posts", "2"])
     assert bad.exit_code != 0
+
+
+def test_a_seeded_world_passes_check_counts_and_keeps_every_post_index(app):
+    def schema():
+        rows = db.session.execute(text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'post'"))
+        return sorted(rows.tuples())
+
+    before = schema() if db.engine.dialect.name == "sqlite" else None
+    runner = app.test_cli_runner()
+    seeded = runner.invoke(args=["demo", "seed", "--members", "30", "--topics", "40", "--posts", "900", "--seed", "4"])
+    assert seeded.exit_code == 0, seeded.output
+    checked = runner.invoke(args=["check", "counts"])
+    assert checked.exit_code == 0, checked.output
+    assert "every topic and board agrees with its posts" in checked.output
+    assert db.session.scalar(select(func.count(Post.id))) == 900
+    assert db.session.scalar(select(func.sum(Board.post_count))) == db.session.scalar(
+        select(func.count(Post.id)).where(Post.status == PostStatus.VISIBLE)
+    )
+    if before is not None:  # the indexes and trigger dropped for the bulk insert are all back, as they were
+        assert schema() == before
+        assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"

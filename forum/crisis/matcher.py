@@ -9,13 +9,19 @@ that character stripped ("derived"), so a branch is ruled out by one character c
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from forum.crisis.compiled import compile_cached
 
 _FIRST = frozenset('abcdefghijklmnopqrstuvwxyz0123456789_" ')
 _QUANT = ("?", "*", "{", "+")
 _SPECIAL = re.compile(r"[\\()|]")
 
 
-def _split_group(src: str) -> tuple[list[str], str, str] | None:
+# The three readers below are pure, and building the matcher asks them about the same sources tens of thousands of
+# times: remembering their answers halves the lexicon's load. PhraseMatcher forgets them once built.
+@cache
+def _split_group(src: str) -> tuple[tuple[str, ...], str, str] | None:
     """For a source starting with "(?:", return (alternatives, quantifier, rest)."""
     depth, cut = 0, [2]
     for m in _SPECIAL.finditer(src):  # only the characters that matter, not every one
@@ -29,7 +35,7 @@ def _split_group(src: str) -> tuple[list[str], str, str] | None:
             if depth == 0:
                 cut.append(i)
                 quant = src[i + 1] if src[i + 1 : i + 2] in _QUANT else ""
-                alts = [src[a + 1 : b] for a, b in zip(cut, cut[1:], strict=False)]
+                alts = tuple(src[a + 1 : b] for a, b in zip(cut, cut[1:], strict=False))
                 return alts, quant, src[i + 1 + len(quant) :]
         elif ch == "|" and depth == 1:
             cut.append(i)
@@ -63,6 +69,7 @@ def _char_class(src: str) -> tuple[frozenset[str], str] | None:
     return frozenset(chars), after
 
 
+@cache
 def first_chars(src: str) -> frozenset[str] | None:
     """Characters a pattern can start with, read from its source; None when unsure."""
     if not src:
@@ -92,6 +99,7 @@ def first_chars(src: str) -> frozenset[str] | None:
     return frozenset(out)
 
 
+@cache
 def derive(src: str, c: str) -> str:
     """The pattern left after its first character ``c`` has been read (c must be in first_chars)."""
     if src[0] == "[":
@@ -171,7 +179,7 @@ class PhraseMatcher:
             by_category.setdefault(category, []).append(src)
         # Capturing groups make every attempt save and restore marks, which costs more than the whole
         # scan; so the scanner has none, and a second regex with one group per category names the phrase.
-        self._scanner = re.compile(f'[ .,!?;:"](?:{self._build(patterns, depth)})(?![a-z0-9_])')
+        self._scanner = compile_cached(f'[ .,!?;:"](?:{self._build(patterns, depth)})(?![a-z0-9_])')
         if self._scanner.groups:  # the scanner holds every pattern: one of them has a capturing group
             bad = next(src for _, src in patterns if re.compile(src).groups)
             raise ValueError(f"lexicon patterns must use (?:...) groups only: {bad!r}")
@@ -201,6 +209,8 @@ class PhraseMatcher:
                 srcs = srcs | keys[key[0]]
             self._sources[key] = self._classifier_source(by_category, srcs | wild)
         self._classifiers: dict[str, re.Pattern[str] | None] = {}
+        for reader in (_split_group, first_chars, derive):
+            reader.cache_clear()
 
     def _classifier_source(self, by_category: dict[str, list[str]], keep: set[str]) -> str | None:
         """A regex with a named group per category, over the patterns in ``keep``; None when there are none."""
@@ -218,7 +228,7 @@ class PhraseMatcher:
             return self._classifiers[key]
         except KeyError:
             src = self._sources[key]
-            pattern = self._classifiers[key] = re.compile(src) if src is not None else None
+            pattern = self._classifiers[key] = compile_cached(src) if src is not None else None
             return pattern
 
     def _build(self, alts: list[tuple[str, str]], depth: int) -> str:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from forum.accounts import mutes
 from forum.accounts.models import utcnow
@@ -287,3 +287,26 @@ def test_muting_a_member_never_tells_who_reacted(member, other_member):
     # Reactions never name who gave them; staying silent for a muted member would.
     boards.react(topic_first_post(topic), other_member, "metoo")
     assert _kinds(member) == ["reaction"]
+
+
+def test_a_reply_tells_every_watcher_in_one_insert(member, other_member):
+    # One INSERT per watcher made a reply's cost grow with its topic's audience (23 statements on a busy topic).
+    topic = _topic(member)
+    watchers = [make_user() for _ in range(5)]
+    for watcher in watchers:
+        boards.create_reply(topic, watcher, body="Me too, most nights.")
+    inserts: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest):
+        if statement.lstrip().upper().startswith("INSERT INTO NOTIFICATION"):
+            inserts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        boards.create_reply(topic, other_member, body="Thank you all, this helps.")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(inserts) == 1
+    told = set(db.session.scalars(select(Notification.user_id).where(Notification.post_id == topic.last_post_id)))
+    assert told == {member.id, *(watcher.id for watcher in watchers)}
+    assert all(kind == "reply" for kind in _kinds(watchers[0])[-1:])
