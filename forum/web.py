@@ -43,6 +43,7 @@ def register_web_hooks(app: Flask) -> None:
     app.jinja_env.globals["post_links"] = PostLinks
     app.jinja_env.globals["topic_views"] = topic_views
     app.jinja_env.globals["action_form"] = _action_form
+    app.jinja_env.globals["action_csrf"] = _action_csrf
     app.jinja_env.globals["CARE_NOTE"] = CARE_NOTE
     app.jinja_env.globals["REACTIONS"] = REACTIONS
     app.jinja_env.globals["url_for"] = _remembering_url_for()
@@ -75,12 +76,22 @@ class FragmentCache(Extension):
             return caller()
         store = current_app.extensions["forum.fragments"]
         group, slot, digest = key
-        html = store.get(group, slot, digest)
-        if html is None:
-            html = caller()
-            store.put(group, slot, digest, str(html))
+        kept = store.get(group, slot, digest)
+        if kept is None:
+            html = str(caller())
+            # The forms' CSRF token is this request's: the fragment keeps a placeholder instead.
+            token = g.get("action_csrf")
+            store.put(group, slot, digest, html.replace(token, _CSRF_PLACEHOLDER) if token else html)
+        elif _CSRF_PLACEHOLDER in kept:
+            html = kept.replace(_CSRF_PLACEHOLDER, _action_csrf())
+        else:
+            html = kept
         # The block's own output, escaped when it was rendered.
         return Markup(html)  # noqa: S704  # nosec B704
+
+
+# No member's text holds a NUL (forum/web.py refuses or drops them), so this can't be forged by one.
+_CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
 @functools.cache
@@ -224,6 +235,18 @@ def _action_form():
     if "action_form" not in g:
         g.action_form = ActionForm()
     return g.action_form
+
+
+def _action_csrf() -> Markup:
+    """The one-button form's hidden CSRF input, rendered once per request.
+
+    A thread page has up to five reaction buttons a post, each a form; rendering the WTForms field
+    for each cost about as much as the rest of the post.
+    """
+    if "action_csrf" not in g:
+        field = getattr(_action_form(), "csrf_token", None)  # None when CSRF is off (tests)
+        g.action_csrf = Markup(field() if field is not None else "")  # noqa: S704  # nosec B704 - WTForms' markup
+    return g.action_csrf
 
 
 def _queue_counts() -> tuple[int, int]:

@@ -10,12 +10,14 @@ rendered with the cache off. Runs on the in-process store, and on Redis when TES
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 
 import pytest
 from flask import g
 
 from forum import caches
+from forum.accounts import mutes
 from forum.accounts import services as accounts
 from forum.accounts.privacy import KEEP_AS_FORMER_MEMBER, REMOVE_POSTS, delete_account
 from forum.boards import services as boards
@@ -60,6 +62,7 @@ def world(app):
         "moderator": make_user("sage_mod", role=Role.MODERATOR, anonymous_handle="a33333"),
         "admin": make_user("oak_admin", role=Role.ADMIN, anonymous_handle="a44444"),
         "facilitator": make_user("fern", role=Role.FACILITATOR, anonymous_handle="a55555"),
+        "reader": make_user("willow", anonymous_handle="a66666"),
     }
     board = make_board("Dual diagnosis", slug="dual-diagnosis")
     elsewhere = make_board("Stigma", slug="stigma")
@@ -74,17 +77,24 @@ def _paths(world) -> dict[str, str]:
     return {"board": "/boards/dual-diagnosis", "topic": f"/boards/dual-diagnosis/topics/{world['topic'].id}"}
 
 
-def _get(app, path: str) -> str:
-    g.pop("_login_user", None)
-    response = app.test_client().get(path)
+def _get(app, path: str, viewer=None) -> str:
+    """The page as a guest sees it, or as `viewer` (a User) signed in."""
+    client = app.test_client()
+    if viewer is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = viewer.get_id()
+    # The tests' requests share the outer app context's g: drop what one request leaves there.
+    for name in ("_login_user", "csrf_token", "action_csrf", "action_form"):
+        g.pop(name, None)
+    response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     return response.get_data(as_text=True)
 
 
-def _uncached(app, path: str) -> str:
+def _uncached(app, path: str, viewer=None) -> str:
     app.config["FRAGMENT_CACHE"] = False
     try:
-        return _get(app, path)
+        return _get(app, path, viewer)
     finally:
         app.config["FRAGMENT_CACHE"] = True
 
@@ -217,33 +227,47 @@ CHANGES = {
 }
 
 
+# A guest, and a member who wrote nothing on the page: both get fragments (of different classes).
+@pytest.mark.parametrize("viewer", ["guest", "reader"])
 @pytest.mark.parametrize("kind", CHANGES)
-def test_a_change_shows_on_the_very_next_request(app, world, kind):
+def test_a_change_shows_on_the_very_next_request(app, world, kind, viewer):
     change, page, shown, gone = CHANGES[kind]
+    if page == "board" and viewer != "guest":
+        pytest.skip("a signed-in viewer's board page is always rendered (read markers)")
+    who = world.get(viewer)
     if kind == "crisis flag called a false alarm":
         db.session.add(CrisisFlag(post=world["reply"], level="concern", matches_json="[]", reason="test"))
         db.session.commit()
     path = _paths(world)[page]
-    before = _get(app, path)
-    assert _get(app, path) == before, "a warm page must read as the cold one"
-    assert len(_stored(app)) >= 1 or not isinstance(app.extensions["forum.fragments"], caches.MemoryFragments)
+    before = _get(app, path, who)
+    assert _get(app, path, who) == before, "a warm page must read as the cold one"
+    assert _stored(app), "the page left a fragment in the store"
     if gone is not None:
         assert gone in before
     change(world)
-    after = _get(app, path)
+    after = _get(app, path, who)
     assert shown in after
     if gone is not None:
         assert gone not in after
-    assert after == _uncached(app, path)
-    assert _get(app, path) == after
+    assert after == _uncached(app, path, who)
+    assert _get(app, path, who) == after
 
 
 def _stored(app) -> list[str]:
-    """Every fragment an in-process store holds (digest and html), for looking into it."""
+    """Every fragment the app's store holds."""
+    return [html for _slot, html in _stored_by_slot(app)]
+
+
+def _stored_by_slot(app) -> list[tuple[str, str]]:
+    """(slot, fragment) for every fragment the app's store holds, looked into directly."""
     store = app.extensions["forum.fragments"]
     if isinstance(store, caches.MemoryFragments):
-        return [html for _digest, html, _at in store._items.values()]
-    return [value.decode() for name in store._redis.scan_iter(store.prefix + "*") for value in store._redis.hvals(name)]
+        return [(slot, html) for (_group, slot), (_digest, html, _at) in store._items.items()]
+    return [
+        (slot.decode(), value.decode().partition("\n")[2])
+        for name in store._redis.scan_iter(store.prefix + "*")
+        for slot, value in store._redis.hgetall(name).items()
+    ]
 
 
 def test_warm_guest_pages_are_byte_identical_and_run_no_more_queries(app, world, count_queries):
@@ -269,7 +293,7 @@ def test_a_staff_or_member_rendering_is_never_served_to_a_guest_or_member(app, w
     # ...and nothing of that reaches a guest or a member, before or after a guest warmed the cache.
     member_client = app.test_client()
     with member_client.session_transaction() as session:
-        session["_user_id"] = world["writer"].get_id()
+        session["_user_id"] = world["reader"].get_id()
     for _ in range(2):
         for html in (_get(app, paths["topic"]), _member_page(member_client, paths["topic"])):
             assert "a22222" not in html and "Held for review." not in html
@@ -277,8 +301,58 @@ def test_a_staff_or_member_rendering_is_never_served_to_a_guest_or_member(app, w
     # A guest's fragment is not served to the moderator either: the moderator still sees staff bits.
     g.pop("_login_user", None)
     assert client.get(paths["topic"]).get_data(as_text=True) == staff_topic
-    for html in _stored(app):
-        assert "a22222" not in html and "Held for review." not in html and "(you)" not in html
+    slots = _stored_by_slot(app)
+    assert {slot.split(":", 2)[2].split(":")[0] for slot, _html in slots} == {"guest", "member", "moderator"}
+    for slot, html in slots:
+        if ":moderator:" not in slot:
+            assert "a22222" not in html and "Held for review." not in html and "(you)" not in html
+
+
+def test_members_with_the_same_rights_share_a_fragment_but_an_author_gets_their_own(app, world):
+    path = _paths(world)["topic"]
+    first = _posts(_get(app, path, world["reader"]))
+    assert _posts(_get(app, path, world["admin"])) != first
+    third = make_user("birch")
+    assert _posts(_get(app, path, third)) == first
+    assert sum(":member:" in slot for slot, _html in _stored_by_slot(app)) == 1
+    # The writer of a post on the page sees their own links and label: never a shared fragment.
+    own = _get(app, path, world["other"])
+    assert "Anonymous member (you)" in own and "Anonymous member (you)" not in first
+    assert own == _uncached(app, path, world["other"])
+    assert all("(you)" not in html for html in _stored(app))
+
+
+def test_a_member_who_muted_an_author_on_the_page_is_never_served_a_shared_fragment(app, world):
+    path = _paths(world)["topic"]
+    shared = _posts(_get(app, path, world["reader"]))
+    mutes.mute_member(world["reader"], world["writer"])
+    folded = _get(app, path, world["reader"])
+    assert "You muted this member." in folded and "You muted this member." not in shared
+    assert folded == _uncached(app, path, world["reader"])
+    assert _posts(_get(app, path, make_user("birch"))) == shared
+
+
+def _posts(html: str) -> str:
+    """The posts block of a topic page (the header names the viewer)."""
+    return html[html.index("<article") : html.rindex("</article>")]
+
+
+def test_a_served_fragment_carries_the_requesting_members_own_csrf_token():
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    with running_app({"WTF_CSRF_ENABLED": True}) as csrf_app:
+        writer, reader, other = make_user("river"), make_user("willow"), make_user("birch")
+        topic = make_topic(make_board(slug="dual-diagnosis"), writer, title="Tokens", body="Mine.")
+        make_post(topic, writer, body="React to me.")
+        path = f"/boards/dual-diagnosis/topics/{topic.id}"
+        first = _get(csrf_app, path, reader)
+        served = _get(csrf_app, path, other)
+        assert any(slot.startswith("1:en:member:") for slot, _html in _stored_by_slot(csrf_app))
+        # Every form on the page, the reaction buttons from the fragment included, holds this
+        # request's token (the same one as the Watch form outside the fragment), not the first reader's.
+        assert "\x00" not in served and 'class="reaction"' in served
+        assert len(token.findall(served)) > 3 and len(set(token.findall(served))) == 1
+        assert set(token.findall(served)).isdisjoint(token.findall(first))
+        assert all(not token.search(html) for html in _stored(csrf_app))
 
 
 def _member_page(client, path: str) -> str:

@@ -87,16 +87,15 @@ class TopicView:
 
 
 # Fragment caching (forum/caches.py, the `fragment` tag in forum/web.py). A fragment is shared only
-# by viewers who see the same bytes: guests. A signed-in viewer's rows carry their own links, read
-# markers, authorship and role, so they are always rendered. Each key is (group, slot, digest): the
-# digest is taken over every field of the rows the page just read (their dataclass repr), plus what
-# else the markup shows, so any change to a post, topic, author, reaction or flag changes it.
-FRAGMENT_VIEWER_CLASS = "guest"
+# by viewers who see the same bytes: a viewer class. Each key is (group, slot, digest): the digest is
+# taken over every field of the rows the page just read (their dataclass repr), plus what else the
+# markup shows, so any change to a post, topic, author, reaction or flag changes it.
+GUEST_CLASS = "guest"
 
 
-def _fragment_slot(page) -> str:
-    """The slot of this page number for a guest, in the page's language."""
-    return f"{page.page}:{select_locale()}:{FRAGMENT_VIEWER_CLASS}"
+def _fragment_slot(page, viewer_class: str) -> str:
+    """The slot of this page number for a class of viewer, in the page's language."""
+    return f"{page.page}:{select_locale()}:{viewer_class}"
 
 
 def _digest(*content) -> str:
@@ -113,7 +112,7 @@ def topics_fragment(page, viewer, board) -> tuple[str, str, str] | None:
     if not _is_guest(viewer):
         return None
     script = request.environ.get("SCRIPT_NAME", "")
-    return board_fragments(board.id), _fragment_slot(page), _digest(board.slug, script, page.items)
+    return board_fragments(board.id), _fragment_slot(page, GUEST_CLASS), _digest(board.slug, script, page.items)
 
 
 def topic_views(topics, viewer, board) -> list[tuple]:
@@ -162,16 +161,35 @@ class PostLinks:
         self.may_mute = permissions.has_capability(viewer, permissions.Capability.MUTE_MEMBERS)
 
     def fragment_key(self, page) -> tuple[str, str, str] | None:
-        """The cache key of a topic page's posts for this viewer, or None (not shared): in topic.html."""
-        if not _is_guest(self.viewer):
-            return None
-        # A guest can't quote, flag, report, edit, react or mute: every post reads the same for all
-        # guests, given the rows, which named authors hold the mentor badge, and the address.
-        named = {post.author_id for post in page.items if not post.is_anonymous and post.author}
+        """The cache key of a topic page's posts for this viewer, or None (not shared): in topic.html.
+
+        Beyond the rows, a post reads differently only by the viewer's rights (their role, whether
+        they may post and quote here) and by authorship and mutes: those with the same rights share
+        a fragment, unless they wrote a post on the page or muted one of its authors. Their own
+        reactions are in the rows; the forms' CSRF token is put back per request (forum/web.py).
+        """
+        viewer, items = self.viewer, page.items
+        named = {post.author_id for post in items if not post.is_anonymous and post.author}
+        if _is_guest(viewer):
+            viewer_class = GUEST_CLASS
+        else:
+            if any(post.author_id == viewer.id for post in items):
+                return None
+            if self.may_mute and named and not named.isdisjoint(self._muted):
+                return None
+            rights = "".join(
+                flag if held else "-"
+                for flag, held in zip(
+                    "paqfm",
+                    (permissions.can_post(viewer), self.may_act, self.can_quote, self.can_flag, self.may_mute),
+                    strict=True,
+                )
+            )
+            viewer_class = f"{viewer.role}:{rights}"
         mentors = sorted(named & self._mentor_ids) if named else ()
         script = request.environ.get("SCRIPT_NAME", "")
-        content = _digest(self.topic.board.slug, script, CARE_NOTE, mentors, page.items)
-        return topic_fragments(self.topic.id), _fragment_slot(page), content
+        content = _digest(self.topic.board.slug, script, CARE_NOTE, mentors, items)
+        return topic_fragments(self.topic.id), _fragment_slot(page, viewer_class), content
 
     def view(self, post) -> PostView:
         """What the post_article macro (templates/_macros/post.html) shows of this post."""
