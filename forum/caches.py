@@ -198,14 +198,17 @@ REDIS_TIMEOUT_SECONDS = 0.05
 class RedisFragments:
     """Fragments in Redis, shared by every worker: one hash per group, one field per slot, with a TTL.
 
-    Memory is bounded per fragment here, by the TTL, and overall by Redis's own maxmemory (with an
-    LRU eviction policy, docs/deploy.md). Redis failing only turns hits into misses.
+    Memory is bounded per fragment here, by the TTL, and overall by Redis's own maxmemory
+    (docs/deploy.md, section 7). Redis failing only turns hits into misses.
     """
 
     def __init__(self, url: str, prefix: str = "", ttl: int = FRAGMENT_TTL_SECONDS):
-        self._redis = redis.Redis.from_url(
-            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        pool = redis.ConnectionPool.from_url(url)
+        # The rate limits' URL may carry longer timeouts; a fragment is not worth waiting for.
+        pool.connection_kwargs.update(
+            socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
         )
+        self._redis = redis.Redis(connection_pool=pool)
         self.prefix = f"{prefix}fragments:"
         self.ttl = ttl
         _fragment_stores.add(self)
