@@ -7,10 +7,10 @@
 The first run seeds a SQLite database (`--db`, kept for later runs so dumps compare like with like)
 with `demo seed` at a modest size, then gives one topic a held, a hidden and a removed post, a
 content note and posts by a signed-in member (named and anonymous), and adds a held and a locked
-topic to its board. Each page is then requested through `app.test_client()` by a guest, a member,
-a suspended member, a facilitator, a moderator and an admin (signed in through the real form),
-and timed with `time.process_time`: the Python cost that wrk sees as requests per second, without
-the server and the network. CSRF tokens are blanked in dumps, since they differ on every request.
+topic to its board. Each page is then requested through `app.test_client()` by a guest, a member who
+wrote nothing on that topic (`reader`), the member who did, a suspended member, a facilitator, a
+moderator and an admin (signed in through the real form), and timed with `time.process_time`: the
+Python cost that wrk sees as requests per second, without the server and the network. CSRF tokens are blanked in dumps, since they differ on every request.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from forum.permissions import Role  # noqa: E402
 
 # The accounts live only in this throwaway database; a fixed password lets later runs sign in.
 PASSWORD = "profile-pages-password-7"  # noqa: S105  # nosec B105
-VIEWERS = ("guest", "member", "suspended", "facilitator", "moderator", "admin")
+# "reader" is a member who wrote nothing on the profiled topic (the common case); "member" wrote some of it.
+VIEWERS = ("guest", "reader", "member", "suspended", "facilitator", "moderator", "admin")
 # A fixed clock for the seed, so every run's pages show the same dates.
 SEED_NOW = datetime(2026, 1, 1, 12, 0)
 CSRF_VALUE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+"')
@@ -71,7 +72,11 @@ def _seed(app, args) -> None:
         topic = _bench_topic()
         posts = list(db.session.scalars(select(Post).where(Post.topic_id == topic.id).order_by(Post.id).limit(20)))
         member, _ = create_user("profile_member", PASSWORD)
-        for name, role in (("profile_suspended", Role.MEMBER), ("profile_facilitator", Role.FACILITATOR)):
+        for name, role in (
+            ("profile_reader", Role.MEMBER),
+            ("profile_suspended", Role.MEMBER),
+            ("profile_facilitator", Role.FACILITATOR),
+        ):
             create_user(name, PASSWORD, role)
         create_user("profile_moderator", PASSWORD, Role.MODERATOR)
         create_user("profile_admin", PASSWORD, Role.ADMIN)
@@ -142,7 +147,7 @@ def main() -> None:
     parser.add_argument("--topics", type=int, default=1000)
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("-n", type=int, default=200, help="requests per page and viewer")
-    parser.add_argument("--viewers", default="guest,member,moderator")
+    parser.add_argument("--viewers", default="guest,reader,member,moderator")
     parser.add_argument("--profile", metavar="PAGE:VIEWER")
     parser.add_argument("--dump", type=Path, metavar="DIR")
     args = parser.parse_args()

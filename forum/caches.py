@@ -3,13 +3,25 @@
 The compiled statements the pages run (`functools.cache` on their builders) are bounded by the
 code itself: one per scope or dialect. What grows with the members' writing lives here instead.
 Hiding, editing, removing or erasing a post calls `forget_texts`, so its old words leave memory too.
+
+Rendered fragments of pages (a topic's posts, a board's topic list) live in a `FragmentStore`: in
+this process's memory, or in Redis shared by every worker when FRAGMENT_CACHE_URI points there.
+Each slot (a topic's page 2 in English for guests) holds one version only, checked against a digest
+of what the page just read, so a stale fragment is never served and the next render replaces it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+
+import redis
+
+log = logging.getLogger(__name__)
 
 # Rendered posts kept per process: a few thousand typical posts, however long any one of them is.
 MARKDOWN_CACHE_BYTES = 16 * 2**20
@@ -79,3 +91,174 @@ def forget_texts(*texts: str | None) -> None:
 def clear_all() -> None:
     """Empty every cache (tests, and a deliberate reset)."""
     markdown.clear()
+    for store in list(_fragment_stores):
+        store.clear()
+
+
+# Rendered page fragments kept per process: some 1,500 topic pages of 20 posts.
+FRAGMENT_CACHE_BYTES = 32 * 2**20
+# However often a fragment is read, it is rendered again after this long: a text erased while a
+# worker held its page leaves that worker's memory (and Redis) within this time even if the page
+# is never asked for again.
+FRAGMENT_TTL_SECONDS = 600
+
+# Every store of every app in this process, so that forgetting a page's text reaches them all.
+_fragment_stores: weakref.WeakSet = weakref.WeakSet()
+
+
+def topic_fragments(topic_id: int) -> str:
+    """The group of a topic's fragments (its pages of posts), for FragmentStore and forget_fragments."""
+    return f"topic:{topic_id}"
+
+
+def board_fragments(board_id: int) -> str:
+    """The group of a board's fragments (its pages of topics)."""
+    return f"board:{board_id}"
+
+
+def forget_fragments(*groups: str) -> None:
+    """Text was changed or erased on these topics or boards: drop their rendered fragments now.
+
+    The digest check would refuse them anyway; this takes the old words out of memory (and out of
+    Redis) at once rather than at the page's next view or after FRAGMENT_TTL_SECONDS.
+    """
+    for store in list(_fragment_stores):
+        store.forget(*groups)
+
+
+class MemoryFragments:
+    """Fragments in this process: one version per slot, least recently used dropped past `max_bytes`."""
+
+    def __init__(self, max_bytes: int = FRAGMENT_CACHE_BYTES, ttl: float = FRAGMENT_TTL_SECONDS, clock=time.monotonic):
+        self.max_bytes = max_bytes
+        self.ttl = ttl
+        self.bytes = 0
+        self._clock = clock
+        self._items: OrderedDict[tuple[str, str], tuple[str, str, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        _fragment_stores.add(self)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, group: str, part: str, digest: str) -> str | None:
+        """The slot's fragment if it was rendered from the same content (`digest`) and is fresh."""
+        key = (group, part)
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[0] != digest or self._clock() - item[2] > self.ttl:
+                # The content changed (or the fragment aged): its old text leaves memory now.
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def put(self, group: str, part: str, digest: str, html: str) -> None:
+        key = (group, part)
+        size = _fragment_size(key, digest, html)
+        with self._lock:
+            self._drop(key)
+            if size > self.max_bytes:
+                return
+            self._items[key] = (digest, html, self._clock())
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                self._drop(next(iter(self._items)))
+
+    def forget(self, *groups: str) -> None:
+        """Drop every fragment of these groups ("topic:12", "board:3")."""
+        wanted = set(groups)
+        with self._lock:
+            for key in [key for key in self._items if key[0] in wanted]:
+                self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.bytes = 0
+
+    def _drop(self, key: tuple[str, str]) -> None:
+        item = self._items.pop(key, None)
+        if item is not None:
+            self.bytes -= _fragment_size(key, item[0], item[1])
+
+
+def _fragment_size(key: tuple[str, str], digest: str, html: str) -> int:
+    return len(key[0]) + len(key[1]) + len(digest) + len(html)
+
+
+# A fragment larger than this is rendered every time rather than sent to Redis and back.
+REDIS_FRAGMENT_MAX_BYTES = 512 * 2**10
+# A slow or unreachable Redis must cost a page little: it is then rendered as without a cache.
+REDIS_TIMEOUT_SECONDS = 0.05
+
+
+class RedisFragments:
+    """Fragments in Redis, shared by every worker: one hash per group, one field per slot, with a TTL.
+
+    Memory is bounded per fragment here, by the TTL, and overall by Redis's own maxmemory
+    (docs/deploy.md, section 7). Redis failing only turns hits into misses.
+    """
+
+    def __init__(self, url: str, prefix: str = "", ttl: int = FRAGMENT_TTL_SECONDS):
+        pool = redis.ConnectionPool.from_url(url)
+        # The rate limits' URL may carry longer timeouts; a fragment is not worth waiting for.
+        pool.connection_kwargs.update(
+            socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        self._redis = redis.Redis(connection_pool=pool)
+        self.prefix = f"{prefix}fragments:"
+        self.ttl = ttl
+        _fragment_stores.add(self)
+
+    def get(self, group: str, part: str, digest: str) -> str | None:
+        try:
+            value = self._redis.hget(self.prefix + group, part)
+        except redis.RedisError as error:
+            log.warning("fragment cache unavailable: %s", type(error).__name__)
+            return None
+        if value is None:
+            return None
+        kept_digest, _, html = value.decode().partition("\n")
+        return html if kept_digest == digest else None
+
+    def put(self, group: str, part: str, digest: str, html: str) -> None:
+        value = f"{digest}\n{html}".encode()
+        name = self.prefix + group
+        try:
+            with self._redis.pipeline(transaction=False) as pipe:
+                if len(value) > REDIS_FRAGMENT_MAX_BYTES:
+                    pipe.hdel(name, part)
+                else:
+                    pipe.hset(name, part, value)
+                    pipe.expire(name, self.ttl)
+                pipe.execute()
+        except redis.RedisError as error:
+            log.warning("fragment cache unavailable: %s", type(error).__name__)
+
+    def forget(self, *groups: str) -> None:
+        if not groups:
+            return
+        try:
+            self._redis.delete(*(self.prefix + group for group in groups))
+        except redis.RedisError as error:
+            log.warning("fragment cache unavailable: %s", type(error).__name__)
+
+    def clear(self) -> None:
+        try:
+            for name in self._redis.scan_iter(match=self.prefix + "*", count=500):
+                self._redis.delete(name)
+        except redis.RedisError as error:
+            log.warning("fragment cache unavailable: %s", type(error).__name__)
+
+
+FragmentStore = MemoryFragments | RedisFragments
+
+
+def fragment_store(uri: str, *, max_bytes: int = FRAGMENT_CACHE_BYTES, prefix: str = "") -> FragmentStore:
+    """The store FRAGMENT_CACHE_URI names: redis://... (shared) or memory:// (this process)."""
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        return RedisFragments(uri, prefix=prefix)
+    return MemoryFragments(max_bytes)

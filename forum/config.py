@@ -135,6 +135,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Keeps the counters of forums (or test runs) sharing one Redis apart.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
+    # Rendered fragments of board and topic pages for guests (forum/caches.py): in each process's
+    # memory, or in Redis shared by the workers. Defaults to the rate limits' Redis when there is one.
+    FRAGMENT_CACHE = _flag("FRAGMENT_CACHE", True)
+    FRAGMENT_CACHE_URI = os.environ.get(
+        "FRAGMENT_CACHE_URI", RATELIMIT_STORAGE_URI if RATELIMIT_STORAGE_URI.startswith("redis") else "memory://"
+    )
+    FRAGMENT_CACHE_BYTES = int(os.environ.get("FRAGMENT_CACHE_BYTES", str(32 * 2**20)))
+    FRAGMENT_CACHE_PREFIX = os.environ.get("FRAGMENT_CACHE_PREFIX", RATELIMIT_KEY_PREFIX)
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     # How many app hosts serve the forum. With more than one (or more than one gunicorn worker),
     # create_app warns when rate limits are counted in each process's memory.

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+
 from flask import Flask, Response, abort, current_app, g, has_request_context, request, session, url_for
 from flask_login import current_user
+from jinja2 import nodes
+from jinja2.ext import Extension
+from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 
 from forum import permissions
 from forum.accounts.forms import ActionForm
-from forum.boards.links import PostLinks, topic_views
+from forum.boards.links import PostLinks, topic_views, topics_fragment
 from forum.boards.models import REACTIONS
 from forum.boards.services import author_label
+from forum.caches import fragment_store
+from forum.config import PROJECT_ROOT
 from forum.extensions import login_manager
 from forum.mentoring.concerns import open_counts as open_mentoring_counts
 from forum.moderation.models import CARE_NOTE
@@ -22,12 +30,20 @@ from forum.worker import start_worker
 
 
 def register_web_hooks(app: Flask) -> None:
+    uri = app.config["FRAGMENT_CACHE_URI"]
+    # A fragment in Redis outlives the process that rendered it: one rendered by other code or
+    # templates (before a deploy, or on another host) must not be read, so the prefix names the code.
+    prefix = app.config["FRAGMENT_CACHE_PREFIX"] + (_code_version() + ":" if uri.startswith("redis") else "")
+    app.extensions["forum.fragments"] = fragment_store(uri, max_bytes=app.config["FRAGMENT_CACHE_BYTES"], prefix=prefix)
+    app.jinja_env.add_extension(FragmentCache)
+    app.jinja_env.globals["topics_fragment"] = topics_fragment
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["author_label"] = author_label
     app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.globals["post_links"] = PostLinks
     app.jinja_env.globals["topic_views"] = topic_views
     app.jinja_env.globals["action_form"] = _action_form
+    app.jinja_env.globals["action_csrf"] = _action_csrf
     app.jinja_env.globals["CARE_NOTE"] = CARE_NOTE
     app.jinja_env.globals["REACTIONS"] = REACTIONS
     app.jinja_env.globals["url_for"] = _remembering_url_for()
@@ -38,6 +54,55 @@ def register_web_hooks(app: Flask) -> None:
     app.before_request(_refuse_nul_bytes)
     app.before_request(_members_only_and_worker)
     app.after_request(_security_headers)
+
+
+class FragmentCache(Extension):
+    """`{% fragment key %}...{% endfragment %}`: the block's output, kept under `key` in the app's store.
+
+    `key` is (group, slot, digest) from forum/boards/links.py, or None to render the block as is.
+    The block's bytes are the same either way, so a page reads the same cold and warm.
+    """
+
+    tags = {"fragment"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        key = parser.parse_expression()
+        body = parser.parse_statements(("name:endfragment",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_render", [key]), [], [], body).set_lineno(lineno)
+
+    def _render(self, key, caller) -> Markup:
+        if not (current_app.config["FRAGMENT_CACHE"] and isinstance(key, tuple)):
+            return caller()
+        store = current_app.extensions["forum.fragments"]
+        group, slot, digest = key
+        kept = store.get(group, slot, digest)
+        if kept is None:
+            html = str(caller())
+            # The forms' CSRF token is this request's: the fragment keeps a placeholder instead.
+            token = g.get("action_csrf")
+            store.put(group, slot, digest, html.replace(token, _CSRF_PLACEHOLDER) if token else html)
+        elif _CSRF_PLACEHOLDER in kept:
+            html = kept.replace(_CSRF_PLACEHOLDER, _action_csrf())
+        else:
+            html = kept
+        # The block's own output, escaped when it was rendered.
+        return Markup(html)  # noqa: S704  # nosec B704
+
+
+# No member's text holds a NUL (forum/web.py refuses or drops them), so this can't be forged by one.
+_CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of the templates, the code and the translations that render fragments."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder, pattern in (("templates", "*.html"), ("forum", "*.py"), ("forum/translations", "*.po")):
+        for path in sorted((PROJECT_ROOT / folder).rglob(pattern)):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _template_helpers():
@@ -170,6 +235,18 @@ def _action_form():
     if "action_form" not in g:
         g.action_form = ActionForm()
     return g.action_form
+
+
+def _action_csrf() -> Markup:
+    """The one-button form's hidden CSRF input, rendered once per request.
+
+    A thread page has up to five reaction buttons a post, each a form; rendering the WTForms field
+    for each cost about as much as the rest of the post.
+    """
+    if "action_csrf" not in g:
+        field = getattr(_action_form(), "csrf_token", None)  # None when CSRF is off (tests)
+        g.action_csrf = Markup(field() if field is not None else "")  # noqa: S704  # nosec B704 - WTForms' markup
+    return g.action_csrf
 
 
 def _queue_counts() -> tuple[int, int]:

@@ -86,6 +86,9 @@ def pages():
                 response = client.get(path)
                 assert response.status_code == 200, (viewer, page, response.status_code)
                 rendered[(viewer, page)] = response.get_data()
+                # Again, with the fragment cache warm (forum/caches.py): the same bytes.
+                g.pop("_login_user", None)
+                rendered[(viewer, page, "warm")] = client.get(path).get_data()
     return rendered
 
 
@@ -98,6 +101,12 @@ def test_page_matches_its_golden_file(pages, viewer, page):
         golden.write_bytes(html)
     assert golden.exists(), f"{golden.name} is missing: run with UPDATE_GOLDEN=1"
     assert html == golden.read_bytes(), f"{golden.name} changed; if on purpose, regenerate with UPDATE_GOLDEN=1"
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_warm_page_reads_as_the_cold_one(pages, viewer, page):
+    assert pages[(viewer, page, "warm")] == pages[(viewer, page)]
 
 
 def test_the_pages_differ_by_viewer_and_never_name_the_anonymous_author(pages):

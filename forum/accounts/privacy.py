@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from werkzeug.security import check_password_hash
 
 from forum.accounts.drafts import export_member_drafts
@@ -14,7 +14,7 @@ from forum.accounts.mutes import muted_members
 from forum.accounts.safety_plan import export_safety_plan
 from forum.boards import counts
 from forum.boards.models import Post, PostRevision, PostStatus, Reaction, Topic
-from forum.caches import forget_texts
+from forum.caches import board_fragments, forget_fragments, forget_texts, topic_fragments
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction
 from forum.extensions import db
@@ -186,6 +186,13 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
         raise InvalidAction("Please choose what happens to your posts.", field="posts")
     if not check_password_hash(user.password_hash, password):
         raise InvalidAction("That password isn't right.", field="password")
+    # Their name and (when removed) their words leave the cached pages that showed them.
+    shown_in = db.session.execute(
+        select(Topic.id, Topic.board_id).where(
+            or_(Topic.author_id == user.id, Topic.id.in_(select(Post.topic_id).where(Post.author_id == user.id)))
+        )
+    ).all()
+    groups = [topic_fragments(t) for t, _ in shown_in] + [board_fragments(b) for b in {b for _, b in shown_in}]
     if posts == REMOVE_POSTS:
         forget_texts(*db.session.scalars(select(Post.body).where(Post.author_id == user.id)))
         # The visible ones first: exactly the posts this statement hides leave the counts.
@@ -223,3 +230,4 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     db.session.expire_all()
     db.session.execute(delete(User).where(User.id == user_id))
     db.session.commit()
+    forget_fragments(*groups)

@@ -9,12 +9,13 @@ built once a page and filled in with the id.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
 from babel.dates import get_month_names
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from forum import permissions
@@ -22,8 +23,10 @@ from forum.accounts.mutes import muted_ids
 from forum.boards.models import PostStatus
 from forum.boards.reading import MAX_COUNTED_NEW
 from forum.boards.services import author_label
+from forum.caches import board_fragments, topic_fragments
 from forum.i18n import seeded, select_locale
 from forum.mentoring.services import active_mentor_ids
+from forum.moderation.models import CARE_NOTE
 from forum.urls import url_pattern
 
 # Month abbreviations by page language: English as strftime's C locale writes them, Spanish as CLDR does.
@@ -83,6 +86,35 @@ class TopicView:
     marker: str | None = None
 
 
+# Fragment caching (forum/caches.py, the `fragment` tag in forum/web.py). A fragment is shared only
+# by viewers who see the same bytes: a viewer class. Each key is (group, slot, digest): the digest is
+# taken over every field of the rows the page just read (their dataclass repr), plus what else the
+# markup shows, so any change to a post, topic, author, reaction or flag changes it.
+GUEST_CLASS = "guest"
+
+
+def _fragment_slot(page, viewer_class: str) -> str:
+    """The slot of this page number for a class of viewer, in the page's language."""
+    return f"{page.page}:{select_locale()}:{viewer_class}"
+
+
+def _digest(*content) -> str:
+    # Not a security boundary: the slot already names topic and page; the digest tells versions apart.
+    return hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest()
+
+
+def _is_guest(viewer) -> bool:
+    return viewer is None or not viewer.is_authenticated
+
+
+def topics_fragment(page, viewer, board) -> tuple[str, str, str] | None:
+    """The cache key of a board page's topic rows for this viewer, or None (not shared): in board.html."""
+    if not _is_guest(viewer):
+        return None
+    script = request.environ.get("SCRIPT_NAME", "")
+    return board_fragments(board.id), _fragment_slot(page, GUEST_CLASS), _digest(board.slug, script, page.items)
+
+
 def topic_views(topics, viewer, board) -> list[tuple]:
     """Each topic of a board page with its TopicView: `topic_views(page.items, current_user, board)` in templates."""
     topic_url = url_pattern("boards.show_topic", "topic_id", slug=board.slug)
@@ -127,6 +159,37 @@ class PostLinks:
             viewer, permissions.Capability.EDIT_ANY_POST
         )
         self.may_mute = permissions.has_capability(viewer, permissions.Capability.MUTE_MEMBERS)
+
+    def fragment_key(self, page) -> tuple[str, str, str] | None:
+        """The cache key of a topic page's posts for this viewer, or None (not shared): in topic.html.
+
+        Beyond the rows, a post reads differently only by the viewer's rights (their role, whether
+        they may post and quote here) and by authorship and mutes: those with the same rights share
+        a fragment, unless they wrote a post on the page or muted one of its authors. Their own
+        reactions are in the rows; the forms' CSRF token is put back per request (forum/web.py).
+        """
+        viewer, items = self.viewer, page.items
+        named = {post.author_id for post in items if not post.is_anonymous and post.author}
+        if _is_guest(viewer):
+            viewer_class = GUEST_CLASS
+        else:
+            if any(post.author_id == viewer.id for post in items):
+                return None
+            if self.may_mute and named and not named.isdisjoint(self._muted):
+                return None
+            rights = "".join(
+                flag if held else "-"
+                for flag, held in zip(
+                    "paqfm",
+                    (permissions.can_post(viewer), self.may_act, self.can_quote, self.can_flag, self.may_mute),
+                    strict=True,
+                )
+            )
+            viewer_class = f"{viewer.role}:{rights}"
+        mentors = sorted(named & self._mentor_ids) if named else ()
+        script = request.environ.get("SCRIPT_NAME", "")
+        content = _digest(self.topic.board.slug, script, CARE_NOTE, mentors, items)
+        return topic_fragments(self.topic.id), _fragment_slot(page, viewer_class), content
 
     def view(self, post) -> PostView:
         """What the post_article macro (templates/_macros/post.html) shows of this post."""

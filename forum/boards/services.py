@@ -22,7 +22,7 @@ from forum.boards.rows import POST_COLUMNS, TOPIC_COLUMNS, PostLike, TopicLike, 
 from forum.boards.visibility import get_post as get_post
 from forum.boards.visibility import get_topic as get_topic
 from forum.boards.visibility import scope_clause, viewer_scope
-from forum.caches import forget_texts
+from forum.caches import board_fragments, forget_fragments, forget_texts, topic_fragments
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
 from forum.i18n import number
@@ -277,7 +277,9 @@ def edit_post(
             counts.set_topic_status(post.topic, post.status)
         # A name or quote added by the edit is told of, once the post is visible.
         notifications.post_published(post, edited=True)
+    groups = _fragments_of(post)
     db.session.commit()
+    forget_fragments(*groups)
     return post
 
 
@@ -289,7 +291,14 @@ def delete_own_post(post: Post, by: User) -> None:
     forget_texts(post.body)
     # Earlier versions go with it: an author who removes a post removes what it said before too.
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
+    groups = _fragments_of(post)
     db.session.commit()
+    forget_fragments(*groups)
+
+
+def _fragments_of(post: Post) -> tuple[str, str]:
+    """The cached fragments that may show this post's words: its topic's pages, its board's listing (titles)."""
+    return topic_fragments(post.topic_id), board_fragments(post.topic.board_id)
 
 
 def post_history(post: Post, viewer: User | None) -> list[PostRevision]:

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from forum.accounts.models import User, utcnow
 from forum.boards import counts
 from forum.boards.models import Board, PostStatus
-from forum.caches import forget_texts
+from forum.caches import board_fragments, forget_fragments, forget_texts, topic_fragments
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
 from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
@@ -107,7 +107,10 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     # The item stays open: the moderator resolves it when they are done (a crisis item has more steps).
     logged = f"care: {note}" if crisis else f"{guideline}: {note}"
     entry = log_action(by, "hide_post", post=post, item=item, note=logged)
+    groups = topic_fragments(post.topic_id), board_fragments(post.topic.board_id)
     db.session.commit()
+    # The hidden words leave every cached page now, not at the topic's next view.
+    forget_fragments(*groups)
     return entry
 
 
