@@ -80,7 +80,7 @@ clean:
 # (forum/translations/es/LC_MESSAGES/messages.po, written by hand), and compile it. The compiled
 # .mo is committed so `make run` needs no build step; a test checks it matches the .po.
 translations: install-dev
-	$(BIN)/pybabel extract -F forum/translations/babel.cfg -k _l -k lazy_gettext -k translatable --ignore-dirs ".* node_modules" --no-location --sort-output \
+	PYTHONPATH=. $(BIN)/pybabel extract -F forum/translations/babel.cfg -k _l -k lazy_gettext -k translatable --ignore-dirs ".* node_modules" --no-location --sort-output \
 	  --omit-header --project "Dual Recovery Forum" -o forum/translations/messages.pot .
 	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations -l es --no-fuzzy-matching \
 	  --width 100 --ignore-obsolete

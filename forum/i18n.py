@@ -7,13 +7,15 @@ translated: only the forum's own words are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+import flask_babel
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, gettext, refresh
+from flask_babel import force_locale, get_locale, gettext, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -71,6 +73,23 @@ def select_locale() -> str:
         language = choose_language(request.cookies.get(LANGUAGE_COOKIE), member_choice, asked)
         request.environ["forum.language"] = language
     return language
+
+
+@contextmanager
+def in_language(language: str | None) -> Iterator[None]:
+    """Write in a member's own language (their account's choice), whatever page the writer reads.
+
+    For what the forum stores or sends to someone else: a warning to a member, an alert to a moderator.
+    """
+    with force_locale(language if language in LANGUAGES else DEFAULT_LANGUAGE):
+        yield
+
+
+def written_moment(moment: datetime) -> str:
+    """ "05 December 2026, 09:30" or "5 de diciembre de 2026, 09:30", in the language being written."""
+    if str(get_locale() or DEFAULT_LANGUAGE) == DEFAULT_LANGUAGE:
+        return moment.strftime("%d %B %Y, %H:%M")
+    return flask_babel.format_datetime(moment, "d 'de' MMMM 'de' y, HH:mm")
 
 
 def _choose_language_early() -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext
 from wtforms.validators import ValidationError
+
+from forum.translatable import translatable
 
 # An http(s) address with a dotted host and no spaces: never javascript:, data: or a bare path.
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
-WEB_ADDRESS_PROBLEM = "Web addresses start with https:// (or http://)."
+WEB_ADDRESS_PROBLEM = translatable("Web addresses start with https:// (or http://).")
 
 # Dates a member or moderator may type. Python's dates end at 9999-12-31, so "the day after" the
 # last one raises; nothing in the forum needs a date past 2199, or before 2000 except a member's own past.
@@ -39,7 +42,7 @@ def is_web_address(url: str) -> bool:
 
 def web_address_problem(url: str) -> str | None:
     """Why `url` can't be saved as a link, or None when it is empty or fine."""
-    return WEB_ADDRESS_PROBLEM if url and not is_web_address(url) else None
+    return gettext(WEB_ADDRESS_PROBLEM) if url and not is_web_address(url) else None
 
 
 def without_non_characters(text: str) -> str:
@@ -55,7 +58,9 @@ def has_non_characters(text: str) -> bool:
 def date_in_range(_form, field) -> None:
     """WTForms validator: a typed date must lie between EARLIEST_DATE and LATEST_DATE."""
     if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
-        raise ValidationError(f"Choose a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.")
+        raise ValidationError(
+            gettext("Choose a date between %(first)s and %(last)s.", first=EARLIEST_DATE.year, last=LATEST_DATE.year)
+        )
 
 
 def past_date_in_range(_form, field) -> None:

@@ -13,6 +13,7 @@ import json
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.accounts.models import User, utcnow
@@ -220,9 +221,9 @@ def _raise_repeated_concern(post: Post, item) -> None:
 def flag_missed_post(post: Post, by: User, *, level: str, note: str) -> CrisisFlag:
     """A moderator flags a post the flagger missed; kept for tuning the lexicon."""
     if level not in (Level.CONCERN, Level.URGENT):
-        raise InvalidAction("Choose concern or urgent.", field="level")
+        raise InvalidAction(gettext("Choose concern or urgent."), field="level")
     if not note.strip():
-        raise InvalidAction("Please say briefly what the flagger missed.", field="note")
+        raise InvalidAction(gettext("Please say briefly what the flagger missed."), field="note")
     assessment = Assessment(level=Level(level), matches=(), reason=f"Flagged by a moderator: {note.strip()}")
     flag = _record_flag(post, assessment, flagged_by=by, counted=True)
     flag.feedback = "missed"

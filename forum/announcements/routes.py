@@ -1,6 +1,7 @@
 import re
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from forum.accounts.forms import ActionForm
@@ -49,7 +50,7 @@ def edit_announcement():
         except InvalidAction as error:
             add_error(form, error, default="body")
         else:
-            flash("The announcement is up on every page.", "success")
+            flash(gettext("The announcement is up on every page."), "success")
             submission = current_submission()
             if submission.is_risky:
                 # As after a post: the author sees the support panel first.
@@ -68,7 +69,7 @@ def edit_announcement():
 def clear_announcement():
     if ActionForm().validate_on_submit():
         services.clear_announcement(by=current_user._get_current_object())
-        flash("The announcement is taken down.", "success")
+        flash(gettext("The announcement is taken down."), "success")
     return redirect(url_for("announcements.edit_announcement"))
 
 

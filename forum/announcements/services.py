@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from forum import permissions
@@ -14,6 +15,7 @@ from forum.announcements.models import Announcement
 from forum.crisis.services import assess_text, keep_unposted_text
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
+from forum.translatable import translatable
 
 # A banner is a line or two, not a post.
 MAX_ANNOUNCEMENT = 500
@@ -35,9 +37,11 @@ def set_announcement(body: str, *, by: User) -> Announcement:
         raise NotAllowed("Only admins and facilitators set the announcement.")
     body = body.strip()
     if not body:
-        raise InvalidAction("Write the announcement, or clear it instead.", field="body")
+        raise InvalidAction(gettext("Write the announcement, or clear it instead."), field="body")
     if len(body) > MAX_ANNOUNCEMENT:
-        raise InvalidAction(f"Keep it under {MAX_ANNOUNCEMENT} characters: it shows on every page.", field="body")
+        raise InvalidAction(
+            gettext("Keep it under %(max)s characters: it shows on every page.", max=MAX_ANNOUNCEMENT), field="body"
+        )
     now = utcnow()
     db.session.execute(update(Announcement).where(Announcement.cleared_at.is_(None)).values(cleared_at=now))
     announcement = Announcement(body=body, created_by_id=by.id, created_at=now)
@@ -51,7 +55,7 @@ def set_announcement(body: str, *, by: User) -> Announcement:
         author=by,
         kind="announcement",
         path="/announcement",
-        refusal="Not a board post: published as the site-wide announcement banner.",
+        refusal=translatable("Not a board post: published as the site-wide announcement banner."),
     )
     return announcement
 

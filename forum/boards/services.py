@@ -25,7 +25,7 @@ from forum.boards.visibility import scope_clause, viewer_scope
 from forum.caches import board_fragments, forget_fragments, forget_texts, topic_fragments
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
-from forum.i18n import number
+from forum.i18n import number, written_moment
 from forum.moderation.queue import log_action
 from forum.notifications import services as notifications
 from forum.translatable import ANONYMOUS_LABEL, translatable
@@ -144,7 +144,7 @@ def _require_poster(user: User) -> None:
         if user.is_banned:
             raise InvalidAction(gettext("Your account has been closed by the moderators, so you can't post."))
         if user.is_suspended:
-            until = user.suspended_until.strftime("%d %B %Y, %H:%M UTC")
+            until = written_moment(user.suspended_until) + " UTC"
             message = gettext("Your account is suspended until %(until)s, so you can't post yet.", until=until)
             if user.restriction_reason:
                 message += " " + gettext("Reason: %(reason)s.", reason=user.restriction_reason)

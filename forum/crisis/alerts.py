@@ -13,16 +13,20 @@ import smtplib
 import ssl
 import threading
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from forum.accounts.models import utcnow
+from forum.accounts.models import User, utcnow
 from forum.crisis.models import AlertOutbox
 from forum.extensions import db
+from forum.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language
+from forum.translatable import translatable
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,8 @@ MAX_BACKOFF_SECONDS = 15 * 60
 URGENT_MAX_BACKOFF_SECONDS = 60
 SEND_TIMEOUT_SECONDS = 10
 
-LEVEL_WORDS = {"urgent": "URGENT", "concern": "Concern"}
+LEVEL_WORDS = {"urgent": translatable("URGENT"), "concern": translatable("Concern")}
+LEVEL_NAMES = {"urgent": translatable("urgent"), "concern": translatable("concern")}
 
 
 def _item_url(item_id: int) -> str:
@@ -47,13 +52,36 @@ def queue_alert(
     subject: str, body: str, *, emails: list[str] | None = None, payload: dict | None = None
 ) -> list[AlertOutbox]:
     """Write outbox rows for the configured channels, in the caller's transaction."""
+    return _queue_written(lambda: (subject, body), emails=emails, payload=payload)
+
+
+def _languages(recipients: list[str]) -> dict[str, list[str]]:
+    """Alert addresses grouped by the language of the account each belongs to; English otherwise."""
+    query = select(User.alert_email, User.language).where(User.alert_email.in_(recipients))
+    chosen = {email: language for email, language in db.session.execute(query)}
+    groups: dict[str, list[str]] = {}
+    for email in recipients:
+        language = chosen.get(email)
+        groups.setdefault(language if language in LANGUAGES else DEFAULT_LANGUAGE, []).append(email)
+    return groups
+
+
+def _queue_written(
+    write: Callable[[], tuple[str, str]], *, emails: list[str] | None, payload: dict | None
+) -> list[AlertOutbox]:
+    """Outbox rows with the subject and body `write` returns, written in each recipient's language."""
     config = current_app.config
     rows = []
     recipients = emails if emails is not None else config.get("ALERT_EMAIL_TO", [])
     if recipients and config.get("SMTP_HOST"):
-        rows.append(AlertOutbox(channel="email", recipients=",".join(recipients), subject=subject, body=body))
+        for language, group in _languages(recipients).items():
+            with in_language(language):
+                subject, body = write()
+            rows.append(AlertOutbox(channel="email", recipients=",".join(group), subject=subject, body=body))
     # The webhook is the channel-wide alert; mail to named people (on call, escalation) skips it.
     if config.get("ALERT_WEBHOOK_URL") and emails is None:
+        with in_language(DEFAULT_LANGUAGE):
+            subject, _body = write()
         data = json.dumps(payload or {"subject": subject})
         rows.append(AlertOutbox(channel="webhook", recipients=config["ALERT_WEBHOOK_URL"], subject=subject, body=data))
     db.session.add_all(rows)
@@ -66,44 +94,81 @@ def queue_crisis_alert(item, level: str, *, emails: list[str] | None = None) -> 
     """Alert moderators that a queue item needs them; links to the item, never copies the post."""
     db.session.flush()
     url = _item_url(item.id)
-    subject = f"[{LEVEL_WORDS.get(level, level)}] A post needs a moderator (item #{item.id})"
-    body = (
-        f"The crisis flagger assessed a post as {level}.\n\n"
-        f"Please open the moderation queue to look at it:\n{url}\n\n"
-        "This message does not include the post or its author, to keep them private."
-    )
+
+    def write() -> tuple[str, str]:
+        subject = _tag(level) + gettext("A post needs a moderator (item #%(id)s)", id=item.id)
+        body = gettext(
+            "The crisis flagger assessed a post as %(level)s.\n\n"
+            "Please open the moderation queue to look at it:\n%(url)s\n\n"
+            "This message does not include the post or its author, to keep them private.",
+            level=_level_name(level),
+            url=url,
+        )
+        return subject, body
+
     payload = {"event": "crisis_flag", "level": level, "item_id": item.id, "url": url}
-    return queue_alert(subject, body, emails=emails, payload=payload)
+    return _queue_written(write, emails=emails, payload=payload)
+
+
+def _tag(level: str | None) -> str:
+    """ "[URGENT] " or "[URGENTE] ": mail filters and is_urgent read it."""
+    if not level:
+        return ""
+    return f"[{gettext(LEVEL_WORDS[level]) if level in LEVEL_WORDS else level}] "
+
+
+def _level_name(level: str) -> str:
+    return gettext(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level
 
 
 def queue_worry_alert(item) -> list[AlertOutbox]:
     """Alert moderators that a member is worried about someone; links to the item, never copies the post."""
     db.session.flush()
     url = _item_url(item.id)
-    subject = f"[Concern] A member is worried about someone (item #{item.id})"
-    body = (
-        'A member reported a post with "I\'m worried about this member".\n\n'
-        f"Please open the moderation queue to look at it:\n{url}\n\n"
-        "This message does not include the post, its author or the reporter, to keep them private."
-    )
+
+    def write() -> tuple[str, str]:
+        subject = _tag("concern") + gettext("A member is worried about someone (item #%(id)s)", id=item.id)
+        body = gettext(
+            'A member reported a post with "I\'m worried about this member".\n\n'
+            "Please open the moderation queue to look at it:\n%(url)s\n\n"
+            "This message does not include the post, its author or the reporter, to keep them private.",
+            url=url,
+        )
+        return subject, body
+
     payload = {"event": "worried_report", "level": "concern", "item_id": item.id, "url": url}
-    return queue_alert(subject, body, payload=payload)
+    return _queue_written(write, emails=None, payload=payload)
 
 
 def queue_reply_alert(message_id: int, level: str | None, *, emails: list[str] | None = None) -> list[AlertOutbox]:
     """Tell moderators a member answered a moderator's message; links to the conversation, never copies it."""
     base = current_app.config.get("ALERT_BASE_URL", "").rstrip("/")
     url = f"{base}/moderation/messages/{message_id}"
-    words = f"[{LEVEL_WORDS.get(level, level)}] " if level else ""
-    subject = f"{words}A member replied to a moderator's message (conversation #{message_id})"
-    body = (
-        "A member answered a message from the moderators"
-        + (f"; the crisis flagger assessed the reply as {level}" if level else "")
-        + f".\n\nPlease open the conversation:\n{url}\n\n"
-        "This message does not include the reply or the member's name, to keep them private."
-    )
+
+    def write() -> tuple[str, str]:
+        subject = _tag(level) + gettext(
+            "A member replied to a moderator's message (conversation #%(id)s)", id=message_id
+        )
+        if level:
+            answered = gettext(
+                "A member answered a message from the moderators; the crisis flagger assessed the reply as %(level)s.",
+                level=_level_name(level),
+            )
+        else:
+            answered = gettext("A member answered a message from the moderators.")
+        body = (
+            answered
+            + "\n\n"
+            + gettext(
+                "Please open the conversation:\n%(url)s\n\n"
+                "This message does not include the reply or the member's name, to keep them private.",
+                url=url,
+            )
+        )
+        return subject, body
+
     payload = {"event": "message_reply", "level": level, "message_id": message_id, "url": url}
-    return queue_alert(subject, body, emails=emails, payload=payload)
+    return _queue_written(write, emails=emails, payload=payload)
 
 
 def queue_unposted_alert(item, *, emails: list[str] | None = None) -> list[AlertOutbox]:
@@ -111,15 +176,21 @@ def queue_unposted_alert(item, *, emails: list[str] | None = None) -> list[Alert
     db.session.flush()
     base = current_app.config.get("ALERT_BASE_URL", "").rstrip("/")
     url = f"{base}/moderation/#unposted-{item.id}"
-    subject = f"[{LEVEL_WORDS.get(item.level, item.level)}] A message that was not posted needs a moderator"
-    body = (
-        f"The crisis flagger assessed a message as {item.level}, but it was not posted "
-        "(refused or sent while signed out).\n\n"
-        f"Please open the moderation queue to read it:\n{url}\n\n"
-        "This message does not include the text or its author, to keep them private."
-    )
+
+    def write() -> tuple[str, str]:
+        subject = _tag(item.level) + gettext("A message that was not posted needs a moderator")
+        body = gettext(
+            "The crisis flagger assessed a message as %(level)s, but it was not posted "
+            "(refused or sent while signed out).\n\n"
+            "Please open the moderation queue to read it:\n%(url)s\n\n"
+            "This message does not include the text or its author, to keep them private.",
+            level=_level_name(item.level),
+            url=url,
+        )
+        return subject, body
+
     payload = {"event": "crisis_unposted", "level": item.level, "unposted_id": item.id, "url": url}
-    return queue_alert(subject, body, emails=emails, payload=payload)
+    return _queue_written(write, emails=emails, payload=payload)
 
 
 def _backoff(attempts: int, *, urgent: bool = False) -> timedelta:
@@ -128,8 +199,12 @@ def _backoff(attempts: int, *, urgent: bool = False) -> timedelta:
 
 
 def is_urgent(row: AlertOutbox) -> bool:
-    """Whether the alert is about an urgent crisis (its subject says so; see queue_crisis_alert)."""
-    return row.subject.startswith(f"[{LEVEL_WORDS['urgent']}]")
+    """Whether the alert is about an urgent crisis (its subject says so, in any language; see _tag)."""
+    tags = []
+    for language in LANGUAGES:
+        with in_language(language):
+            tags.append(_tag("urgent"))
+    return row.subject.startswith(tuple(tags))
 
 
 def _send_email(row: AlertOutbox, config) -> None:

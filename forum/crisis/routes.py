@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 
 from forum.accounts import safety_plan
@@ -90,7 +91,7 @@ def get_help():
 @role_required(Capability.MANAGE_HOTLINES)
 def list_hotlines():
     lines = db.session.scalars(db.select(Hotline).order_by(Hotline.region, Hotline.position)).all()
-    return render_template("crisis/hotlines.html", lines=lines)
+    return render_template("crisis/hotlines.html", lines=lines, regions=REGIONS)
 
 
 @bp.route("/admin/hotlines/new", methods=["GET", "POST"], defaults={"hotline_id": None})
@@ -124,7 +125,7 @@ def edit_hotline(hotline_id: int | None):
         except InvalidAction as error:
             add_error(form, error, default="name")
         else:
-            flash("Saved.", "success")
+            flash(gettext("Saved."), "success")
             return redirect(url_for("crisis.list_hotlines"))
     return render_template("crisis/edit_hotline.html", form=form, hotline=hotline)
 
@@ -146,10 +147,10 @@ def flag_feedback(flag_id: int):
     if flag is None:
         abort(404)
     form = FeedbackForm()
-    form.verdict.choices = list(services.FEEDBACK_CHOICES.items())
+    form.verdict.choices = [(key, gettext(label)) for key, label in services.FEEDBACK_CHOICES.items()]
     if form.validate_on_submit():
         services.record_feedback(flag, current_user, form.verdict.data)
-        flash("Thanks: your verdict is saved for tuning the flagger.", "success")
+        flash(gettext("Thanks: your verdict is saved for tuning the flagger."), "success")
     return redirect(url_for("boards.show_post", post_id=flag.post_id))
 
 
@@ -164,7 +165,7 @@ def flag_missed(post_id: int):
         except InvalidAction as error:
             add_error(form, error, default="note")
         else:
-            flash("Flagged. It is in the moderation queue now.", "success")
+            flash(gettext("Flagged. It is in the moderation queue now."), "success")
             return redirect(url_for("boards.show_post", post_id=post.id))
     return render_template("crisis/flag_missed.html", form=form, post=post)
 
@@ -173,7 +174,11 @@ def flag_missed(post_id: int):
 def crisis_feedback_helpers():
     def feedback_form():
         form = FeedbackForm()
-        form.verdict.choices = list(services.FEEDBACK_CHOICES.items())
+        form.verdict.choices = [(key, gettext(label)) for key, label in services.FEEDBACK_CHOICES.items()]
         return form
 
-    return {"crisis_feedback_form": feedback_form}
+    def verdict_label(verdict: str) -> str:
+        label = services.FEEDBACK_CHOICES.get(verdict)
+        return gettext(label) if label else verdict
+
+    return {"crisis_feedback_form": feedback_form, "verdict_label": verdict_label}

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.accounts.models import User
@@ -20,6 +21,7 @@ from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.moderation.queue import log_action
 from forum.moderation.unposted import MAX_KEPT
+from forum.translatable import translatable
 from forum.validation import web_address_problem
 
 # The posting workflow screens, flags, queues and alerts; these names stay importable from here.
@@ -40,13 +42,17 @@ def assess_text(text: str) -> Assessment:
     return assess(text[:MAX_KEPT])
 
 
-FEEDBACK_CHOICES = {"confirmed": "Right call", "false_alarm": "False alarm", "missed": "Level too low (missed)"}
+FEEDBACK_CHOICES = {
+    "confirmed": translatable("Right call"),
+    "false_alarm": translatable("False alarm"),
+    "missed": translatable("Level too low (missed)"),
+}
 
 
 def record_feedback(flag: CrisisFlag, by: User, verdict: str) -> None:
     """A moderator's verdict on an assessment, kept for tuning."""
     if verdict not in FEEDBACK_CHOICES:
-        raise InvalidAction("Choose one of the listed verdicts.")
+        raise InvalidAction(gettext("Choose one of the listed verdicts."))
     flag.feedback = verdict
     flag.feedback_by_id = by.id
     log_action(by, f"crisis_{verdict}", post=flag.post, note=f"assessment #{flag.id}")
@@ -121,11 +127,11 @@ def seed_hotlines() -> int:
 def save_hotline(hotline: Hotline | None, by: User, **fields) -> Hotline:
     """Create or update a crisis line (admins); recorded in the audit log."""
     if not fields.get("name"):
-        raise InvalidAction("Every line needs a name.", field="name")
+        raise InvalidAction(gettext("Every line needs a name."), field="name")
     if not (fields.get("phone") or fields.get("sms_number") or fields.get("url")):
-        raise InvalidAction("Give a phone number, a text number or a web address.", field="phone")
+        raise InvalidAction(gettext("Give a phone number, a text number or a web address."), field="phone")
     if fields.get("region") not in REGIONS:
-        raise InvalidAction("Choose a region.", field="region")
+        raise InvalidAction(gettext("Choose a region."), field="region")
     # The same rule as the resource library: a javascript: or data: address would run on /help.
     fields["url"] = (fields.get("url") or "").strip()
     problem = web_address_problem(fields["url"])

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import User, utcnow
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.i18n import number as format_number
 from forum.moderation.actions import MAX_MESSAGE
 from forum.moderation.models import MessageReply, ModeratorMessage, QueueItem
 from forum.moderation.queue import log_action
@@ -48,10 +50,15 @@ def message_for_member(message_id: int, member: User) -> ModeratorMessage:
 def _body(body: str | None) -> str:
     body = plain_text(body)
     if not body:
-        raise InvalidAction("Please write a reply.", field="body")
+        raise InvalidAction(gettext("Please write a reply."), field="body")
     if len(body) > MAX_MESSAGE:
         raise InvalidAction(
-            f"Replies can be up to {MAX_MESSAGE:,} characters; this one has {len(body):,}.", field="body"
+            gettext(
+                "Replies can be up to %(max)s characters; this one has %(count)s.",
+                max=format_number(MAX_MESSAGE),
+                count=format_number(len(body)),
+            ),
+            field="body",
         )
     return body
 

@@ -11,18 +11,19 @@ from forum.moderation.reports import MAX_REPORT_NOTE
 from forum.validation import date_in_range
 
 
-def _note(label: str = "Note for the log", required: bool = False):
-    validators = [DataRequired(message="Please write a note.")] if required else [Optional()]
+def _note(label=None, required: bool = False):
+    label = label or _l("Note for the log")
+    validators = [DataRequired(message=_l("Please write a note."))] if required else [Optional()]
     return TextAreaField(label, validators=[*validators, Length(max=MAX_NOTE)])
 
 
 class ResolveForm(FlaskForm):
     resolution = SelectField(
-        "Decision",
+        _l("Decision"),
         choices=[
-            ("approve", "Approve and publish"),
-            ("keep", "Resolve and keep visible"),
-            ("resolve", "Resolve: nothing more to do"),
+            ("approve", _l("Approve and publish")),
+            ("keep", _l("Resolve and keep visible")),
+            ("resolve", _l("Resolve: nothing more to do")),
         ],
     )
     note = _note()
@@ -45,21 +46,24 @@ class NoteForm(FlaskForm):
 
 class HideForm(FlaskForm):
     # A crisis item's form sends "care": its author never reads a guideline.
-    guideline = SelectField("Guideline", choices=[*GUIDELINES.items(), ("care", "Keep hidden with care")])
-    note = _note("What the author should know (they see this)", required=True)
+    guideline = SelectField(
+        _l("Guideline"),
+        choices=[*((key, _l(label)) for key, label in GUIDELINES.items()), ("care", _l("Keep hidden with care"))],
+    )
+    note = _note(_l("What the author should know (they see this)"), required=True)
 
 
 class MoveForm(FlaskForm):
-    board = SelectField("Move to board", coerce=int)
+    board = SelectField(_l("Move to board"), coerce=int)
     note = _note()
 
 
 class MessageForm(FlaskForm):
-    subject = StringField("Subject", validators=[Optional(), Length(max=150)])
+    subject = StringField(_l("Subject"), validators=[Optional(), Length(max=150)])
     body = TextAreaField(
-        "Message", validators=[DataRequired(message="Please write a message."), Length(max=MAX_MESSAGE)]
+        _l("Message"), validators=[DataRequired(message=_l("Please write a message.")), Length(max=MAX_MESSAGE)]
     )
-    crisis_lines = BooleanField("Show the crisis lines under the message")
+    crisis_lines = BooleanField(_l("Show the crisis lines under the message"))
 
 
 class ReplyForm(FlaskForm):
@@ -69,15 +73,15 @@ class ReplyForm(FlaskForm):
 
 
 class MemberActionForm(FlaskForm):
-    action = SelectField("Action", choices=[("warn", "Warn"), ("suspend", "Suspend"), ("ban", "Ban")])
-    days = IntegerField("Days (suspension only)", validators=[Optional(), NumberRange(1, MAX_SUSPENSION_DAYS)])
-    note = _note("Reason (the member sees it)", required=True)
+    action = SelectField(_l("Action"), choices=[("warn", _l("Warn")), ("suspend", _l("Suspend")), ("ban", _l("Ban"))])
+    days = IntegerField(_l("Days (suspension only)"), validators=[Optional(), NumberRange(1, MAX_SUSPENSION_DAYS)])
+    note = _note(_l("Reason (the member sees it)"), required=True)
 
 
 class RevealForm(FlaskForm):
     reason = TextAreaField(
-        "Why you need to know who wrote this (logged; the member is told)",
-        validators=[DataRequired(message="A written reason is required."), Length(max=MAX_NOTE)],
+        _l("Why you need to know who wrote this (logged; the member is told)"),
+        validators=[DataRequired(message=_l("A written reason is required.")), Length(max=MAX_NOTE)],
     )
 
 
@@ -95,34 +99,36 @@ class LogFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", choices=[], validators=[Optional()])
-    moderator = StringField("Moderator", validators=[Optional(), Length(max=30)])
-    member = StringField("Member", validators=[Optional(), Length(max=30)])
-    since = DateField("From", validators=[Optional(), date_in_range])
-    until = DateField("Until (inclusive)", validators=[Optional(), date_in_range])
+    action = SelectField(_l("Action"), choices=[], validators=[Optional()])
+    moderator = StringField(_l("Moderator"), validators=[Optional(), Length(max=30)])
+    member = StringField(_l("Member"), validators=[Optional(), Length(max=30)])
+    since = DateField(_l("From"), validators=[Optional(), date_in_range])
+    until = DateField(_l("Until (inclusive)"), validators=[Optional(), date_in_range])
 
 
 class VisibilityForm(FlaskForm):
     # No default: a crisis post is never published by one unconsidered click.
     visibility = RadioField(
-        "What happens to the post?",
-        choices=list(VISIBILITY.items()),
-        validators=[DataRequired(message="Choose what happens to the post.")],
+        _l("What happens to the post?"),
+        choices=[(key, _l(label)) for key, label in VISIBILITY.items()],
+        validators=[DataRequired(message=_l("Choose what happens to the post."))],
     )
     note = _note()
 
 
 class OutcomeForm(FlaskForm):
     outcome = RadioField(
-        "What happened?", choices=list(OUTCOMES.items()), validators=[DataRequired(message="Choose what happened.")]
+        _l("What happened?"),
+        choices=[(key, _l(label)) for key, label in OUTCOMES.items()],
+        validators=[DataRequired(message=_l("Choose what happened."))],
     )
     note = _note()
-    done = BooleanField("This item is done: close it")
+    done = BooleanField(_l("This item is done: close it"))
 
 
 class FollowUpForm(FlaskForm):
     hours = IntegerField(
-        "Check back in (hours)",
-        validators=[DataRequired(message="Choose how many hours."), NumberRange(min=1, max=MAX_FOLLOW_UP_HOURS)],
+        _l("Check back in (hours)"),
+        validators=[DataRequired(message=_l("Choose how many hours.")), NumberRange(min=1, max=MAX_FOLLOW_UP_HOURS)],
     )
     note = _note()

@@ -27,6 +27,22 @@ class ItemKind(enum.IntEnum):
     HELD = 3
 
 
+# How pages name an item's kind, a flag's level and a post's status, in the reader's language.
+KIND_LABELS = {
+    ItemKind.URGENT_CRISIS: translatable("Urgent Crisis"),
+    ItemKind.CONCERN_CRISIS: translatable("Concern Crisis"),
+    ItemKind.REPORT: translatable("Reported"),
+    ItemKind.HELD: translatable("Held"),
+}
+LEVEL_LABELS = {"urgent": translatable("urgent"), "concern": translatable("concern"), "none": translatable("none")}
+STATUS_LABELS = {
+    "visible": translatable("visible"),
+    "held": translatable("held"),
+    "hidden": translatable("hidden"),
+    "removed": translatable("removed"),
+}
+
+
 class QueueItem(db.Model):
     __table_args__ = (
         Index("ix_queue_item_open", "resolved_at", "priority", "created_at"),

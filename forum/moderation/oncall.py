@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 
 from forum.accounts.models import User, utcnow
@@ -29,9 +30,9 @@ def set_on_call(by: User, *, hours: int, now: datetime | None = None) -> None:
     if not can_review_queue(by):
         raise NotAllowed()
     if not 0 <= (hours or 0) <= MAX_ON_CALL_HOURS:
-        raise InvalidAction(f"Choose 0 to {MAX_ON_CALL_HOURS} hours.", field="hours")
+        raise InvalidAction(gettext("Choose 0 to %(max)s hours.", max=MAX_ON_CALL_HOURS), field="hours")
     if hours and not by.alert_email:
-        raise InvalidAction("Add an alert address first, so that alerts can reach you.", field="hours")
+        raise InvalidAction(gettext("Add an alert address first, so that alerts can reach you."), field="hours")
     by.on_call_until = (now or utcnow()) + timedelta(hours=hours) if hours else None
     log_action(by, "on_call" if hours else "off_call", target=by, note=f"{hours} h" if hours else None)
     db.session.commit()
@@ -43,7 +44,7 @@ def set_alert_email(by: User, email: str | None) -> None:
         raise NotAllowed()
     email = (email or "").strip()
     if email and ("@" not in email or len(email) > MAX_EMAIL or any(ch.isspace() for ch in email)):
-        raise InvalidAction("That doesn't look like an email address.", field="alert_email")
+        raise InvalidAction(gettext("That doesn't look like an email address."), field="alert_email")
     by.alert_email = email or None
     if not email:
         by.on_call_until = None

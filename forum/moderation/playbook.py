@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import DateTime, column, func, select, table, update
 
 from forum.accounts.models import User, utcnow
@@ -13,25 +14,26 @@ from forum.boards.models import Post, PostStatus
 from forum.crisis.alerts import queue_crisis_alert
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
-from forum.moderation.models import CARE_NOTE, ItemKind, ModerationAction, ModeratorMessage, QueueItem
+from forum.moderation.models import CARE_NOTE, LEVEL_LABELS, ItemKind, ModerationAction, ModeratorMessage, QueueItem
 from forum.moderation.rota import on_call_emails
 from forum.moderation.services import close_item, log_action, require_free
 from forum.notifications import services as notifications
 from forum.permissions import can_review_queue
+from forum.translatable import translatable
 
 # What happens to the post. No choice is preselected: the form refuses to guess.
 VISIBILITY = {
-    "hold": "Keep hidden while we reach out",
-    "publish_note": "Publish with a note for peers",
-    "safe": "The member is safe: publish",
-    "not_crisis": "Not a crisis: publish",
+    "hold": translatable("Keep hidden while we reach out"),
+    "publish_note": translatable("Publish with a note for peers"),
+    "safe": translatable("The member is safe: publish"),
+    "not_crisis": translatable("Not a crisis: publish"),
 }
 OUTCOMES = {
-    "reached": "Reached the member",
-    "no_answer": "No answer yet",
-    "safe": "Member says they are safe",
-    "contacted_help": "Member contacted emergency services or a crisis line",
-    "referred": "Referred to a professional service",
+    "reached": translatable("Reached the member"),
+    "no_answer": translatable("No answer yet"),
+    "safe": translatable("Member says they are safe"),
+    "contacted_help": translatable("Member contacted emergency services or a crisis line"),
+    "referred": translatable("Referred to a professional service"),
 }
 MAX_FOLLOW_UP_HOURS = 168
 MAX_NOTE = 500
@@ -53,7 +55,7 @@ def _check(item: QueueItem, by: User, now: datetime | None = None) -> None:
 def _note(note: str | None) -> str | None:
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise InvalidAction(f"Notes can be up to {MAX_NOTE} characters.", field="note")
+        raise InvalidAction(gettext("Notes can be up to %(max)s characters.", max=MAX_NOTE), field="note")
     return note or None
 
 
@@ -74,7 +76,7 @@ def decide_visibility(item: QueueItem, by: User, *, choice: str | None, note: st
     """
     _check(item, by)
     if choice not in VISIBILITY:
-        raise InvalidAction("Choose what happens to the post.", field="visibility")
+        raise InvalidAction(gettext("Choose what happens to the post."), field="visibility")
     note = _note(note)
     post = item.post
     if choice == "hold":
@@ -105,7 +107,7 @@ def record_outcome(
     """Record what happened for the person; "done" closes the item."""
     _check(item, by)
     if outcome not in OUTCOMES:
-        raise InvalidAction("Choose what happened.", field="outcome")
+        raise InvalidAction(gettext("Choose what happened."), field="outcome")
     log_action(by, f"outcome_{outcome}", post=item.post, item=item, note=_note(note))
     if done:
         close_item(item, by, f"outcome_{outcome}")
@@ -119,7 +121,7 @@ def schedule_follow_up(
     if not can_review_queue(by):
         raise NotAllowed()
     if not hours or not 1 <= hours <= MAX_FOLLOW_UP_HOURS:
-        raise InvalidAction(f"Choose 1 to {MAX_FOLLOW_UP_HOURS} hours.", field="hours")
+        raise InvalidAction(gettext("Choose 1 to %(max)s hours.", max=MAX_FOLLOW_UP_HOURS), field="hours")
     now = now or utcnow()
     item.follow_up_at = now + timedelta(hours=hours)
     item.follow_up_by_id = by.id
@@ -154,7 +156,12 @@ def timeline(item: QueueItem) -> list[tuple[datetime, str]]:
         "crisis_flag", column("post_id"), column("level"), column("created_at", DateTime), column("flagged_by_id")
     )
     events = [
-        (at, f"Flagged {level}" + (" by a moderator" if by else " by the flagger"))
+        (
+            at,
+            gettext("Flagged %(level)s by a moderator", level=_level(level))
+            if by
+            else gettext("Flagged %(level)s by the flagger", level=_level(level)),
+        )
         for at, level, by in db.session.execute(
             select(flags.c.created_at, flags.c.level, flags.c.flagged_by_id).where(flags.c.post_id == item.post_id)
         )
@@ -167,14 +174,18 @@ def timeline(item: QueueItem) -> list[tuple[datetime, str]]:
     events += [
         (
             e.created_at,
-            f"{e.actor.pseudonym if e.actor else 'System'}: {e.action.replace('_', ' ')}"
+            f"{e.actor.pseudonym if e.actor else gettext('System')}: {e.action.replace('_', ' ')}"
             + (f" ({e.note})" if e.note else ""),
         )
         for e in entries
     ]
     messages = db.session.scalars(select(ModeratorMessage).where(ModeratorMessage.post_id == item.post_id))
-    events += [(m.created_at, f"Message to the member: {m.subject}") for m in messages]
+    events += [(m.created_at, gettext("Message to the member: %(subject)s", subject=m.subject)) for m in messages]
     return sorted(events, key=lambda event: event[0])
+
+
+def _level(level: str) -> str:
+    return gettext(LEVEL_LABELS[level]) if level in LEVEL_LABELS else level
 
 
 # Care for the volunteers ---------------------------------------------------------------------------
@@ -230,7 +241,7 @@ def hand_off(item: QueueItem, by: User, *, note: str | None, now: datetime | Non
     require_free(item, by, now)
     note = _note(note)
     if not note:
-        raise InvalidAction("Please leave a note for whoever takes it next.", field="note")
+        raise InvalidAction(gettext("Please leave a note for whoever takes it next."), field="note")
     item.claimed_by_id = None
     item.claimed_at = None
     log_action(by, "hand_off", post=item.post, item=item, note=note)

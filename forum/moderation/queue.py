@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.moderation.models import ItemKind, ModerationAction, QueueItem
 from forum.moderation.rota import alert_on_call
 from forum.permissions import can_manage_resources, can_review_queue
+from forum.translatable import translatable
 
 # A claim stops a second volunteer from working the same item; it lapses so a forgotten one frees itself.
 CLAIM_MINUTES = 15
@@ -110,7 +111,7 @@ def hold_if_new_author(post: Post) -> bool:
     return True
 
 
-FIRST_POST_NOTICE = (
+FIRST_POST_NOTICE = translatable(
     "Your first post will wait for a moderator before others can see it; this usually doesn't take long."
 )
 

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from forum.accounts.models import utcnow
@@ -9,6 +10,8 @@ from forum.boards.models import Board
 from forum.crisis.models import CrisisFlag
 from forum.errors import InvalidAction, add_error
 from forum.extensions import db, login_manager
+from forum.i18n import lazy_text as _l
+from forum.i18n import seeded
 from forum.moderation import actions, conversations, oncall, playbook, services, unposted
 from forum.moderation.forms import (
     AlertEmailForm,
@@ -26,7 +29,7 @@ from forum.moderation.forms import (
     RevealForm,
     VisibilityForm,
 )
-from forum.moderation.models import ItemKind, QueueItem, UnpostedText
+from forum.moderation.models import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS, ItemKind, QueueItem, UnpostedText
 from forum.permissions import can_read_audit_log, can_read_moderation_log, can_review_queue
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -68,7 +71,7 @@ def moderation_helpers():
         environ = request.environ
         if _FIRST_POST_NOTICE not in environ:
             held = services.next_post_held(current_user)
-            environ[_FIRST_POST_NOTICE] = services.FIRST_POST_NOTICE if held else None
+            environ[_FIRST_POST_NOTICE] = gettext(services.FIRST_POST_NOTICE) if held else None
         return environ[_FIRST_POST_NOTICE]
 
     return {
@@ -77,6 +80,9 @@ def moderation_helpers():
         "unread_messages": unread_messages,
         "restriction_notice": restriction_notice,
         "format_wait": services.format_wait,
+        "kind_label": lambda kind: gettext(KIND_LABELS[kind]),
+        "level_label": lambda level: gettext(LEVEL_LABELS[level]) if level in LEVEL_LABELS else level,
+        "status_label": lambda status: gettext(STATUS_LABELS[status]) if status in STATUS_LABELS else status,
     }
 
 
@@ -103,6 +109,7 @@ def queue():
         # Unposted texts head the whole queue; a filtered view lists queue items only.
         unposted=unposted.open_unposted() if not shown else [],
         unposted_author=unposted.author_name,
+        unposted_kind=unposted.kind_name,
         stats=services.queue_stats(),
         now=_now(),
         claim_holder=services.current_holder,
@@ -124,21 +131,22 @@ def _get_item(item_id: int) -> QueueItem:
 def _render_item(item: QueueItem, status: int = 200, **forms):
     boards = db.session.scalars(db.select(Board).order_by(Board.position, Board.id)).all()
     move = forms.pop("move", None) or MoveForm()
-    move.board.choices = [(b.id, b.name) for b in boards if b.id != item.post.topic.board_id]
+    move.board.choices = [(b.id, seeded(b.name)) for b in boards if b.id != item.post.topic.board_id]
     message = forms.pop("message", None) or MessageForm()
     if request.method == "GET" and request.args.get("template") == "reach_out":
-        message.subject.data, message.body.data = actions.REACH_OUT_SUBJECT, actions.REACH_OUT_BODY
+        message.subject.data, message.body.data = actions.reach_out_template(item)
         message.crisis_lines.data = True
     flags = db.session.scalars(
         db.select(CrisisFlag).where(CrisisFlag.post_id == item.post_id).order_by(CrisisFlag.id)
     ).all()
     hide = forms.pop("hide", None) or HideForm()
     if item.kind in (ItemKind.URGENT_CRISIS, ItemKind.CONCERN_CRISIS):
-        hide.note.label.text = "Note for the log (the author doesn't see it)"
+        hide.note.label.text = gettext("Note for the log (the author doesn't see it)")
     crisis = playbook.is_crisis_item(item)
     if crisis and request.method == "GET" and not message.body.data:
-        # The playbook opens on reaching out: the template, lines included, is ready to send.
-        message.subject.data, message.body.data = actions.REACH_OUT_SUBJECT, actions.REACH_OUT_BODY
+        # The playbook opens on reaching out: the template, lines included, is ready to send, in the
+        # language the author reads the forum in.
+        message.subject.data, message.body.data = actions.reach_out_template(item)
         message.crisis_lines.data = True
     context = {
         "crisis": crisis,
@@ -179,7 +187,7 @@ def show_item(item_id: int):
         except InvalidAction as error:
             flash(error.message, "error")
         else:
-            flash("Done. Thank you.", "success")
+            flash(gettext("Done. Thank you."), "success")
             return redirect(url_for("moderation.queue"))
     return _render_item(item, form=form)
 
@@ -195,7 +203,7 @@ def _act(item: QueueItem, form, call, done, form_name: str):
         except InvalidAction as error:
             add_error(form, error, flash_unplaced=True)
         else:
-            flash(done(result) if callable(done) else done, "success")
+            flash(done(result) if callable(done) else str(done), "success")
             return redirect(url_for("moderation.show_item", item_id=item.id))
     return _render_item(item, 400, **{form_name: form})
 
@@ -212,20 +220,20 @@ def resolve_unposted(unposted_text_id: int):
         except InvalidAction as error:
             flash(error.message, "error")
         else:
-            flash("Marked as dealt with.", "success")
+            flash(gettext("Marked as dealt with."), "success")
     return redirect(url_for("moderation.queue"))
 
 
 @bp.post("/items/<id:item_id>/claim")
 def claim_item(item_id: int):
     item = _get_item(item_id)
-    return _act(item, NoteForm(), lambda: services.claim_item(item, current_user), "It's yours.", "note_form")
+    return _act(item, NoteForm(), lambda: services.claim_item(item, current_user), _l("It's yours."), "note_form")
 
 
 @bp.post("/items/<id:item_id>/release")
 def release_item(item_id: int):
     item = _get_item(item_id)
-    return _act(item, NoteForm(), lambda: services.release_item(item, current_user), "Released.", "note_form")
+    return _act(item, NoteForm(), lambda: services.release_item(item, current_user), _l("Released."), "note_form")
 
 
 @bp.post("/items/<id:item_id>/visibility")
@@ -235,7 +243,7 @@ def decide_visibility(item_id: int):
         item,
         form,
         lambda: playbook.decide_visibility(item, current_user, choice=form.visibility.data, note=form.note.data),
-        "Saved. Next: record what happened for the member.",
+        _l("Saved. Next: record what happened for the member."),
         "visibility",
     )
 
@@ -249,7 +257,7 @@ def record_outcome(item_id: int):
         lambda: playbook.record_outcome(
             item, current_user, outcome=form.outcome.data, note=form.note.data, done=form.done.data
         ),
-        "Outcome recorded. Thank you for looking after them.",
+        _l("Outcome recorded. Thank you for looking after them."),
         "outcome",
     )
 
@@ -261,7 +269,7 @@ def follow_up(item_id: int):
         item,
         form,
         lambda: playbook.schedule_follow_up(item, current_user, hours=form.hours.data, note=form.note.data),
-        "We'll reopen this item and remind you then.",
+        _l("We'll reopen this item and remind you then."),
         "follow_up",
     )
 
@@ -271,11 +279,9 @@ def hand_off(item_id: int):
     item, form = _get_item(item_id), NoteForm()
 
     def done(emails):
-        return (
-            "Handed off. The moderators on call have been alerted."
-            if emails
-            else ("Released with your note. Nobody else is on call right now, so it waits in the queue.")
-        )
+        if emails:
+            return gettext("Handed off. The moderators on call have been alerted.")
+        return gettext("Released with your note. Nobody else is on call right now, so it waits in the queue.")
 
     return _act(item, form, lambda: playbook.hand_off(item, current_user, note=form.note.data), done, "note_form")
 
@@ -287,7 +293,7 @@ def hide_post(item_id: int):
         item,
         form,
         lambda: actions.hide_post(item, current_user, guideline=form.guideline.data, note=form.note.data),
-        "The post is hidden. Resolve the item when you are done.",
+        _l("The post is hidden. Resolve the item when you are done."),
         "hide",
     )
 
@@ -300,7 +306,7 @@ def lock_topic(item_id: int):
         item,
         form,
         lambda: actions.set_topic_lock(item, current_user, locked=locked, note=form.note.data),
-        "Topic locked." if locked else "Topic unlocked.",
+        _l("Topic locked.") if locked else _l("Topic unlocked."),
         "note_form",
     )
 
@@ -314,7 +320,7 @@ def move_topic(item_id: int):
         board = db.session.get(Board, form.board.data)
         actions.move_topic(item, current_user, board=board, note=form.note.data)
 
-    return _act(item, form, move, "Topic moved.", "move")
+    return _act(item, form, move, _l("Topic moved."), "move")
 
 
 @bp.post("/items/<id:item_id>/message")
@@ -326,7 +332,7 @@ def message_author(item_id: int):
         lambda: actions.message_author(
             item, current_user, subject=form.subject.data, body=form.body.data, crisis_lines=form.crisis_lines.data
         ),
-        "Message sent to the author's account.",
+        _l("Message sent to the author's account."),
         "message",
     )
 
@@ -359,9 +365,12 @@ def restrict_member(pseudonym: str):
         except InvalidAction as error:
             flash(error.message, "error")
         else:
-            flash(actions.DONE_MESSAGE, "success")
+            flash(gettext(actions.DONE_MESSAGE), "success")
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors) or "Please check the form.", "error")
+        flash(
+            " ".join(str(e) for errors in form.errors.values() for e in errors) or gettext("Please check the form."),
+            "error",
+        )
     return redirect(url_for("boards.show_member", pseudonym=member.pseudonym))
 
 
@@ -372,7 +381,7 @@ def escalate_item(item_id: int):
         item,
         form,
         lambda: actions.escalate_item(item, current_user, note=form.note.data),
-        "Sent to the admins.",
+        _l("Sent to the admins."),
         "note_form",
     )
 
@@ -413,7 +422,7 @@ def show_conversation(message_id: int):
         except InvalidAction as error:
             add_error(form, error, default="body")
         else:
-            flash("Your answer is in the member's messages.", "success")
+            flash(gettext("Your answer is in the member's messages."), "success")
             return redirect(url_for("moderation.show_conversation", message_id=message.id))
     new = conversations.staff_opens(message, current_user) if request.method == "GET" else set()
     item = services.open_item_for(message.post) if message.post is not None else None
@@ -436,7 +445,7 @@ def audit_log():
     form = LogFilterForm(request.args)
     everything = can_read_audit_log(current_user)
     shown = [a for a in services.logged_actions() if everything or a not in services.ADMIN_ONLY_ACTIONS]
-    form.action.choices = [("", "Any action")] + [(a, a) for a in shown]
+    form.action.choices = [("", gettext("Any action"))] + [(a, a) for a in shown]
     entries = []
     if form.validate():
         entries = services.audit_log(
@@ -456,11 +465,11 @@ def on_call():
     try:
         if request.method == "POST" and "email-alert_email" in request.form and email_form.validate_on_submit():
             oncall.set_alert_email(current_user, email_form.alert_email.data)
-            flash("Alert address saved.", "success")
+            flash(gettext("Alert address saved."), "success")
             return redirect(url_for("moderation.on_call"))
         if request.method == "POST" and "oncall-hours" in request.form and form.validate_on_submit():
             oncall.set_on_call(current_user, hours=form.hours.data or 0)
-            flash("On-call status saved.", "success")
+            flash(gettext("On-call status saved."), "success")
             return redirect(url_for("moderation.on_call"))
     except InvalidAction as error:
         flash(error.message, "error")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask_babel import gettext
 from sqlalchemy import DateTime, column, func, or_, select, table
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +17,7 @@ from forum.boards import counts
 from forum.boards.models import Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed
 from forum.extensions import db
+from forum.i18n import written_moment
 from forum.moderation.models import ItemKind, ModerationAction, QueueItem, Report, UnpostedText
 
 # The queue's lowest layer lives in moderation/queue.py (the posting workflow writes through it);
@@ -41,14 +43,18 @@ RESOLVE_WINDOW_DAYS = 7
 
 def restriction_message(user: User) -> str | None:
     """Why and until when a member may not post or report; None when they may."""
+    if not (user.is_banned or user.is_suspended):
+        return None
     if user.is_banned:
-        reason = f" Reason: {user.restriction_reason}." if user.restriction_reason else ""
-        return f"Your account has been closed by the moderators, so you can't post or report.{reason}"
-    if user.is_suspended:
-        until = user.suspended_until.strftime("%d %B %Y, %H:%M UTC")
-        reason = f" Reason: {user.restriction_reason}." if user.restriction_reason else ""
-        return f"Your account is suspended until {until}, so you can't post or report until then.{reason}"
-    return None
+        message = gettext("Your account has been closed by the moderators, so you can't post or report.")
+    else:
+        message = gettext(
+            "Your account is suspended until %(until)s UTC, so you can't post or report until then.",
+            until=written_moment(user.suspended_until),
+        )
+    if user.restriction_reason:
+        message += " " + gettext("Reason: %(reason)s.", reason=user.restriction_reason)
+    return message
 
 
 def open_counts() -> tuple[int, int]:
@@ -145,10 +151,12 @@ def items_per_member(items: list[QueueItem]) -> dict[int, int]:
 def require_free(item: QueueItem, by: User, now: datetime | None = None) -> None:
     """Raise InvalidAction when the item is closed or someone else holds a live claim on it."""
     if not item.is_open:
-        raise InvalidAction("This item has already been dealt with.")
+        raise InvalidAction(gettext("This item has already been dealt with."))
     holder = current_holder(item, now)
     if holder is not None and holder.id != by.id:
-        raise InvalidAction(f"{holder.pseudonym} is working on this item; wait until they release it.")
+        raise InvalidAction(
+            gettext("%(name)s is working on this item; wait until they release it.", name=holder.pseudonym)
+        )
 
 
 def claim_item(item: QueueItem, by: User, *, now: datetime | None = None) -> None:
@@ -194,7 +202,7 @@ def resolve_item(
     """Approve a held post or keep a post visible, closing its item; NotAllowed for one's own post."""
 
     if resolution not in ("approve", "keep", "resolve"):
-        raise InvalidAction("Choose approve, keep or resolve.")
+        raise InvalidAction(gettext("Choose approve, keep or resolve."))
     require_free(item, by, now)
     if item.post.author_id == by.id:
         raise NotAllowed()

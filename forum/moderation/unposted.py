@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -10,6 +11,7 @@ from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.moderation.models import UnpostedText
 from forum.moderation.queue import log_action
+from forum.translatable import translatable
 
 # Longer than any form's fields together (title, message and note); a larger body was never a form.
 MAX_KEPT = 50_000
@@ -64,7 +66,7 @@ def open_unposted() -> list[UnpostedText]:
 def resolve_unposted(item: UnpostedText, by: User, *, note: str | None = None) -> None:
     """Close an unposted text once a moderator has dealt with it; logged with the note."""
     if item.resolved_at is not None:
-        raise InvalidAction("This item has already been dealt with.")
+        raise InvalidAction(gettext("This item has already been dealt with."))
     item.resolved_at = utcnow()
     item.resolved_by_id = by.id
     note = (note or "").strip()
@@ -75,5 +77,28 @@ def resolve_unposted(item: UnpostedText, by: User, *, note: str | None = None) -
 def author_name(item: UnpostedText) -> str:
     """How the moderators see its writer: the anonymous handle if they chose anonymity, never more."""
     if item.author is None:
-        return "Author unknown (signed out)"
+        return gettext("Author unknown (signed out)")
     return item.author.anonymous_label if item.is_anonymous else item.author.pseudonym
+
+
+# What was being written, as the moderators' queue names it ("Urgent: a topic not posted").
+KIND_LABELS = {
+    "topic": translatable("topic"),
+    "reply": translatable("reply"),
+    "edit": translatable("edit"),
+    "announcement": translatable("announcement"),
+    "report": translatable("report"),
+    "message": translatable("message"),
+    "meeting": translatable("meeting"),
+    "meeting description": translatable("meeting description"),
+    "mentor request": translatable("mentor request"),
+    "mentoring message": translatable("mentoring message"),
+    "check-in": translatable("check-in"),
+    "check-in summary": translatable("check-in summary"),
+    "start date": translatable("start date"),
+}
+
+
+def kind_name(item: UnpostedText) -> str:
+    """The kind of text, in the reader's language when it is one the forum knows."""
+    return gettext(KIND_LABELS[item.kind]) if item.kind in KIND_LABELS else item.kind

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from forum import permissions
@@ -7,25 +8,27 @@ from forum.boards.services import list_boards
 from forum.boards.visibility import get_topic
 from forum.errors import InvalidAction, add_error
 from forum.extensions import db
+from forum.i18n import seeded
 from forum.permissions import Capability, role_required
 from forum.resources import services
 from forum.resources.forms import NoteForm, ResourceForm
 from forum.resources.models import Resource
+from forum.translatable import translatable
 
 bp = Blueprint("resources", __name__)
 
 TOPIC_LABELS = {
-    "pin": "Pin this topic",
-    "unpin": "Unpin this topic",
-    "announce": "Mark as an announcement",
-    "unannounce": "Remove the announcement label",
+    "pin": translatable("Pin this topic"),
+    "unpin": translatable("Unpin this topic"),
+    "announce": translatable("Mark as an announcement"),
+    "unannounce": translatable("Remove the announcement label"),
 }
 RESOURCE_LABELS = {
-    "pin": "Pin",
-    "unpin": "Unpin",
-    "check": "Mark checked today",
-    "up": "Move up",
-    "down": "Move down",
+    "pin": translatable("Pin"),
+    "unpin": translatable("Unpin"),
+    "check": translatable("Mark checked today"),
+    "up": translatable("Move up"),
+    "down": translatable("Move down"),
 }
 
 
@@ -56,7 +59,7 @@ def list_resources():
 
 def _resource_form(resource: Resource | None) -> ResourceForm:
     form = ResourceForm(obj=resource)
-    form.board_id.choices = [(0, "Whole forum")] + [(b.id, b.name) for b in list_boards()]
+    form.board_id.choices = [(0, gettext("Whole forum"))] + [(b.id, seeded(b.name)) for b in list_boards()]
     if request.method == "GET" and resource is not None:
         form.board_id.data = resource.board_id or 0
         form.note.data = ""
@@ -84,12 +87,16 @@ def _save(resource: Resource | None):
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash(f"Saved {saved.title}.", "success")
+            flash(gettext("Saved %(title)s.", title=saved.title), "success")
             return redirect(url_for("resources.edit_resource", resource_id=saved.id))
     status = 400 if request.method == "POST" else 200
     actions = {name: NoteForm(formdata=None) for name in RESOURCE_LABELS} if resource else {}
     return render_template(
-        "resources/edit_resource.html", form=form, resource=resource, actions=actions, labels=RESOURCE_LABELS
+        "resources/edit_resource.html",
+        form=form,
+        resource=resource,
+        actions=actions,
+        labels={action: gettext(label) for action, label in RESOURCE_LABELS.items()},
     ), status
 
 
@@ -116,13 +123,18 @@ def update_resource(resource_id: int, action: str):
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash(f"{RESOURCE_LABELS[action]}: done for {resource.title}.", "success")
+            flash(
+                gettext(
+                    "%(action)s: done for %(title)s.", action=gettext(RESOURCE_LABELS[action]), title=resource.title
+                ),
+                "success",
+            )
             return redirect(url_for("resources.list_resources"))
     status = 400 if request.method == "POST" else 200
     return render_template(
         "resources/confirm.html",
         form=form,
-        heading=f"{RESOURCE_LABELS[action]}: {resource.title}",
+        heading=f"{gettext(RESOURCE_LABELS[action])}: {resource.title}",
         back=url_for("resources.edit_resource", resource_id=resource.id),
     ), status
 
@@ -139,9 +151,9 @@ def update_topic(topic_id: int, action: str):
         except InvalidAction as error:
             add_error(form, error)
         else:
-            flash(f"{TOPIC_LABELS[action]}: done.", "success")
+            flash(gettext("%(action)s: done.", action=gettext(TOPIC_LABELS[action])), "success")
             return redirect(back)
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "resources/confirm.html", form=form, heading=f"{TOPIC_LABELS[action]}: {topic.title}", back=back
+        "resources/confirm.html", form=form, heading=f"{gettext(TOPIC_LABELS[action])}: {topic.title}", back=back
     ), status

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 
+from flask_babel import gettext
 from sqlalchemy import bindparam, or_, select
 
 from forum import permissions
@@ -17,6 +18,7 @@ from forum.extensions import db
 from forum.moderation.services import log_action
 from forum.resources.defaults import CHECKED, DEFAULT_RESOURCES
 from forum.resources.models import CATEGORY_LABELS, Resource, ResourceCategory
+from forum.translatable import translatable
 from forum.validation import web_address_problem
 
 MAX_NOTE = 500
@@ -26,19 +28,19 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{1,38}$")
 
 # action -> (Topic attribute, value, what is already true, log action)
 TOPIC_ACTIONS = {
-    "pin": ("is_pinned", True, "This topic is already pinned.", "pin_topic"),
-    "unpin": ("is_pinned", False, "This topic is not pinned.", "unpin_topic"),
-    "announce": ("is_announcement", True, "This topic is already an announcement.", "mark_announcement"),
-    "unannounce": ("is_announcement", False, "This topic is not an announcement.", "unmark_announcement"),
+    "pin": ("is_pinned", True, translatable("This topic is already pinned."), "pin_topic"),
+    "unpin": ("is_pinned", False, translatable("This topic is not pinned."), "unpin_topic"),
+    "announce": ("is_announcement", True, translatable("This topic is already an announcement."), "mark_announcement"),
+    "unannounce": ("is_announcement", False, translatable("This topic is not an announcement."), "unmark_announcement"),
 }
 
 
 def _require_note(note: str | None) -> str:
     note = (note or "").strip()
     if not note:
-        raise InvalidAction("Please say why, for the moderation log.", field="note")
+        raise InvalidAction(gettext("Please say why, for the moderation log."), field="note")
     if len(note) > MAX_NOTE:
-        raise InvalidAction(f"Notes can be up to {MAX_NOTE} characters.", field="note")
+        raise InvalidAction(gettext("Notes can be up to %(max)s characters.", max=MAX_NOTE), field="note")
     return note
 
 
@@ -48,7 +50,7 @@ def _change_topic(topic: Topic, by: User, note: str | None, action: str) -> Topi
     attribute, value, unchanged, log_name = TOPIC_ACTIONS[action]
     note = _require_note(note)
     if getattr(topic, attribute) == value:
-        raise InvalidAction(unchanged)
+        raise InvalidAction(gettext(unchanged))
     setattr(topic, attribute, value)
     log_action(by, log_name, topic=topic, note=note)
     db.session.commit()
@@ -78,7 +80,7 @@ def unmark_announcement(topic: Topic, *, by: User, note: str | None) -> Topic:
 def change_topic(topic: Topic, action: str, *, by: User, note: str | None) -> Topic:
     """Apply one of TOPIC_ACTIONS by name (the view's single entry point)."""
     if action not in TOPIC_ACTIONS:
-        raise InvalidAction("Unknown action.")
+        raise InvalidAction(gettext("Unknown action."))
     return _change_topic(topic, by, note, action)
 
 
@@ -125,17 +127,19 @@ def stale_resources(now: datetime) -> list[Resource]:
 def _clean_fields(fields: Mapping) -> dict:
     clean = {key: (fields.get(key) or "").strip() for key in ("title", "description", "url", "phone", "category")}
     if not clean["title"]:
-        raise InvalidAction("Give the resource a title.", field="title")
+        raise InvalidAction(gettext("Give the resource a title."), field="title")
     if clean["category"] not in {c.value for c in ResourceCategory}:
-        raise InvalidAction("Choose a category.", field="category")
+        raise InvalidAction(gettext("Choose a category."), field="category")
     if not (clean["url"] or clean["phone"]):
-        raise InvalidAction("Give a web address, a phone number, or both.", field="url")
+        raise InvalidAction(gettext("Give a web address, a phone number, or both."), field="url")
     # Only web links: a javascript: or data: address would run in members' browsers.
     problem = web_address_problem(clean["url"])
     if problem:
         raise InvalidAction(problem, field="url")
     if clean["phone"] and not PHONE_PATTERN.match(clean["phone"]):
-        raise InvalidAction("Phone numbers use digits, spaces, brackets, dashes and a leading +.", field="phone")
+        raise InvalidAction(
+            gettext("Phone numbers use digits, spaces, brackets, dashes and a leading +."), field="phone"
+        )
     board = fields.get("board")
     clean["board_id"] = board.id if board is not None else None
     clean["position"] = int(fields.get("position") or 0)
@@ -190,17 +194,23 @@ def update_resource(
     note = _require_note(note)
     if action in ("pin", "unpin"):
         if resource.is_pinned == (action == "pin"):
-            raise InvalidAction("It is already pinned." if resource.is_pinned else "It is not pinned.")
+            raise InvalidAction(
+                gettext("It is already pinned.") if resource.is_pinned else gettext("It is not pinned.")
+            )
         resource.is_pinned = action == "pin"
     elif action == "check":
         resource.last_checked = today or utcnow().date()
     elif action in ("up", "down"):
         other = _neighbour(resource, action)
         if other is None:
-            raise InvalidAction(f"It is already the {'first' if action == 'up' else 'last'} in its category.")
+            raise InvalidAction(
+                gettext("It is already the first in its category.")
+                if action == "up"
+                else gettext("It is already the last in its category.")
+            )
         resource.position, other.position = other.position, resource.position
     else:
-        raise InvalidAction("Unknown action.")
+        raise InvalidAction(gettext("Unknown action."))
     log_action(by, f"{action}_resource", note=_resource_note(resource, note))
     db.session.commit()
     return resource

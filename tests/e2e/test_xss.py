@@ -263,7 +263,7 @@ def test_report_notes_and_moderator_notes_never_run(watched, live_server):
     moderator.goto("/moderation/")
     # The report items themselves: an item page also names the author's other topics, and crisis items
     # (from other tests by the same account) have no guideline to choose.
-    items = moderator.locator("a[href*='/moderation/items/']", has_text="Report: Reported topic").evaluate_all(
+    items = moderator.locator("a[href*='/moderation/items/']", has_text="Reported: Reported topic").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     report_items = list(dict.fromkeys(items))
