@@ -66,4 +66,4 @@ def date_in_range(_form, field) -> None:
 def past_date_in_range(_form, field) -> None:
     """WTForms validator for a date in a member's past (a recovery start date): EARLIEST_PAST_DATE to LATEST_DATE."""
     if field.data is not None and not EARLIEST_PAST_DATE <= field.data <= LATEST_DATE:
-        raise ValidationError(f"Choose a date between {EARLIEST_PAST_DATE.year} and today.")
+        raise ValidationError(gettext("Choose a date between %(year)s and today.", year=EARLIEST_PAST_DATE.year))

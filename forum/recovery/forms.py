@@ -1,14 +1,14 @@
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from forum.i18n import lazy_text as _l
 from forum.recovery.models import MEDICATION_LABELS
 from forum.recovery.rules import HARD_DAYS, HARD_WINDOW, HIGH_CRAVINGS, LOW_MOOD
 from forum.recovery.services import MAX_LABEL, MAX_NOTE
 from forum.recovery.zones import TIME_ZONES
-from forum.validation import EARLIEST_PAST_DATE, past_date_in_range
+from forum.validation import past_date_in_range
 
 MOOD_LABELS = {1: _l("1 · very low"), 2: _l("2 · low"), 3: _l("3 · okay"), 4: _l("4 · good"), 5: _l("5 · very good")}
 SLEEP_LABELS = {
@@ -18,16 +18,6 @@ SLEEP_LABELS = {
     4: _l("4 · good"),
     5: _l("5 · very good"),
 }
-
-
-def _past_date(form, field) -> None:
-    # forum/validation.py stays free of Flask; its rule's message is given here in the reader's language.
-    try:
-        past_date_in_range(form, field)
-    except ValidationError:
-        raise ValidationError(
-            gettext("Choose a date between %(year)s and today.", year=EARLIEST_PAST_DATE.year)
-        ) from None
 
 
 class CheckInForm(FlaskForm):
@@ -70,13 +60,13 @@ class StartForm(FlaskForm):
         description=_l("For example “clean and sober”, “alcohol” or “cannabis”."),
     )
     started_on = DateField(
-        _l("Start date"), validators=[InputRequired(_l("Choose the date you count from.")), _past_date]
+        _l("Start date"), validators=[InputRequired(_l("Choose the date you count from.")), past_date_in_range]
     )
 
 
 class ResetForm(FlaskForm):
     started_on = DateField(
-        _l("New start date"), validators=[InputRequired(_l("Choose the date you count from.")), _past_date]
+        _l("New start date"), validators=[InputRequired(_l("Choose the date you count from.")), past_date_in_range]
     )
 
 
