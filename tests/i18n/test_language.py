@@ -10,6 +10,7 @@ from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.i18n import choose_language
 from forum.moderation.models import QueueItem
+from tests.apps import running_app
 from tests.factories import make_board
 
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
@@ -111,3 +112,15 @@ def test_help_lists_the_spanish_speaking_countries_lines(client, region, line):
 
 def test_outside_a_request_the_forum_speaks_english(app):
     assert gettext("Get help now") == "Get help now"
+
+
+def test_a_guest_of_a_members_only_forum_can_switch_the_sign_in_page_to_spanish():
+    with running_app({"MEMBERS_ONLY": True}) as app:
+        client = app.test_client()
+        assert 'href="/language/es?next=/login"' in client.get("/login").text
+        response = client.get("/language/es?next=/login")
+        # The footer link only sets a cookie, so it answers before anyone signs in.
+        assert response.status_code == 302 and response.headers["Location"] == "/login"
+        assert "lang=es" in response.headers["Set-Cookie"]
+        page = client.get("/login")
+        assert '<html lang="es">' in page.text and ">English</a>" in page.text
