@@ -183,9 +183,9 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     Raises InvalidAction on a wrong password or an unknown choice.
     """
     if posts not in (REMOVE_POSTS, KEEP_AS_FORMER_MEMBER):
-        raise InvalidAction("Please choose what happens to your posts.", field="posts")
+        raise InvalidAction(gettext("Please choose what happens to your posts."), field="posts")
     if not check_password_hash(user.password_hash, password):
-        raise InvalidAction("That password isn't right.", field="password")
+        raise InvalidAction(gettext("Your current password isn't right."), field="password")
     # Their name and (when removed) their words leave the cached pages that showed them.
     shown_in = db.session.execute(
         select(Topic.id, Topic.board_id).where(

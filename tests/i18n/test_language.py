@@ -124,3 +124,13 @@ def test_a_guest_of_a_members_only_forum_can_switch_the_sign_in_page_to_spanish(
         assert "lang=es" in response.headers["Set-Cookie"]
         page = client.get("/login")
         assert '<html lang="es">' in page.text and ">English</a>" in page.text
+
+
+def test_refused_sign_up_and_account_deletion_read_in_spanish(client, login, member):
+    page = client.post("/register", data={"pseudonym": member.pseudonym, "password": "x"}, headers=SPANISH).text
+    assert "Ese seudónimo ya está en uso" in page and "lee las normas de la comunidad" in page
+    assert "That pseudonym is taken" not in page and "agree to the community guidelines" not in page
+    login(member)
+    wrong = client.post("/account/delete", data={"posts": "keep", "password": "not it"}, headers=SPANISH)
+    assert wrong.status_code == 400
+    assert "Tu contraseña actual no es correcta." in wrong.text and "isn&#39;t right" not in wrong.text
