@@ -134,3 +134,11 @@ def test_refused_sign_up_and_account_deletion_read_in_spanish(client, login, mem
     wrong = client.post("/account/delete", data={"posts": "keep", "password": "not it"}, headers=SPANISH)
     assert wrong.status_code == 400
     assert "Tu contraseña actual no es correcta." in wrong.text and "isn&#39;t right" not in wrong.text
+
+
+def test_the_language_link_comes_back_to_the_page_when_the_forum_is_mounted_under_a_path(client):
+    mounted = {"SCRIPT_NAME": "/forum"}
+    page = client.get("/help", environ_overrides=mounted)
+    assert 'href="/forum/language/es?next=/forum/help"' in page.text
+    response = client.get("/language/es?next=/forum/help", environ_overrides=mounted)
+    assert response.headers["Location"] == "/forum/help"
