@@ -142,3 +142,9 @@ def test_the_language_link_comes_back_to_the_page_when_the_forum_is_mounted_unde
     assert 'href="/forum/language/es?next=/forum/help"' in page.text
     response = client.get("/language/es?next=/forum/help", environ_overrides=mounted)
     assert response.headers["Location"] == "/forum/help"
+
+
+def test_a_search_with_nothing_to_find_is_refused_in_spanish(client):
+    page = client.get("/search?q=%3F%21", headers=SPANISH).text
+    assert "los signos de puntuación solos no encuentran nada" in page and "punctuation" not in page
+    assert "Escribe una o dos palabras para buscar." in client.get("/search?q=", headers=SPANISH).text
