@@ -148,3 +148,9 @@ def test_a_search_with_nothing_to_find_is_refused_in_spanish(client):
     page = client.get("/search?q=%3F%21", headers=SPANISH).text
     assert "los signos de puntuación solos no encuentran nada" in page and "punctuation" not in page
     assert "Escribe una o dos palabras para buscar." in client.get("/search?q=", headers=SPANISH).text
+
+
+def test_a_language_the_browser_refuses_with_q_0_is_never_chosen(client):
+    # RFC 9110 12.4.2: a quality of 0 means "not acceptable".
+    page = client.get("/help", headers={"Accept-Language": "fr, es;q=0"})
+    assert '<html lang="en">' in page.text
