@@ -134,6 +134,9 @@ KEPT_FIELDS = {
     "note": _l("Note"),
     # A recovery start date's name (forum/recovery/forms.py), which shares the editing allowance.
     "label": _l("What you count"),
+    # A meeting's reading and a worry about a mentoring message: screened text like a post's.
+    "reading": _l("Reading or topic (optional)"),
+    "reason": _l("Reason"),
 }
 
 
