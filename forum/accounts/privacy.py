@@ -72,7 +72,9 @@ def _reports_by(user: User) -> list[dict]:
     if reporter is None:
         return []
     rows = db.session.scalars(select(report).where(reporter == user.id).order_by(report.id)).all()
-    columns = [c.key for c in report.__table__.columns]
+    # What the member wrote and whether it was reviewed, as their reports page says: never the outcome,
+    # which is about another member's post (a crisis playbook's outcome is about their health).
+    columns = ("id", "post_id", "reason", "note", "created_at", "reviewed_at")
     return [{c: _json_value(getattr(row, c)) for c in columns} for row in rows]
 
 
