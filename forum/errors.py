@@ -127,7 +127,17 @@ def _plain_fault_page(title: str, kept: list[tuple[str, str, str]]) -> str:
 
 
 # What a member wrote, by form field, shown back on the 429 and 5xx pages so a refused post isn't lost.
-KEPT_FIELDS = {"title": _l("Title"), "body": _l("Message"), "content_note": _l("Content note"), "note": _l("Note")}
+KEPT_FIELDS = {
+    "title": _l("Title"),
+    "body": _l("Message"),
+    "content_note": _l("Content note"),
+    "note": _l("Note"),
+    # A recovery start date's name (forum/recovery/forms.py), which shares the editing allowance.
+    "label": _l("What you count"),
+    # A meeting's reading and a worry about a mentoring message: screened text like a post's.
+    "reading": _l("Reading or topic (optional)"),
+    "reason": _l("Reason"),
+}
 
 
 def _kept_text() -> list[tuple[str, str, str]]:

@@ -68,8 +68,8 @@ def select_locale() -> str:
         # A fault page (g.degraded_page) must not load the member: the database may be away.
         signed_in = not g.get("degraded_page") and current_user.is_authenticated
         member_choice = current_user.language if signed_in else None
-        # Accept-Language in the browser's order of preference (Werkzeug sorts by quality).
-        asked = [tag for tag, _quality in request.accept_languages]
+        # Accept-Language in the browser's order of preference (Werkzeug sorts by quality); q=0 is a refusal.
+        asked = [tag for tag, quality in request.accept_languages if quality > 0]
         language = choose_language(request.cookies.get(LANGUAGE_COOKIE), member_choice, asked)
         request.environ["forum.language"] = language
     return language

@@ -141,6 +141,8 @@ def _members_only_and_worker():
             "accounts.register",
             "accounts.recover",
             "accounts.guidelines",
+            # The footer's language link only sets a cookie: the sign-in page must read in Spanish too.
+            "accounts.choose_language",
             "crisis.get_help",
             "static",
             "healthz",

@@ -110,6 +110,16 @@ def test_guests_and_members_dismiss_it_without_javascript_until_a_new_one(client
     assert "New news" in client.get("/guidelines").text
 
 
+def test_the_banner_reads_in_spanish_and_dismiss_returns_under_a_mount_path(client, admin):
+    services.set_announcement("Noticias", by=admin)
+    banner = _banner(client.get("/guidelines", headers={"Accept-Language": "es"}).text)
+    assert "Cerrar" in banner and "Dismiss" not in banner and "el aviso" in banner
+    mounted = {"SCRIPT_NAME": "/forum"}
+    assert 'value="/forum/guidelines"' in _banner(client.get("/guidelines", environ_overrides=mounted).text)
+    response = client.post("/announcement/dismiss", data={"next": "/forum/guidelines"}, environ_overrides=mounted)
+    assert response.location == "/forum/guidelines"
+
+
 @pytest.mark.parametrize(
     "target", ["https://evil.example/", "//evil.example", "/\\evil.example", "/\t/evil.example", "javascript:evil", ""]
 )

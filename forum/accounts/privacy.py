@@ -72,7 +72,9 @@ def _reports_by(user: User) -> list[dict]:
     if reporter is None:
         return []
     rows = db.session.scalars(select(report).where(reporter == user.id).order_by(report.id)).all()
-    columns = [c.key for c in report.__table__.columns]
+    # What the member wrote and whether it was reviewed, as their reports page says: never the outcome,
+    # which is about another member's post (a crisis playbook's outcome is about their health).
+    columns = ("id", "post_id", "reason", "note", "created_at", "reviewed_at")
     return [{c: _json_value(getattr(row, c)) for c in columns} for row in rows]
 
 
@@ -183,9 +185,9 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     Raises InvalidAction on a wrong password or an unknown choice.
     """
     if posts not in (REMOVE_POSTS, KEEP_AS_FORMER_MEMBER):
-        raise InvalidAction("Please choose what happens to your posts.", field="posts")
+        raise InvalidAction(gettext("Please choose what happens to your posts."), field="posts")
     if not check_password_hash(user.password_hash, password):
-        raise InvalidAction("That password isn't right.", field="password")
+        raise InvalidAction(gettext("Your current password isn't right."), field="password")
     # Their name and (when removed) their words leave the cached pages that showed them.
     shown_in = db.session.execute(
         select(Topic.id, Topic.board_id).where(

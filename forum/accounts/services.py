@@ -112,12 +112,12 @@ def registration_problems(pseudonym: str, password: str, *, agreed_to_guidelines
     if problem:
         problems["pseudonym"] = problem
     elif find_user(pseudonym):
-        problems["pseudonym"] = "That pseudonym is taken. Please choose another."
+        problems["pseudonym"] = gettext("That pseudonym is taken. Please choose another.")
     problem = password_problem(password)
     if problem:
         problems["password"] = problem
     if not agreed_to_guidelines:
-        problems["agree"] = "Please read and agree to the community guidelines."
+        problems["agree"] = gettext("Please read and agree to the community guidelines.")
     return problems
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from forum.errors import InvalidAction
@@ -53,9 +54,9 @@ def parse_query(raw: str | None) -> SearchQuery:
     """Turn typed text into a SearchQuery; raises InvalidAction when there is nothing to search for."""
     raw = (raw or "").strip()
     if not raw:
-        raise InvalidAction("Type a word or two to search for.", field="q")
+        raise InvalidAction(gettext("Type a word or two to search for."), field="q")
     if len(raw) > MAX_QUERY_LENGTH:
-        raise InvalidAction(f"Searches can be up to {MAX_QUERY_LENGTH} characters.", field="q")
+        raise InvalidAction(gettext("Searches can be up to %(max)s characters.", max=MAX_QUERY_LENGTH), field="q")
     parts: list[tuple[str, ...]] = []
     position = 0
     # "Quoted words" stay together as a phrase; everything else is single words.
@@ -68,9 +69,9 @@ def parse_query(raw: str | None) -> SearchQuery:
     parts.extend(_single_words(raw[position:]))
     unique = tuple(dict.fromkeys(parts))
     if not unique:
-        raise InvalidAction("Search for words or numbers; punctuation on its own finds nothing.", field="q")
+        raise InvalidAction(gettext("Search for words or numbers; punctuation on its own finds nothing."), field="q")
     if sum(len(part) for part in unique) > MAX_TERMS:
-        raise InvalidAction(f"Use up to {MAX_TERMS} words in one search.", field="q")
+        raise InvalidAction(gettext("Use up to %(max)s words in one search.", max=MAX_TERMS), field="q")
     return SearchQuery(unique)
 
 

@@ -10,6 +10,7 @@ from forum.errors import InvalidAction
 from forum.extensions import db
 from forum.i18n import choose_language
 from forum.moderation.models import QueueItem
+from tests.apps import running_app
 from tests.factories import make_board
 
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
@@ -111,3 +112,45 @@ def test_help_lists_the_spanish_speaking_countries_lines(client, region, line):
 
 def test_outside_a_request_the_forum_speaks_english(app):
     assert gettext("Get help now") == "Get help now"
+
+
+def test_a_guest_of_a_members_only_forum_can_switch_the_sign_in_page_to_spanish():
+    with running_app({"MEMBERS_ONLY": True}) as app:
+        client = app.test_client()
+        assert 'href="/language/es?next=/login"' in client.get("/login").text
+        response = client.get("/language/es?next=/login")
+        # The footer link only sets a cookie, so it answers before anyone signs in.
+        assert response.status_code == 302 and response.headers["Location"] == "/login"
+        assert "lang=es" in response.headers["Set-Cookie"]
+        page = client.get("/login")
+        assert '<html lang="es">' in page.text and ">English</a>" in page.text
+
+
+def test_refused_sign_up_and_account_deletion_read_in_spanish(client, login, member):
+    page = client.post("/register", data={"pseudonym": member.pseudonym, "password": "x"}, headers=SPANISH).text
+    assert "Ese seudónimo ya está en uso" in page and "lee las normas de la comunidad" in page
+    assert "That pseudonym is taken" not in page and "agree to the community guidelines" not in page
+    login(member)
+    wrong = client.post("/account/delete", data={"posts": "keep", "password": "not it"}, headers=SPANISH)
+    assert wrong.status_code == 400
+    assert "Tu contraseña actual no es correcta." in wrong.text and "isn&#39;t right" not in wrong.text
+
+
+def test_the_language_link_comes_back_to_the_page_when_the_forum_is_mounted_under_a_path(client):
+    mounted = {"SCRIPT_NAME": "/forum"}
+    page = client.get("/help", environ_overrides=mounted)
+    assert 'href="/forum/language/es?next=/forum/help"' in page.text
+    response = client.get("/language/es?next=/forum/help", environ_overrides=mounted)
+    assert response.headers["Location"] == "/forum/help"
+
+
+def test_a_search_with_nothing_to_find_is_refused_in_spanish(client):
+    page = client.get("/search?q=%3F%21", headers=SPANISH).text
+    assert "los signos de puntuación solos no encuentran nada" in page and "punctuation" not in page
+    assert "Escribe una o dos palabras para buscar." in client.get("/search?q=", headers=SPANISH).text
+
+
+def test_a_language_the_browser_refuses_with_q_0_is_never_chosen(client):
+    # RFC 9110 12.4.2: a quality of 0 means "not acceptable".
+    page = client.get("/help", headers={"Accept-Language": "fr, es;q=0"})
+    assert '<html lang="en">' in page.text

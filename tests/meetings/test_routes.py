@@ -240,3 +240,17 @@ def test_a_risky_meeting_reading_reaches_the_moderators_and_its_writer_sees_supp
     response = client.post("/meetings/new", data={**data, "title": "Wednesday circle", "length_minutes": 3})
     assert response.status_code == 400 and CONCERN_TEXT in response.text.replace("&#39;", "'")
     assert db.session.scalar(select(func.count()).select_from(UnpostedText)) == 2
+
+
+def test_a_facilitator_whose_role_was_taken_away_gets_title_and_reading_back(client, login, facilitator):
+    from forum.permissions import Role
+
+    meeting = make_meeting(make_board(), facilitator)
+    login(facilitator)
+    facilitator.role = Role.MEMBER.value
+    db.session.commit()
+    refused = client.post(
+        f"/meetings/{meeting.id}/edit", data={"title": "Tuesday circle", "reading": "Step three, in my words"}
+    )
+    assert refused.status_code == 403
+    assert "Tuesday circle</textarea>" in refused.text and "Step three, in my words</textarea>" in refused.text

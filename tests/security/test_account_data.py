@@ -136,3 +136,24 @@ def test_delete_removing_posts_also_clears_matched_phrases(app, member):
     privacy.delete_account(member, password=PASSWORD, posts=privacy.REMOVE_POSTS)
     flag = db.session.scalar(select(CrisisFlag))
     assert flag.matches == [] and flag.reason == "" and flag.level == "concern"
+
+
+def test_export_never_tells_a_reporter_what_was_decided_about_another_members_post(
+    client, login, member, other_member, moderator
+):
+    from forum.moderation.models import QueueItem, Report
+    from forum.moderation.services import close_item
+
+    post = make_post(make_topic(make_board(), other_member), other_member, body="Hard night")
+    login(member)
+    response = client.post(f"/posts/{post.id}/report", data={"reason": "worried", "note": "they seem low"})
+    assert response.status_code == 302
+    item = db.session.scalar(select(QueueItem).where(QueueItem.post_id == post.id))
+    # The crisis playbook's outcome is about the other member's health: theirs, not the reporter's.
+    close_item(item, moderator, "outcome_contacted_help")
+    db.session.commit()
+    assert db.session.scalar(select(Report.outcome)) == "outcome_contacted_help"
+    exported = client.get("/account/export")
+    report = exported.get_json()["reports"][0]
+    assert report["note"] == "they seem low" and report["reason"] == "worried" and report["reviewed_at"]
+    assert "contacted_help" not in exported.text and "outcome" not in report

@@ -124,6 +124,16 @@ def test_edits_have_their_own_larger_allowance(limited_app):
     assert client.post(_reply_url(post.topic), data={"body": "a new reply"}).status_code == 302
 
 
+def test_a_refused_start_date_keeps_what_the_member_counts(limited_app):
+    client = _signed_in(limited_app, make_user("river"))
+    for n in range(EDITS_PER_MINUTE):
+        response = client.post("/recovery/starts", data={"label": f"count {n}", "started_on": "2026-01-01"})
+        assert response.status_code == 302
+    refused = client.post("/recovery/starts", data={"label": "gambling, my words", "started_on": "2026-01-01"})
+    assert refused.status_code == 429
+    assert "What you count" in refused.text and "gambling, my words</textarea>" in refused.text
+
+
 def test_reports_are_counted_per_member(limited_app):
     author = make_user("author")
     posts = [make_post(author=author) for _ in range(21)]
