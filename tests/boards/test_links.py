@@ -55,3 +55,19 @@ def test_date_label_reads_as_strftime_does():
     for hours in range(0, 24 * 400, 7):
         at = start + timedelta(hours=hours, minutes=hours % 60)
         assert date_label(at) == at.strftime("%d %b %Y, %H:%M")
+
+
+def test_a_guests_sign_in_links_come_back_under_the_mount_point(app, client):
+    from forum.extensions import db
+    from tests.factories import make_board, make_topic
+
+    with app.app_context():
+        board = make_board("Stigma")
+        topic = make_topic(board=board)
+        db.session.commit()
+        board_path, topic_path = f"/boards/{board.slug}", f"/boards/{board.slug}/topics/{topic.id}"
+    mounted = {"SCRIPT_NAME": "/forum"}
+    for path in (board_path, topic_path):
+        page = client.get(path, environ_overrides=mounted).text
+        assert f"/forum/login?next=/forum{path}" in page.replace("%2F", "/"), path
+        assert f"next={path}" not in page.replace("%2F", "/")
