@@ -73,7 +73,8 @@ def load() -> list[dict]:
     rows += everyday()
     norm = _engine().normalizer
     for r in rows:
-        r["feats"] = features(norm.fold(r["text"]).text)
+        feats = features(norm.fold(r["text"]).text)
+        r["feats"] = feats if crisis_train.CHAR else {k: v for k, v in feats.items() if not k.startswith("#")}
         r["rule"] = assess(r["text"], use_model=False).level.value
     return rows
 
