@@ -178,6 +178,7 @@ def test_the_panel_offers_the_region_choice_and_saving_a_region_on_the_account_w
 
 
 def test_moderator_reads_in_plain_words_what_the_model_raised_or_lowered(client, login, member, moderator):
+    from forum.crisis.models import CrisisFlag
     from forum.moderation.models import QueueItem
 
     board = make_board()
@@ -191,11 +192,12 @@ def test_moderator_reads_in_plain_words_what_the_model_raised_or_lowered(client,
     login(moderator)
     items = db.session.scalars(db.select(QueueItem).order_by(QueueItem.id)).all()
     assert len(items) == 2
+    assert [f.level for f in db.session.scalars(db.select(CrisisFlag).order_by(CrisisFlag.id))] == ["concern", "urgent"]
     page = client.get(f"/moderation/items/{items[0].id}").text.replace("&#34;", '"').replace("&#39;", "'")
-    assert "Crisis flagger: <strong>concern</strong>. Urgent by the phrases, lowered to concern" in page
+    assert "Urgent by the phrases, lowered to concern: suicide plan or intent" in page
     assert '"gonna jump"' in page and "the model read it as safe (false-alarm score" in page
     assert "strongest signals" in page and '"one more"' in page
     page = client.get(f"/moderation/items/{items[1].id}").text.replace("&#34;", '"').replace("&#39;", "'")
-    assert "Crisis flagger: <strong>urgent</strong>. Urgent: thoughts of dying" in page
+    assert "Urgent: thoughts of dying or not wanting to exist" in page
     assert "the model also read it as needing a moderator at once (urgent score" in page
     assert "strongest signals" in page
