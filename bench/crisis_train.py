@@ -45,7 +45,8 @@ RECALL, URGENT_RECALL, HARD_FLAGGED = 0.97, 0.95, 0.05
 # Character n-grams beside the words (--char): measured, not shipped (README, "Crisis flagger").
 CHAR = "--char" in sys.argv
 # The grids the three thresholds are chosen from.
-ATTENTION_GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+# Below 0.6 the model alone flagged short everyday lines of the test suite ("Maintenance tonight", "The room is open").
+ATTENTION_GRID = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 # Below 0.25 the urgent head raised hand-labelled concern cases of tests/crisis/test_detector.py (scores ~0.17).
 URGENT_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 # False-alarm probabilities at or above which a rules hit is lowered (2.0: never).
@@ -220,7 +221,8 @@ def _levels(a: dict[str, np.ndarray], th: Thresholds) -> np.ndarray:
     """detector.combine over arrays (the grid search's fast path; ``choose`` checks it agrees with combine)."""
     needs = a["att"] >= th.attention
     urgent = needs & (a["urg"] >= th.urgent)
-    model_only = np.where(a["set_aside"] | ~needs, 0, np.where(urgent, 2, 1))
+    alone = needs & (a["urg"] >= max(th.urgent, model.URGENT_ALONE))
+    model_only = np.where(a["set_aside"] | ~needs, 0, np.where(alone, 2, 1))
     lowered = (a["fa"] >= th.false_alarm) & ~a["always"]
     raised = (a["rules"] == 1) & a["may_raise"] & urgent
     hit = np.where(lowered, a["rules"] - 1, np.where(raised, 2, a["rules"]))

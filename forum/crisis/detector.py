@@ -285,7 +285,7 @@ def combine(rules: RulesReading, op: model.Opinion | None) -> Level:
     if rules.level == Level.NONE:
         if rules.set_aside or not op.needs_attention:
             return Level.NONE
-        return Level.URGENT if op.is_urgent else Level.CONCERN
+        return Level.URGENT if op.is_urgent_alone else Level.CONCERN
     if op.reads_safe and not rules.always_urgent:
         return Level.CONCERN if rules.level == Level.URGENT else Level.NONE
     if rules.level == Level.CONCERN and rules.may_raise and op.is_urgent:

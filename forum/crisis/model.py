@@ -23,6 +23,9 @@ from pathlib import Path
 from forum.crisis.features import CHAR_BUCKETS, char_buckets, char_grams, feature_set
 
 MODEL_PATH = Path(__file__).with_name("model.json")
+# Where the rules see nothing, the urgent head must reach this to rate a post urgent (the threshold of model
+# version 2): below it, short everyday lines ("already pinned", "Mine is on the fridge.") were rated urgent.
+URGENT_ALONE = 0.7
 # How many of a post's strongest features an explanation names, each way.
 EXPLAIN_TOP = 4
 
@@ -72,6 +75,7 @@ class Opinion:
     urgent: float
     needs_attention: bool
     is_urgent: bool  # only ever true together with needs_attention
+    is_urgent_alone: bool  # urgent enough to rate a post urgent where the rules see nothing (a higher threshold)
     false_alarm: float
     reads_safe: bool  # false alarm at or above its threshold: a rules hit may be lowered
 
@@ -81,7 +85,10 @@ def opinion_at(probabilities: tuple[float, float, float], thresholds: tuple[floa
     attention, urgent, false_alarm = probabilities
     attention_at, urgent_at, false_alarm_at = thresholds
     needs = attention >= attention_at
-    return Opinion(attention, urgent, needs, needs and urgent >= urgent_at, false_alarm, false_alarm >= false_alarm_at)
+    alone = needs and urgent >= max(urgent_at, URGENT_ALONE)
+    return Opinion(
+        attention, urgent, needs, needs and urgent >= urgent_at, alone, false_alarm, false_alarm >= false_alarm_at
+    )
 
 
 class Model:

@@ -207,3 +207,11 @@ def test_a_bucket_shows_the_fragment_of_the_post_that_fell_in_it() -> None:
 )
 def test_model_signals_read_in_plain_words(features: list[str], said: str) -> None:
     assert explain(features) == said
+
+
+def test_the_model_alone_needs_a_higher_urgent_score_than_to_raise_a_rules_concern() -> None:
+    op = model.opinion_at((0.9, 0.6, 0.0), (0.5, 0.3, 0.9))
+    assert op.urgent < model.URGENT_ALONE
+    assert combine(_rules(CON), op) == URG
+    assert combine(_rules(N), op) == CON
+    assert combine(_rules(N), model.opinion_at((0.9, model.URGENT_ALONE, 0.0), (0.5, 0.3, 0.9))) == URG
