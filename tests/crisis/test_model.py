@@ -210,7 +210,7 @@ def test_model_signals_read_in_plain_words(features: list[str], said: str) -> No
 
 
 def test_the_model_alone_needs_a_higher_urgent_score_than_to_raise_a_rules_concern() -> None:
-    op = model.opinion_at((0.9, 0.6, 0.0), (0.5, 0.3, 0.9))
+    op = model.opinion_at((0.9, 0.35, 0.0), (0.5, 0.3, 0.9))
     assert op.urgent < model.URGENT_ALONE
     assert combine(_rules(CON), op) == URG
     assert combine(_rules(N), op) == CON
