@@ -1,8 +1,9 @@
 """Held-out evaluation of a word-feature logistic regression as a statistical second opinion to the crisis rules.
 
 Needs scikit-learn (requirements-dev.txt). Run: .venv/bin/python bench/crisis_model_eval.py
-Export the shipped model (forum/crisis/model.json, trained on every labelled post plus 250 everyday demo posts):
-.venv/bin/python bench/crisis_model_eval.py --export
+Export the shipped model (forum/crisis/model.json: bench/crisis_train.py trains it on every labelled post but round
+12, persona rounds included, plus 250 everyday demo posts, and chooses its three thresholds on leave-one-writer-out
+scores): .venv/bin/python bench/crisis_model_eval.py --export
 Every figure is on posts the model never saw in training. For each setting it prints the model alone, the rules
 alone and rules + model (final level = the higher of the two): recall of posts needing attention, urgent recall,
 precision, and the share of hard (frightening-but-safe) posts flagged; then how many of the posts the rules miss
@@ -27,7 +28,6 @@ from __future__ import annotations
 import datetime
 import json
 import math
-import random
 import subprocess
 import sys
 import tempfile
@@ -35,15 +35,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import crisis_train  # noqa: E402
 import numpy as np  # noqa: E402
+from crisis_train import everyday  # noqa: E402
 from sklearn.feature_extraction import DictVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
+from forum.crisis import model  # noqa: E402
 from forum.crisis.detector import _engine, assess  # noqa: E402
-from forum.crisis.features import features  # noqa: E402
-from forum.demo import _title, make_body  # noqa: E402
+from forum.crisis.features import CHAR_BUCKETS, features  # noqa: E402
 
 RANK = {"none": 0, "concern": 1, "urgent": 2}
 # Blind rounds: (the commit whose rules predate the round, first id, last id). Round 3+4 was written after the rules
@@ -56,13 +60,9 @@ BLIND_ROUNDS = (
     ("171b0ef", 1534, 2013),
     ("f95dec1", 2014, 2493),
 )
-MODEL_VERSION = "2"  # 2: an urgent head beside the attention head
+MODEL_VERSION = "3"  # 2: an urgent head beside the attention head; 3: a false-alarm head that may lower
 URGENT_THRESHOLD = 0.7  # 0.5 made 3.8% of concern posts urgent in CV and 9 of 44 model-only urgents in round 6 wrong
 HARD_CAP = 0.05  # the shipped threshold keeps held-out hard (frightening-but-safe) posts flagged at or under 5%
-PRUNE = 0.01  # weights smaller than this are dropped: a smaller file; scores move by at most ~0.02 (printed on export)
-EVERYDAY_SEED, EVERYDAY_BODIES, EVERYDAY_TITLES = 2026, 200, 50
-# Calm posts the attention threshold must stay above (other seeds than training's and tests/test_demo.py's).
-EVERYDAY_CHECK_SEEDS = (101, 102, 103, 104)
 C = 3.0  # inverse regularisation; 1-10 gave the same picture (held-out recall at <=5% hard flagged: 57-59%)
 
 
@@ -73,33 +73,10 @@ def load() -> list[dict]:
     rows += everyday()
     norm = _engine().normalizer
     for r in rows:
-        r["feats"] = features(norm.fold(r["text"]).text)
+        feats = features(norm.fold(r["text"]).text)
+        r["feats"] = feats if crisis_train.CHAR else {k: v for k, v in feats.items() if not k.startswith("#")}
         r["rule"] = assess(r["text"], use_model=False).level.value
     return rows
-
-
-def everyday() -> list[dict]:
-    """Calm everyday posts from the demo generator, labelled none.
-
-    The labelled posts' "none" side is mostly frightening-but-safe; without plain posts the model took calm
-    recovery talk ("something I've been thinking about", "not sure if this is the right board") for risk and
-    flagged 26 of 600 demo posts. A different seed from tests/test_demo.py, but the same sentence pool.
-    """
-    rng = random.Random(EVERYDAY_SEED)
-    bodies = [make_body(rng, reply=i % 2 == 0) for i in range(EVERYDAY_BODIES)]
-    bodies += [_title(rng) for _ in range(EVERYDAY_TITLES)]
-    return [{"id": f"d{i:03}", "text": t, "level": "none", "tags": ["everyday"]} for i, t in enumerate(bodies)]
-
-
-def everyday_check() -> list[dict]:
-    """Everyday demo posts from other seeds, with features: the calm side the threshold must stay above."""
-    norm = _engine().normalizer
-    out = []
-    for seed in EVERYDAY_CHECK_SEEDS:
-        rng = random.Random(seed)
-        texts = [make_body(rng, reply=i % 2 == 0) for i in range(400)] + [_title(rng) for _ in range(200)]
-        out += [{"text": t, "feats": features(norm.fold(t).text)} for t in texts]
-    return out
 
 
 def case_number(r: dict) -> int:
@@ -199,66 +176,50 @@ def report(title: str, rows: list[dict], model_got: list[str]) -> None:
     )
 
 
-def _head_spec(vec, head, rows: list[dict]) -> tuple[dict, float]:
-    """One head's pruned weights and bias, and the largest probability change pruning caused on ``rows``."""
-    weights = {
-        name: round(float(w), 4) for name, w in zip(vec.feature_names_, head.coef_[0], strict=True) if abs(w) >= PRUNE
-    }
-    bias = float(head.intercept_[0])
-    full = head.predict_proba(vec.transform([r["feats"] for r in rows]))[:, 1]
-    z = np.array([bias + sum(weights.get(k, 0.0) for k in r["feats"]) for r in rows])
-    drift = float(np.abs(full - 1 / (1 + np.exp(-z))).max())
-    spec = {"bias": round(bias, 4), "features_kept": len(weights), "weights": dict(sorted(weights.items()))}
-    return spec, drift
-
-
 def export(path: Path = ROOT / "forum/crisis/model.json") -> None:
-    """Train both heads on every labelled post; write their weights, biases and thresholds."""
-    rows = load()
-    t, rec = pick_threshold(rows, cross_val_attention(rows), HARD_CAP)
-    vec, heads = fit(rows)
-    attention, drift_a = _head_spec(vec, heads["attention"], rows)
-    urgent, drift_u = _head_spec(vec, heads["urgent"], rows)
+    """Train both heads on every training post; thresholds from leave-one-writer-out scores; write model.json."""
+    with threadpool_limits(1):
+        rows = crisis_train.labelled_rows()
+        x, names = crisis_train.vectorise(rows)
+        th = crisis_train.choose(crisis_train.out_of_fold(rows, x, names))
+        levels = np.array([r["level"] for r in rows])
+        flagged = np.array([r["rules"] != "none" for r in rows])
+        spec = crisis_train.model_spec(x, levels, flagged, names, th, MODEL_VERSION)
     # An ordinary calm post must never be flagged by the model alone: raise the threshold above them all.
-    calm = everyday_check()
-    calm_top = float(heads["attention"].predict_proba(vec.transform([r["feats"] for r in calm]))[:, 1].max())
-    cv_t = math.floor(float(t) * 1e4) / 1e4  # rounded down: the post at t stays flagged
-    attention.update(
-        threshold=max(cv_t, math.ceil((calm_top + 0.01) * 1e4) / 1e4),
-        threshold_rule=(
-            f"5-fold CV on the training posts: best recall with <= {HARD_CAP:.0%} hard posts flagged ({cv_t}), raised"
-            f" if needed to 0.01 above the highest of {len(calm)} everyday demo posts (seeds {EVERYDAY_CHECK_SEEDS})"
-        ),
-        cv_recall_at_threshold=round(float(rec), 4),
-        highest_everyday_score=round(calm_top, 4),
+    reader, norm = model.Model(spec), _engine().normalizer
+    calm_top = max(reader.probabilities(norm.fold(t).text)[0] for t in crisis_train.everyday_check())
+    spec["attention"]["threshold"] = max(th.attention, math.ceil((calm_top + 0.01) * 1e4) / 1e4)
+    spec["attention"]["highest_everyday_score"] = round(calm_top, 4)
+    rule = (
+        f"chosen on leave-one-writer-out scores of {len({r['writer'] for r in rows if r['writer']})} writers"
+        " (bench/crisis_train.choose: nearest the targets in both languages, precision >= 90%, <= 10% of concern"
+        " posts rated urgent)"
     )
-    urgent.update(
-        threshold=URGENT_THRESHOLD,
-        threshold_rule=f"class-balanced training, read at {URGENT_THRESHOLD}; counts only when the attention head also passes",
+    spec["attention"]["threshold_rule"] = (
+        rule + f"; raised if needed to 0.01 above {len(crisis_train.everyday_check())} everyday posts"
     )
-    spec = {
-        "version": MODEL_VERSION,
-        "trained": datetime.date.today().isoformat(),
-        "training_posts": len(rows),
-        "training_data": {
-            "shared/crisis/examples.jsonl + tests/crisis/cases.jsonl": sum(not r["id"].startswith("d") for r in rows),
-            f"forum.demo everyday posts, seed {EVERYDAY_SEED}, labelled none": sum(
-                r["id"].startswith("d") for r in rows
-            ),
-        },
-        "features": "forum.crisis.features.features (unigrams, bigrams, NOT_ words) of the normaliser's folded text",
-        "C": C,
-        "prune_below": PRUNE,
-        "features_total": len(vec.feature_names_),
-        "max_score_drift_from_pruning": round(max(drift_a, drift_u), 5),
-        "attention": attention,
-        "urgent": urgent,
-    }
-    path.write_text(json.dumps(spec, indent=0, ensure_ascii=True) + "\n", encoding="utf-8")
-    print(f"wrote {path}: attention threshold {attention['threshold']} (CV {t:.4f}, CV recall {rec:.1%};")
-    print(f"highest everyday post {calm_top:.4f}), {attention['features_kept']} and")
-    print(f"{urgent['features_kept']} of {len(vec.feature_names_)} weights kept; pruning moved scores by at most")
-    print(f"{max(drift_a, drift_u):.5f}")
+    spec["urgent"]["threshold_rule"] = rule + "; counts only when the attention head also passes"
+    spec["false_alarm"]["threshold_rule"] = (
+        rule + "; trained on the posts the rules flag; at or above it a rules hit with no always-urgent category is"
+        " lowered one step"
+    )
+    by_set: dict[str, int] = {}
+    for r in rows:
+        by_set[r["set"]] = by_set.get(r["set"], 0) + 1
+    spec.update(
+        trained=datetime.date.today().isoformat(),
+        training_posts=len(rows),
+        training_data=by_set,
+        features="forum.crisis.features.features: words, word pairs, NOT_ words"
+        + (f" and character 3-5-grams hashed into {CHAR_BUCKETS} buckets" if crisis_train.CHAR else ""),
+        C=crisis_train.C,
+        prune_below=crisis_train.PRUNE,
+        features_total=len(names),
+    )
+    path.write_text(json.dumps(spec, indent=0, separators=(",", ":"), ensure_ascii=True) + "\n", encoding="utf-8")
+    print(f"wrote {path}: thresholds {th} (attention {spec['attention']['threshold']} after the everyday check,")
+    print(f"highest everyday post {calm_top:.4f}); {spec['attention']['features_kept']} and")
+    print(f"{spec['urgent']['features_kept']} word weights kept of {len(names)} features")
 
 
 def main() -> None:

@@ -24,6 +24,9 @@ from forum.crisis.detector import assess  # noqa: E402
 
 CRISIS_TESTS = ROOT / "tests/crisis"
 BASELINE = CRISIS_TESTS / "baseline.tsv"
+# Persona-labelled files beside the rounds (same fields as round13.jsonl), each a set named after its file when it
+# is present: bench/crisis_train.py scores them leave-one-writer-out and trains the shipped model on them.
+PERSONA_FILES = ["personas15.jsonl"]
 
 
 def sample_path() -> Path | None:
@@ -42,6 +45,8 @@ def labelled_sets() -> dict[str, Path]:
     )
     for path in rounds:
         sets[f"round {path.stem.removeprefix('round')}"] = path
+    for name in PERSONA_FILES:
+        sets[Path(name).stem] = CRISIS_TESTS / name if (CRISIS_TESTS / name).is_file() else None
     return {name: path for name, path in sets.items() if path is not None}
 
 
@@ -86,12 +91,14 @@ def figures(rows: list[dict], got: list[str]) -> dict[str, float]:
     urgent = [g for r, g in zip(rows, got, strict=True) if r["level"] == "urgent"]
     flagged = [r for r, g in zip(rows, got, strict=True) if g != "none"]
     hard = [g for r, g in zip(rows, got, strict=True) if r["level"] == "none" and "hard" in r["tags"]]
+    concern = [g for r, g in zip(rows, got, strict=True) if r["level"] == "concern"]
     return {
         "posts": len(rows),
         "recall": sum(g != "none" for g in risky) / max(1, len(risky)),
         "urgent recall": sum(g == "urgent" for g in urgent) / max(1, len(urgent)),
         "precision": sum(r["level"] != "none" for r in flagged) / max(1, len(flagged)),
         "hard flagged": sum(g != "none" for g in hard) / max(1, len(hard)),
+        "concern rated urgent": sum(g == "urgent" for g in concern) / max(1, len(concern)),
     }
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import NamedTuple
 
 from forum.crisis import model
 from forum.crisis.clauses import LONG_WORD, Clauses, Prefiltered
+from forum.crisis.explain import explain
 from forum.crisis.loader import Expander, read_lexicon
 from forum.crisis.matcher import PhraseMatcher
 from forum.crisis.normalize import Folded, Normalizer, squeeze
@@ -20,6 +22,8 @@ from forum.crisis.verdict import Assessment, Hit, Level, Match
 __all__ = ["Assessment", "Level", "Match", "assess", "lexicon_version", "load"]
 
 _WORD = re.compile(r"[a-z0-9_]+")
+# The longest reason kept: CrisisFlag.reason holds 500 characters.
+MAX_REASON = 500
 # How many characters before a phrase the wording that makes it a thought, a joke or an intent is read in.
 _TAIL = 60
 # How many words before a phrase may hold the negator, fillers between ("not really going to ...").
@@ -231,59 +235,130 @@ def lexicon_version() -> str:
     return load().version
 
 
-def assess(text: str, *, use_model: bool = True, reader: model.Model | None = None) -> Assessment:
-    """Rate one post. Pure function of the text, the shipped lexicon and, unless ``use_model`` is off, the model.
+class RulesReading(NamedTuple):
+    """What the rules alone say about a folded post, before the model reads it."""
 
-    ``reader`` replaces the shipped model (bench/crisis_lowo.py scores each writer with a model trained without them).
-    """
+    folded: str
+    level: Level
+    matches: tuple[Match, ...]
+    reason: str  # the rules' reason with the phrases they used, without the level
+    set_aside: bool  # a phrase was read as safe on purpose (negated, past, quoted, an idiom...)
+    may_raise: bool  # the rule that decided lets the model raise a concern to urgent
+    always_urgent: bool  # a phrase of a category the lexicon rates urgent on its own: the model never lowers it
+
+
+def read_rules(text: str) -> RulesReading:
+    """The rules' reading of a post (bench/crisis_lowo.py combines it with fold models as ``assess`` does)."""
     eng = load()
-    reader = reader or model.load()
     folded = eng.normalizer.fold(text or "")
     hits, set_aside = eng.hits(folded.text)
     decision = decide(hits, folded.text, eng) if hits else None
     if decision is None or decision.level == Level.NONE:
-        # The model never overrules a phrase the rules read as safe on purpose.
-        if use_model and not set_aside:
-            return _model_only(reader.opinion(folded.text))
-        return Assessment(Level.NONE)
+        return RulesReading(folded.text, Level.NONE, (), "", set_aside, True, False)
     shown = _display_words(folded, eng)
     matches = tuple(
         Match(_display(h.text, shown), eng.public.get(h.category, h.category), eng.levels.get(h.category, Level.NONE))
         for h in decision.used
     )
     quoted = ", ".join(f'"{m.phrase}"' for m in matches[:4])
-    reason = f"{decision.reason} ({quoted})"
-    if decision.level == Level.CONCERN and use_model and decision.model_may_raise:
-        # The model may raise what the rules flagged to urgent; it never lowers a level.
-        op = reader.opinion(folded.text)
-        if op.is_urgent:
-            return Assessment(
-                Level.URGENT,
-                (*matches, _MODEL_URGENT),
-                f"Urgent: {reason}; the wording also resembles posts that needed a moderator at once"
-                f" (score {op.urgent:.2f})",
-            )
-    return Assessment(decision.level, matches, f"{decision.level.value.capitalize()}: {reason}")
+    always = any(m.level == Level.URGENT for m in matches)
+    return RulesReading(
+        folded.text,
+        decision.level,
+        matches,
+        f"{decision.reason} ({quoted})",
+        set_aside,
+        decision.model_may_raise,
+        always,
+    )
+
+
+def combine(rules: RulesReading, op: model.Opinion | None) -> Level:
+    """The level of a post from the rules' reading and the model's opinion (None: the model is not asked).
+
+    The model raises a post the rules pass over (unless they set a phrase aside as safe on purpose) and a rules
+    concern to urgent; where it reads the post as safe it lowers a rules hit one step, never one with a phrase the
+    lexicon rates urgent on its own.
+    """
+    if op is None:
+        return rules.level
+    if rules.level == Level.NONE:
+        if rules.set_aside or not op.needs_attention:
+            return Level.NONE
+        return Level.URGENT if op.is_urgent_alone else Level.CONCERN
+    if op.reads_safe and not rules.always_urgent:
+        return Level.CONCERN if rules.level == Level.URGENT else Level.NONE
+    if rules.level == Level.CONCERN and rules.may_raise and op.is_urgent:
+        return Level.URGENT
+    return rules.level
+
+
+def assess(text: str, *, use_model: bool = True, reader: model.Model | None = None) -> Assessment:
+    """Rate one post. Pure function of the text, the shipped lexicon and, unless ``use_model`` is off, the model.
+
+    ``reader`` replaces the shipped model (bench/crisis_lowo.py scores each writer with a model trained without them).
+    """
+    a = _assess(text, use_model, reader)
+    return a if len(a.reason) <= MAX_REASON else Assessment(a.level, a.matches, a.reason[: MAX_REASON - 1] + "…")
+
+
+def _assess(text: str, use_model: bool, reader: model.Model | None) -> Assessment:
+    rules = read_rules(text)
+    if not use_model or (rules.level == Level.NONE and rules.set_aside):
+        return _rules_only(rules)
+    reader = reader or model.load()
+    op = reader.opinion(rules.folded)
+    level = combine(rules, op)
+    if level == rules.level == Level.NONE:
+        return Assessment(Level.NONE)
+    if rules.level == Level.NONE:
+        return _model_only(level, op, reader.signals(rules.folded, towards_risk=True))
+    if level == rules.level:
+        return _rules_only(rules)
+    if level > rules.level:
+        signals = _said(reader.signals(rules.folded, towards_risk=True))
+        return Assessment(
+            level,
+            (*rules.matches, _MODEL_URGENT),
+            f"Urgent: {rules.reason}; the model also read it as needing a moderator at once"
+            f" (urgent score {op.urgent:.2f}; strongest signals {signals})",
+        )
+    signals = _said(reader.signals(rules.folded, towards_risk=False))
+    lowered = (
+        f"{rules.level.value.capitalize()} by the phrases, lowered to {level.value}: {rules.reason}; the model read it"
+        f" as safe (false-alarm score {op.false_alarm:.2f}; strongest signals {signals})"
+    )
+    return Assessment(level, (*rules.matches, _MODEL_SAFE) if level != Level.NONE else (), lowered)
+
+
+def _rules_only(rules: RulesReading) -> Assessment:
+    if rules.level == Level.NONE:
+        return Assessment(Level.NONE)
+    return Assessment(rules.level, rules.matches, f"{rules.level.value.capitalize()}: {rules.reason}")
 
 
 _MODEL_CONCERN = Match("wording like posts that needed support", "model", Level.CONCERN)
 _MODEL_URGENT = Match("wording like posts that needed support at once", "model", Level.URGENT)
+_MODEL_SAFE = Match("wording like posts that were safe", "model", Level.NONE)
 
 
-def _model_only(op: model.Opinion) -> Assessment:
-    if not op.needs_attention:
-        return Assessment(Level.NONE)
-    if op.is_urgent:
+def _said(signals: list[str]) -> str:
+    return explain(signals)
+
+
+def _model_only(level: Level, op: model.Opinion, signals: list[str]) -> Assessment:
+    if level == Level.URGENT:
         return Assessment(
             Level.URGENT,
             (_MODEL_URGENT,),
             "Urgent: no listed phrase, but the wording resembles posts that needed a moderator at once"
-            f" (scores {op.attention:.2f}, {op.urgent:.2f})",
+            f" (scores {op.attention:.2f}, {op.urgent:.2f}; strongest signals {_said(signals)})",
         )
     return Assessment(
         Level.CONCERN,
         (_MODEL_CONCERN,),
-        f"Concern: no listed phrase, but the wording resembles posts that needed support (score {op.attention:.2f})",
+        "Concern: no listed phrase, but the wording resembles posts that needed support"
+        f" (score {op.attention:.2f}; strongest signals {_said(signals)})",
     )
 
 

@@ -175,3 +175,29 @@ def test_the_panel_offers_the_region_choice_and_saving_a_region_on_the_account_w
     client.post("/account/region", data={"region-region": "US"})
     assert client.get_cookie("region") is None
     assert 'href="tel:988"' in client.get("/help").text.split("More options")[0]
+
+
+def test_moderator_reads_in_plain_words_what_the_model_raised_or_lowered(client, login, member, moderator):
+    from forum.crisis.models import CrisisFlag
+    from forum.moderation.models import QueueItem
+
+    board = make_board()
+    login(member)
+    # The rules rate this urgent (an intent to jump); the model reads the joke and lowers it to concern.
+    lowered = "i'm gonna jump off a bridge if my wifi drops during the zoom meeting one more time. kidding kidding"
+    _post_topic(client, board, lowered)
+    # The rules rate this concern (a wish not to wake up); the model reads means and a time, and raises it.
+    _post_topic(client, board, "i keep wishing i wouldnt wake up. the house is empty tonight and i have what i need")
+    client.post("/logout")
+    login(moderator)
+    items = db.session.scalars(db.select(QueueItem).order_by(QueueItem.id)).all()
+    assert len(items) == 2
+    assert [f.level for f in db.session.scalars(db.select(CrisisFlag).order_by(CrisisFlag.id))] == ["concern", "urgent"]
+    page = client.get(f"/moderation/items/{items[0].id}").text.replace("&#34;", '"').replace("&#39;", "'")
+    assert "Urgent by the phrases, lowered to concern: suicide plan or intent" in page
+    assert '"gonna jump"' in page and "the model read it as safe (false-alarm score" in page
+    assert "strongest signals" in page and '"one more"' in page
+    page = client.get(f"/moderation/items/{items[1].id}").text.replace("&#34;", '"').replace("&#39;", "'")
+    assert "Urgent: thoughts of dying or not wanting to exist" in page
+    assert "the model also read it as needing a moderator at once (urgent score" in page
+    assert "strongest signals" in page
