@@ -26,7 +26,9 @@ CRISIS_TESTS = ROOT / "tests/crisis"
 BASELINE = CRISIS_TESTS / "baseline.tsv"
 # Persona-labelled files beside the rounds (same fields as round13.jsonl), each a set named after its file when it
 # is present: bench/crisis_train.py scores them leave-one-writer-out and trains the shipped model on them.
-PERSONA_FILES = ["personas15.jsonl"]
+PERSONA_FILES = ["personas15.jsonl", "personas15b.jsonl"]
+# Blind rounds kept apart from training and from leave-one-writer-out, scored before any change that followed them.
+HELD_OUT_FILES = {"round 15": "heldout15.jsonl", "round 15es": "heldout15es.jsonl"}
 
 
 def sample_path() -> Path | None:
@@ -45,6 +47,8 @@ def labelled_sets() -> dict[str, Path]:
     )
     for path in rounds:
         sets[f"round {path.stem.removeprefix('round')}"] = path
+    for name, file in HELD_OUT_FILES.items():
+        sets[name] = CRISIS_TESTS / file
     for name in PERSONA_FILES:
         sets[Path(name).stem] = CRISIS_TESTS / name if (CRISIS_TESTS / name).is_file() else None
     return {name: path for name, path in sets.items() if path is not None}
