@@ -15,7 +15,7 @@ import flask_babel
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from flask import Flask, g, has_request_context, request
-from flask_babel import force_locale, get_locale, gettext, refresh
+from flask_babel import force_locale, get_locale, get_translations, gettext, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -92,6 +92,21 @@ def written_moment(moment: datetime) -> str:
     return flask_babel.format_datetime(moment, "d 'de' MMMM 'de' y, HH:mm")
 
 
+def page_translations():
+    """The catalogue of the language being written, looked up once per request and language.
+
+    Flask-Babel finds it through the context, the app, the domain and the locale's name on every string
+    (dozens a page); its locale object stays the same until the request ends or in_language changes it.
+    """
+    locale = get_locale()
+    if locale is None or not has_request_context():
+        return get_translations()
+    found = request.environ.get("forum.translations")
+    if found is None or found[0] is not locale:
+        found = request.environ["forum.translations"] = (locale, get_translations())
+    return found[1]
+
+
 def _choose_language_early() -> None:
     if request.endpoint != "static":
         select_locale()
@@ -100,6 +115,13 @@ def _choose_language_early() -> None:
 def register_i18n(app: Flask) -> None:
     """Flask-Babel with the forum's selector; pages say which language they are in."""
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: page_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: page_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: page_translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )
 
     filters = (month_year, day, day_time, day_hour, long_day, short_day, weekday, long_weekday, number, seeded)
     for page_filter in filters:

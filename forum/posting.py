@@ -48,6 +48,8 @@ class Submission:
     preview: bool = False
     # The signed-in member's draft for this form ("reply:<topic id>", "topic:<slug>"), if it keeps one.
     draft_key: str | None = None
+    # The view's service deletes the draft in its own transaction (draft_to_discard), so the wrapper need not.
+    draft_handed_over: bool = False
 
     @property
     def text(self) -> str:
@@ -107,7 +109,7 @@ def screened(
                 _refused(submission, submission.refusal or "The form was sent back.")
             if response.status_code >= 400 or submission.preview:
                 _keep_member_draft(submission)
-            elif submission.draft_key is not None:
+            elif submission.draft_key is not None and not submission.draft_handed_over:
                 drafts.discard_member_draft(current_user, submission.draft_key)
             return response
 
@@ -140,6 +142,19 @@ def is_preview() -> bool:
     """Whether this request asked for a preview of its text rather than to send it."""
     submission = current_submission()
     return submission is not None and submission.preview
+
+
+def draft_to_discard() -> str | None:
+    """The key of the member's draft that this form replaces once posted, for the view to hand its service.
+
+    The service deletes the draft in the post's own transaction; a refused post rolls the deletion back with
+    everything else, and the wrapper keeps the text as the draft again.
+    """
+    submission = current_submission()
+    if submission is None or submission.preview or submission.draft_key is None:
+        return None
+    submission.draft_handed_over = True
+    return submission.draft_key
 
 
 def note_refusal(form) -> None:

@@ -115,8 +115,13 @@ def member_draft(user: User, key: str) -> dict[str, str] | None:
 
 def discard_member_draft(user: User, key: str) -> None:
     """Delete the member's draft for the form `key`, if there is one."""
-    db.session.execute(delete(MemberDraft).where(MemberDraft.user_id == user.id, MemberDraft.key == key))
+    delete_member_draft(user.id, key)
     db.session.commit()
+
+
+def delete_member_draft(user_id: int, key: str) -> None:
+    """Delete the member's draft for the form `key` in the caller's transaction, which commits it."""
+    db.session.execute(delete(MemberDraft).where(MemberDraft.user_id == user_id, MemberDraft.key == key))
 
 
 def export_member_drafts(user: User) -> list[dict]:

@@ -11,7 +11,7 @@ from forum.boards import feeds, reading, services
 from forum.boards.forms import EditPostForm, ReplyForm, TopicForm
 from forum.boards.models import PostStatus
 from forum.errors import InvalidAction, add_error
-from forum.posting import is_preview, kept_fields, member_draft, note_refusal, screened
+from forum.posting import draft_to_discard, is_preview, kept_fields, member_draft, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
 from forum.urls import MAX_ID
@@ -174,6 +174,7 @@ def reply(slug: str, topic_id: int):
                 anonymous=form.anonymous.data,
                 content_note=form.content_note.data,
                 before_write=_spend_posting,
+                draft_key=draft_to_discard(),
             )
         except InvalidAction as error:
             add_error(form, error)

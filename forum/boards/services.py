@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
+from forum.accounts import drafts
 from forum.accounts.models import User, utcnow
 from forum.boards import counts, reading
 from forum.boards.models import REACTIONS, Board, Post, PostRevision, PostStatus, Reaction, Topic
@@ -198,10 +199,12 @@ def create_reply(
     anonymous: bool = False,
     content_note: str | None = None,
     before_write: Callable[[], None] | None = None,
+    draft_key: str | None = None,
 ) -> Post:
     """Reply to a topic; raises InvalidAction on bad input, a locked topic or a restricted author.
 
-    `before_write` is as for create_topic.
+    `before_write` is as for create_topic. `draft_key` names the author's saved draft the reply replaces: it is
+    deleted in the reply's transaction, not in a second one.
     """
     body, content_note = _clean_text(body), _clean_text(content_note) or None
     _require_poster(author)
@@ -220,6 +223,8 @@ def create_reply(
     if post.status == PostStatus.VISIBLE:
         counts.post_shown(post)
         notifications.post_published(post, new=True)
+    if draft_key is not None:
+        drafts.delete_member_draft(author.id, draft_key)
     db.session.commit()
     return post
 

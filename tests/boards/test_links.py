@@ -71,3 +71,25 @@ def test_a_guests_sign_in_links_come_back_under_the_mount_point(app, client):
         page = client.get(path, environ_overrides=mounted).text
         assert f"/forum/login?next=/forum{path}" in page.replace("%2F", "/"), path
         assert f"next={path}" not in page.replace("%2F", "/")
+
+
+def test_spanish_month_labels_are_cldrs():
+    from babel.dates import get_month_names
+
+    from forum.boards.links import _MONTHS
+
+    assert _MONTHS["es"] == tuple(get_month_names("abbreviated", locale="es")[m] for m in range(1, 13))
+
+
+def test_building_the_app_loads_no_spanish_locale_data():
+    # Babel's locale data is megabytes a worker: an English page must not pay for Spanish at start.
+    import subprocess
+    import sys
+
+    code = (
+        "from forum import create_app; from babel import localedata; "
+        "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x' * 40}); "
+        "print(sorted(localedata._cache))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    assert "'es'" not in loaded
