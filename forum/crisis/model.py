@@ -42,7 +42,7 @@ class _Head:
         self.threshold = float(spec["threshold"])
         self.bias = float(spec["bias"])
         self.weights: dict[str, float] = spec["weights"]
-        self.names = frozenset(self.weights)
+        self.names = self.weights.keys()  # intersects a set as fast as a frozenset, without a second copy of the names
         # Bucket weights are int16 steps of ``char_scale``, little-endian, base64: 2**16 buckets in 175 kB.
         self.char_scale = float(spec.get("char_scale", 0.0))
         self.char = array("h")
