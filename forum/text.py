@@ -103,10 +103,14 @@ def _render(text: str) -> str:
     return cleaned
 
 
-def quote_markdown(author_label: str, body: str) -> str:
-    """A Markdown block quoting another post, for the reply box."""
+def quote_markdown(author_label: str, body: str, intro: str | None = None) -> str:
+    """A Markdown block quoting another post, for the reply box.
+
+    ``intro`` is the line above the quote in the writer's language ("Miembro anónimo escribió:"); by default the
+    English "<label> wrote:". forum/notifications/services.py QUOTE_RE reads every language's intro back.
+    """
     quoted = "\n".join(f"> {line}" if line else ">" for line in (body or "").splitlines())
-    return f"{author_label} wrote:\n\n{quoted}\n\n"
+    return f"{intro or f'{author_label} wrote:'}\n\n{quoted}\n\n"
 
 
 def plain_text(text: str | None) -> str:

@@ -14,6 +14,7 @@ from forum.errors import InvalidAction, add_error
 from forum.posting import draft_to_discard, is_preview, kept_fields, member_draft, note_refusal, screened
 from forum.ratelimits import EDITING_LIMIT, POSTING_LIMIT, spend
 from forum.text import quote_markdown
+from forum.translatable import ANONYMOUS_LABEL
 from forum.urls import MAX_ID
 from forum.validation import without_non_characters
 
@@ -143,7 +144,9 @@ def show_topic(slug: str, topic_id: int):
         # The quote becomes a new post every reader sees, so it copies only what every reader may see:
         # a visible post, under its public label (not "(you)" or a moderator's private handle).
         if quoted is not None and quoted.topic_id == topic.id and quoted.status == PostStatus.VISIBLE:
-            form.body.data = quote_markdown(services.public_author_label(quoted), quoted.body)
+            label = services.public_author_label(quoted)
+            shown = gettext(label) if label == ANONYMOUS_LABEL else label  # a pseudonym is never translated
+            form.body.data = quote_markdown(shown, quoted.body, gettext("%(author)s wrote:", author=shown))
     html = render_template("boards/topic.html", topic=topic, page=page, form=form, draft=draft)
     # After rendering: the commit would otherwise expire what the template reads.
     reading.mark_topic_read(current_user, topic.id, shown=page.items, known=page.read_up_to, notified=page.notified)

@@ -24,6 +24,7 @@ from forum.accounts.models import MemberMute, User, utcnow
 from forum.boards.models import REACTIONS, Board, Post, PostStatus, Topic
 from forum.errors import InvalidAction, NotAllowed, NotFound
 from forum.extensions import db
+from forum.i18n import LANGUAGES, in_language
 from forum.meetings.models import Meeting
 from forum.moderation.models import MessageReply, ModeratorMessage, Report
 from forum.notifications.models import Notification, NotificationKind, TopicWatch, WatchLevel
@@ -45,8 +46,9 @@ NEW_LIMIT = 200
 QUOTE_CANDIDATES = 200
 
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_-]{3,30})\b")
-# A quote as the reply box writes it (forum/text.py quote_markdown): "<label> wrote:", a blank line, "> ...".
-QUOTE_RE = re.compile(r"^(?P<label>[^\n]{1,60}) wrote:\n\n(?P<quoted>(?:>[^\n]*(?:\n|$))+)", re.M)
+# A quote as the reply box writes it (forum/text.py quote_markdown): "<label> wrote:" ("<label> escribió:" on a
+# Spanish page), a blank line, "> ...". tests/i18n checks every language's intro is read back.
+QUOTE_RE = re.compile(r"^(?P<label>[^\n]{1,60}) (?:wrote|escribió):\n\n(?P<quoted>(?:>[^\n]*(?:\n|$))+)", re.M)
 
 # The strongest reason wins when one post concerns a member several ways.
 _PRECEDENCE = (NotificationKind.QUOTE, NotificationKind.MENTION, NotificationKind.REPLY)
@@ -274,11 +276,22 @@ def _mentioned(body: str) -> set[int]:
     )
 
 
+def _anonymous_labels() -> set[str]:
+    """The anonymous label in every language a quote may have been written in."""
+    labels = {ANONYMOUS_LABEL}
+    for code in LANGUAGES:
+        with in_language(code):
+            labels.add(gettext(ANONYMOUS_LABEL))
+    return labels
+
+
 def _quoted(post: Post) -> set[int]:
     """Authors of the topic's posts this post quotes, matched by public label and quoted text."""
     quotes = [(m["label"].strip(), _unquote(m["quoted"])) for m in QUOTE_RE.finditer(post.body or "")]
     if not quotes:
         return set()
+    anonymous_labels = _anonymous_labels()
+    quotes = [(ANONYMOUS_LABEL if label in anonymous_labels else label, quoted) for label, quoted in quotes]
     labels = {label for label, _ in quotes}
     by_label = [and_(Post.is_anonymous.is_(False), User.pseudonym.in_(labels - {ANONYMOUS_LABEL}))]
     if ANONYMOUS_LABEL in labels:
