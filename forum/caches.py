@@ -4,8 +4,9 @@ The compiled statements the pages run (`functools.cache` on their builders) are 
 code itself: one per scope or dialect. What grows with the members' writing lives here instead.
 Hiding, editing, removing or erasing a post calls `forget_texts`, so its old words leave memory too.
 
-Rendered fragments of pages (a topic's posts, a board's topic list) live in a `FragmentStore`: in
-this process's memory, or in Redis shared by every worker when FRAGMENT_CACHE_URI points there.
+Rendered fragments of pages (a topic's posts, a board's topic list) live in a fragment store: in
+this process's memory (`MemoryFragments`), or in Redis shared by every worker when FRAGMENT_CACHE_URI
+points there (`forum/redis_fragments.py`, imported only then: redis-py costs a worker 3.6 MB).
 Each slot (a topic's page 2 in English for guests) holds one version only, checked against a digest
 of what the page just read, so a stale fragment is never served and the next render replaces it.
 """
@@ -18,8 +19,6 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-
-import redis
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +106,7 @@ _fragment_stores: weakref.WeakSet = weakref.WeakSet()
 
 
 def topic_fragments(topic_id: int) -> str:
-    """The group of a topic's fragments (its pages of posts), for FragmentStore and forget_fragments."""
+    """The group of a topic's fragments (its pages of posts), for the fragment stores and forget_fragments."""
     return f"topic:{topic_id}"
 
 
@@ -136,7 +135,7 @@ class MemoryFragments:
         self._clock = clock
         self._items: OrderedDict[tuple[str, str], tuple[str, str, float]] = OrderedDict()
         self._lock = threading.Lock()
-        _fragment_stores.add(self)
+        register_store(self)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -189,76 +188,6 @@ def _fragment_size(key: tuple[str, str], digest: str, html: str) -> int:
     return len(key[0]) + len(key[1]) + len(digest) + len(html)
 
 
-# A fragment larger than this is rendered every time rather than sent to Redis and back.
-REDIS_FRAGMENT_MAX_BYTES = 512 * 2**10
-# A slow or unreachable Redis must cost a page little: it is then rendered as without a cache.
-REDIS_TIMEOUT_SECONDS = 0.05
-
-
-class RedisFragments:
-    """Fragments in Redis, shared by every worker: one hash per group, one field per slot, with a TTL.
-
-    Memory is bounded per fragment here, by the TTL, and overall by Redis's own maxmemory
-    (docs/deploy.md, section 7). Redis failing only turns hits into misses.
-    """
-
-    def __init__(self, url: str, prefix: str = "", ttl: int = FRAGMENT_TTL_SECONDS):
-        pool = redis.ConnectionPool.from_url(url)
-        # The rate limits' URL may carry longer timeouts; a fragment is not worth waiting for.
-        pool.connection_kwargs.update(
-            socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
-        )
-        self._redis = redis.Redis(connection_pool=pool)
-        self.prefix = f"{prefix}fragments:"
-        self.ttl = ttl
-        _fragment_stores.add(self)
-
-    def get(self, group: str, part: str, digest: str) -> str | None:
-        try:
-            value = self._redis.hget(self.prefix + group, part)
-        except redis.RedisError as error:
-            log.warning("fragment cache unavailable: %s", type(error).__name__)
-            return None
-        if value is None:
-            return None
-        kept_digest, _, html = value.decode().partition("\n")
-        return html if kept_digest == digest else None
-
-    def put(self, group: str, part: str, digest: str, html: str) -> None:
-        value = f"{digest}\n{html}".encode()
-        name = self.prefix + group
-        try:
-            with self._redis.pipeline(transaction=False) as pipe:
-                if len(value) > REDIS_FRAGMENT_MAX_BYTES:
-                    pipe.hdel(name, part)
-                else:
-                    pipe.hset(name, part, value)
-                    pipe.expire(name, self.ttl)
-                pipe.execute()
-        except redis.RedisError as error:
-            log.warning("fragment cache unavailable: %s", type(error).__name__)
-
-    def forget(self, *groups: str) -> None:
-        if not groups:
-            return
-        try:
-            self._redis.delete(*(self.prefix + group for group in groups))
-        except redis.RedisError as error:
-            log.warning("fragment cache unavailable: %s", type(error).__name__)
-
-    def clear(self) -> None:
-        try:
-            for name in self._redis.scan_iter(match=self.prefix + "*", count=500):
-                self._redis.delete(name)
-        except redis.RedisError as error:
-            log.warning("fragment cache unavailable: %s", type(error).__name__)
-
-
-FragmentStore = MemoryFragments | RedisFragments
-
-
-def fragment_store(uri: str, *, max_bytes: int = FRAGMENT_CACHE_BYTES, prefix: str = "") -> FragmentStore:
-    """The store FRAGMENT_CACHE_URI names: redis://... (shared) or memory:// (this process)."""
-    if uri.startswith(("redis://", "rediss://", "unix://")):
-        return RedisFragments(uri, prefix=prefix)
-    return MemoryFragments(max_bytes)
+def register_store(store) -> None:
+    """Make `forget_fragments` and `clear_all` reach this store too (the Redis one registers itself)."""
+    _fragment_stores.add(store)

@@ -17,7 +17,6 @@ from forum.accounts.forms import ActionForm
 from forum.boards.links import PostLinks, topic_views, topics_fragment
 from forum.boards.models import REACTIONS
 from forum.boards.services import author_label
-from forum.caches import fragment_store
 from forum.config import PROJECT_ROOT
 from forum.extensions import login_manager
 from forum.mentoring.concerns import open_counts as open_mentoring_counts
@@ -30,11 +29,6 @@ from forum.worker import start_worker
 
 
 def register_web_hooks(app: Flask) -> None:
-    uri = app.config["FRAGMENT_CACHE_URI"]
-    # A fragment in Redis outlives the process that rendered it: one rendered by other code or
-    # templates (before a deploy, or on another host) must not be read, so the prefix names the code.
-    prefix = app.config["FRAGMENT_CACHE_PREFIX"] + (_code_version() + ":" if uri.startswith("redis") else "")
-    app.extensions["forum.fragments"] = fragment_store(uri, max_bytes=app.config["FRAGMENT_CACHE_BYTES"], prefix=prefix)
     app.jinja_env.add_extension(FragmentCache)
     app.jinja_env.globals["topics_fragment"] = topics_fragment
     app.jinja_env.filters["markdown"] = render_markdown
@@ -95,7 +89,7 @@ _CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
 @functools.cache
-def _code_version() -> str:
+def code_version() -> str:
     """A digest of the templates, the code and the translations that render fragments."""
     digest = hashlib.blake2b(digest_size=8)
     for folder, pattern in (("templates", "*.html"), ("forum", "*.py"), ("forum/translations", "*.po")):

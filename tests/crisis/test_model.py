@@ -61,6 +61,25 @@ def test_training_and_runtime_read_the_same_features(text: str) -> None:
     assert model.score(folded) == op.attention
 
 
+def test_the_heads_share_one_float_per_weight_value() -> None:
+    # JSON makes one float object per number: 96,000 of them, 2.2 MB a worker, for some 1,600 values.
+    weights = [w for head in model.MODEL.heads for w in head.weights.values()]
+    assert len({id(w) for w in weights}) == len(set(weights)) < len(weights) // 20
+
+
+def test_shared_weights_score_exactly_as_the_file_reads() -> None:
+    spec = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
+    for text in ("I can't do this anymore, goodbye everyone", "Day 43 and the mornings are hard", "k1ll m3 n0w"):
+        folded = _fold(text)
+        feats = feature_set(folded)
+        expected = []
+        for name in ("attention", "urgent", "false_alarm"):
+            weights = spec[name]["weights"]  # as JSON built them, summed in the order the model sums
+            z = spec[name]["bias"] + sum(map(weights.__getitem__, feats & weights.keys()))
+            expected.append(1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, z)))))
+        assert model.MODEL.probabilities(folded) == tuple(expected)  # exactly, not approximately
+
+
 def test_features_mark_negated_words_and_sentence_starts() -> None:
     got = feature_set(_fold("I am not going to do it. Tired"))
     assert {"NOT_going", "NOT_to", "NOT_do", "<s> i", "<s> tired", "not going"} <= got
