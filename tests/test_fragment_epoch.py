@@ -146,3 +146,20 @@ def test_an_unreadable_epoch_empties_the_store_rather_than_trusting_it():
     assert len(store) == 1, "an unchanged epoch keeps the store"
     watch.observe(None)
     assert len(store) == 0 and store.bytes == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set (run under .ci/services.sh)"
+)
+def test_a_shared_redis_store_is_left_to_forget_fragments():
+    # Every worker reads the same Redis, where forget_fragments already dropped the groups: a moved
+    # epoch empties only this process's own memory, never the shared store.
+    store = caches.RedisFragments(os.environ["TEST_REDIS_URL"], prefix=f"epoch-{os.getpid()}:")
+    try:
+        store.put("topic:1", "1:en:guest", "d", "words")
+        watch = caches.ErasureWatch(store, interval=0)
+        watch.observe(1)
+        watch.observe(2)
+        assert store.get("topic:1", "1:en:guest", "d") == "words"
+    finally:
+        store.clear()
