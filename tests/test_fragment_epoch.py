@@ -24,6 +24,7 @@ from forum.moderation import actions
 from forum.moderation.models import ItemKind
 from forum.moderation.queue import enqueue
 from forum.permissions import Role
+from forum.redis_fragments import RedisFragments
 from tests.apps import running_app
 from tests.factories import PASSWORD, make_board, make_post, make_topic, make_user
 
@@ -154,7 +155,7 @@ def test_an_unreadable_epoch_empties_the_store_rather_than_trusting_it():
 def test_a_shared_redis_store_is_left_to_forget_fragments():
     # Every worker reads the same Redis, where forget_fragments already dropped the groups: a moved
     # epoch empties only this process's own memory, never the shared store.
-    store = caches.RedisFragments(os.environ["TEST_REDIS_URL"], prefix=f"epoch-{os.getpid()}:")
+    store = RedisFragments(os.environ["TEST_REDIS_URL"], prefix=f"epoch-{os.getpid()}:")
     try:
         store.put("topic:1", "1:en:guest", "d", "words")
         watch = caches.ErasureWatch(store, interval=0)
