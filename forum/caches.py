@@ -20,6 +20,8 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 
+from flask import current_app
+
 log = logging.getLogger(__name__)
 
 # Rendered posts kept per process: a few thousand typical posts, however long any one of them is.
@@ -120,9 +122,41 @@ def forget_fragments(*groups: str) -> None:
 
     The digest check would refuse them anyway; this takes the old words out of memory (and out of
     Redis) at once rather than at the page's next view or after FRAGMENT_TTL_SECONDS.
+    Only this app's store: other processes (and, in tests, other apps standing for them) learn of
+    the change through the cache epoch (`ErasureWatch`).
     """
-    for store in list(_fragment_stores):
-        store.forget(*groups)
+    current_app.extensions["forum.fragments"].forget(*groups)
+
+
+class ErasureWatch:
+    """When this process last read the cache epoch (forum.boards.models.CacheEpoch), and its value then.
+
+    `due()` is a clock reading, so most requests run no query; `observe(epoch)` empties this
+    process's in-process caches when another process (or this one) has since taken text off a page.
+    """
+
+    def __init__(self, store: object, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.interval = interval
+        self.epoch: int | None = None
+        self._clock = clock
+        # A process starts with empty caches: the first reading is due one interval later.
+        self._checked = clock()
+
+    def due(self) -> bool:
+        return self._clock() - self._checked >= self.interval
+
+    def observe(self, epoch: int | None) -> None:
+        """The epoch just read (None: unreadable): if it moved, is the first or unknown, empty the caches."""
+        self._checked = self._clock()
+        if epoch is not None and epoch == self.epoch:
+            return
+        self.epoch = epoch
+        # Rendered text is kept by text, so which entries showed the erased words is unknown here.
+        markdown.clear()
+        # Redis is shared and forget_fragments already dropped the groups there.
+        if isinstance(self.store, MemoryFragments):
+            self.store.clear()
 
 
 class MemoryFragments:

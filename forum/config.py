@@ -143,6 +143,9 @@ class Config:
     )
     FRAGMENT_CACHE_BYTES = int(os.environ.get("FRAGMENT_CACHE_BYTES", str(32 * 2**20)))
     FRAGMENT_CACHE_PREFIX = os.environ.get("FRAGMENT_CACHE_PREFIX", RATELIMIT_KEY_PREFIX)
+    # Each process reads the cache epoch at most once in this many seconds, and empties its in-process
+    # caches when another process has edited, hidden, removed or erased text since.
+    FRAGMENT_EPOCH_SECONDS = float(os.environ.get("FRAGMENT_EPOCH_SECONDS", "1"))
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     # How many app hosts serve the forum. With more than one (or more than one gunicorn worker),
     # create_app warns when rate limits are counted in each process's memory.
@@ -168,6 +171,8 @@ class TestConfig(Config):
     HOLD_FIRST_POSTS = 0
     # Every page reads the announcement, so a test sees each change and counts the same queries throughout.
     ANNOUNCEMENT_CACHE_SECONDS = 0
+    # One process per test: its own changes reach its caches directly, and queries count the same throughout.
+    FRAGMENT_EPOCH_SECONDS = 3600.0
     ALERT_WORKER = False
     SMTP_HOST = ""
     ALERT_EMAIL_TO: list[str] = []

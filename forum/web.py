@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 
 from flask import Flask, Response, abort, current_app, g, has_request_context, request, session, url_for
 from flask_login import current_user
 from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import ImmutableMultiDict
 
 from forum import permissions
 from forum.accounts.forms import ActionForm
+from forum.boards.counts import cache_epoch
 from forum.boards.links import PostLinks, topic_views, topics_fragment
 from forum.boards.models import REACTIONS
 from forum.boards.services import author_label
+from forum.caches import ErasureWatch
 from forum.config import PROJECT_ROOT
-from forum.extensions import login_manager
+from forum.extensions import db, login_manager
 from forum.mentoring.concerns import open_counts as open_mentoring_counts
 from forum.moderation.models import CARE_NOTE
 from forum.moderation.services import open_counts
@@ -27,8 +31,13 @@ from forum.urls import url_pattern
 from forum.validation import has_non_characters, without_non_characters
 from forum.worker import start_worker
 
+log = logging.getLogger(__name__)
+
 
 def register_web_hooks(app: Flask) -> None:
+    app.extensions["forum.erasures"] = ErasureWatch(
+        app.extensions["forum.fragments"], app.config["FRAGMENT_EPOCH_SECONDS"]
+    )
     app.jinja_env.add_extension(FragmentCache)
     app.jinja_env.globals["topics_fragment"] = topics_fragment
     app.jinja_env.filters["markdown"] = render_markdown
@@ -46,6 +55,7 @@ def register_web_hooks(app: Flask) -> None:
 
     app.context_processor(_template_helpers)
     app.before_request(_refuse_nul_bytes)
+    app.before_request(_drop_text_erased_elsewhere)
     app.before_request(_members_only_and_worker)
     app.after_request(_security_headers)
 
@@ -124,6 +134,21 @@ def _refuse_nul_bytes():
                 for key, value in request.form.items(multi=True)
             ]
         )
+
+
+def _drop_text_erased_elsewhere():
+    # Another worker's edit, hide or erasure reaches this one's memory within FRAGMENT_EPOCH_SECONDS.
+    watch = current_app.extensions["forum.erasures"]
+    if not watch.due():
+        return
+    try:
+        epoch = cache_epoch()
+    except SQLAlchemyError as error:
+        # The page itself will meet the fault; until the epoch answers, keep nothing that may be stale.
+        db.session.rollback()
+        log.warning("cache epoch unreadable: %s", type(error).__name__)
+        epoch = None
+    watch.observe(epoch)
 
 
 def _members_only_and_worker():

@@ -231,5 +231,6 @@ def delete_account(user: User, *, password: str, posts: str) -> None:
     _cut_links(user_id)
     db.session.expire_all()
     db.session.execute(delete(User).where(User.id == user_id))
+    counts.bump_cache_epoch()
     db.session.commit()
     forget_fragments(*groups)

@@ -26,7 +26,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import attributes, util
 
-from forum.boards.models import Board, Post, PostStatus, Topic
+from forum.boards.models import Board, CacheEpoch, Post, PostStatus, Topic
 from forum.extensions import db
 
 VISIBLE = PostStatus.VISIBLE.value
@@ -362,3 +362,16 @@ def check_counts(*, repair: bool) -> list[Mismatch]:
             recount_board(mismatch.id)
             db.session.commit()
     return found + boards
+
+
+def bump_cache_epoch() -> None:
+    """Text leaves pages in this transaction: every process empties its in-process caches once it commits."""
+    moved = _run(update(CacheEpoch).where(CacheEpoch.id == 1).values(value=CacheEpoch.value + 1))
+    if moved.rowcount == 0:
+        # The migration writes the row; a schema made by create_all (tests) starts without it.
+        db.session.add(CacheEpoch(id=1, value=1))
+
+
+def cache_epoch() -> int:
+    """The cache epoch's current value (0 before the first change)."""
+    return db.session.scalar(select(CacheEpoch.value).where(CacheEpoch.id == 1)) or 0

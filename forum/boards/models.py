@@ -168,3 +168,15 @@ class TopicRead(db.Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True)
     # No foreign key, as Topic.last_post_id: it only marks a place in the thread.
     last_read_post_id: Mapped[int]
+
+
+class CacheEpoch(db.Model):
+    """One row counting the changes that take text off pages (edit, delete, hide, erasure).
+
+    Each process compares it with the value it last read, at most once per FRAGMENT_EPOCH_SECONDS,
+    and empties its in-process page caches when it moved (forum/web.py, forum/caches.py): a worker
+    other than the one that erased a text drops it too, without Redis.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

@@ -283,6 +283,7 @@ def edit_post(
         # A name or quote added by the edit is told of, once the post is visible.
         notifications.post_published(post, edited=True)
     groups = _fragments_of(post)
+    counts.bump_cache_epoch()
     db.session.commit()
     forget_fragments(*groups)
     return post
@@ -297,6 +298,7 @@ def delete_own_post(post: Post, by: User) -> None:
     # Earlier versions go with it: an author who removes a post removes what it said before too.
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     groups = _fragments_of(post)
+    counts.bump_cache_epoch()
     db.session.commit()
     forget_fragments(*groups)
 

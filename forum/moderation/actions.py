@@ -139,6 +139,7 @@ def hide_post(item: QueueItem, by: User, *, guideline: str, note: str | None) ->
     logged = f"care: {note}" if crisis else f"{guideline}: {note}"
     entry = log_action(by, "hide_post", post=post, item=item, note=logged)
     groups = topic_fragments(post.topic_id), board_fragments(post.topic.board_id)
+    counts.bump_cache_epoch()
     db.session.commit()
     # The hidden words leave every cached page now, not at the topic's next view.
     forget_fragments(*groups)
