@@ -19,6 +19,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from flask import current_app
 
@@ -29,19 +30,55 @@ MARKDOWN_CACHE_BYTES = 16 * 2**20
 
 
 class BytesLRU:
-    """A least-recently-used map whose keys and values together stay under `max_bytes` (of text)."""
+    """A least-recently-used map whose keys and values together stay under `max_bytes` (of text).
 
-    def __init__(self, max_bytes: int) -> None:
+    `size(key, value)` says what an entry weighs: by default the characters of a text key and value.
+    """
+
+    def __init__(self, max_bytes: int, size: Callable[[Any, Any], int] | None = None) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._size = size or _size
+        self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key) -> bool:
         return key in self._items
+
+    def keys(self) -> list:
+        with self._lock:
+            return list(self._items)
+
+    def values(self) -> list:
+        with self._lock:
+            return list(self._items.values())
+
+    def items(self) -> list:
+        with self._lock:
+            return list(self._items.items())
+
+    def get(self, key):
+        """The value kept for key (now the most recently used), or None."""
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key, value) -> None:
+        """Keep value for key in place of any older one; a value larger than the whole map is not kept."""
+        size = self._size(key, value)
+        with self._lock:
+            self._pop(key)
+            if size > self.max_bytes:
+                return
+            self._items[key] = value
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                self._pop(next(iter(self._items)))
 
     def get_or_make(self, key: str, make: Callable[[str], str]) -> str:
         """The cached value for key, made (and kept, when it fits) on a miss."""
@@ -50,7 +87,7 @@ class BytesLRU:
                 self._items.move_to_end(key)
                 return self._items[key]
         value = make(key)
-        size = _size(key, value)
+        size = self._size(key, value)
         if size > self.max_bytes:
             return value
         with self._lock:
@@ -58,20 +95,22 @@ class BytesLRU:
                 self._items[key] = value
                 self.bytes += size
             while self.bytes > self.max_bytes:
-                old_key, old_value = self._items.popitem(last=False)
-                self.bytes -= _size(old_key, old_value)
+                self._pop(next(iter(self._items)))
         return value
 
-    def forget(self, key: str) -> None:
+    def forget(self, key) -> None:
         with self._lock:
-            value = self._items.pop(key, None)
-            if value is not None:
-                self.bytes -= _size(key, value)
+            self._pop(key)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self.bytes = 0
+
+    def _pop(self, key) -> None:
+        value = self._items.pop(key, None)
+        if value is not None:
+            self.bytes -= self._size(key, value)
 
 
 def _size(key: str, value: str) -> int:
@@ -103,7 +142,7 @@ FRAGMENT_CACHE_BYTES = 32 * 2**20
 # is never asked for again.
 FRAGMENT_TTL_SECONDS = 600
 
-# Every store of every app in this process, so that forgetting a page's text reaches them all.
+# Every store of every app in this process, so that `clear_all` empties them all.
 _fragment_stores: weakref.WeakSet = weakref.WeakSet()
 
 
@@ -163,65 +202,49 @@ class MemoryFragments:
     """Fragments in this process: one version per slot, least recently used dropped past `max_bytes`."""
 
     def __init__(self, max_bytes: int = FRAGMENT_CACHE_BYTES, ttl: float = FRAGMENT_TTL_SECONDS, clock=time.monotonic):
-        self.max_bytes = max_bytes
         self.ttl = ttl
-        self.bytes = 0
         self._clock = clock
-        self._items: OrderedDict[tuple[str, str], tuple[str, str, float]] = OrderedDict()
-        self._lock = threading.Lock()
+        # (group, part) -> (digest, html, when rendered)
+        self._items = BytesLRU(max_bytes, size=_fragment_size)
         register_store(self)
 
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def bytes(self) -> int:
+        return self._items.bytes
+
     def get(self, group: str, part: str, digest: str) -> str | None:
         """The slot's fragment if it was rendered from the same content (`digest`) and is fresh."""
         key = (group, part)
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            if item[0] != digest or self._clock() - item[2] > self.ttl:
-                # The content changed (or the fragment aged): its old text leaves memory now.
-                self._drop(key)
-                return None
-            self._items.move_to_end(key)
-            return item[1]
+        item = self._items.get(key)
+        if item is None:
+            return None
+        if item[0] != digest or self._clock() - item[2] > self.ttl:
+            # The content changed (or the fragment aged): its old text leaves memory now.
+            self._items.forget(key)
+            return None
+        return item[1]
 
     def put(self, group: str, part: str, digest: str, html: str) -> None:
-        key = (group, part)
-        size = _fragment_size(key, digest, html)
-        with self._lock:
-            self._drop(key)
-            if size > self.max_bytes:
-                return
-            self._items[key] = (digest, html, self._clock())
-            self.bytes += size
-            while self.bytes > self.max_bytes:
-                self._drop(next(iter(self._items)))
+        self._items.put((group, part), (digest, html, self._clock()))
 
     def forget(self, *groups: str) -> None:
         """Drop every fragment of these groups ("topic:12", "board:3")."""
         wanted = set(groups)
-        with self._lock:
-            for key in [key for key in self._items if key[0] in wanted]:
-                self._drop(key)
+        for key in self._items.keys():
+            if key[0] in wanted:
+                self._items.forget(key)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.bytes = 0
-
-    def _drop(self, key: tuple[str, str]) -> None:
-        item = self._items.pop(key, None)
-        if item is not None:
-            self.bytes -= _fragment_size(key, item[0], item[1])
+        self._items.clear()
 
 
-def _fragment_size(key: tuple[str, str], digest: str, html: str) -> int:
-    return len(key[0]) + len(key[1]) + len(digest) + len(html)
+def _fragment_size(key: tuple[str, str], item: tuple[str, str, float]) -> int:
+    return len(key[0]) + len(key[1]) + len(item[0]) + len(item[1])
 
 
 def register_store(store) -> None:
-    """Make `forget_fragments` and `clear_all` reach this store too (the Redis one registers itself)."""
+    """Make `clear_all` reach this store too (the Redis one registers itself)."""
     _fragment_stores.add(store)
