@@ -7,7 +7,7 @@ translated: only the forum's own words are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
@@ -150,54 +150,47 @@ def month_year(day: date) -> str:
     return format_skeleton("yMMMM", day, locale=get_locale())
 
 
-# English keeps the forms the pages have always used (strftime's C locale), byte for byte.
+def _written(moment: date, english: str, pattern: str, formatter: Callable = format_date) -> str:
+    """English keeps the forms the pages have always used (strftime's C locale), byte for byte; other
+    languages follow CLDR's ``pattern``."""
+    if select_locale() == DEFAULT_LANGUAGE:
+        return moment.strftime(english)
+    return formatter(moment, pattern, locale=get_locale())
+
+
 def day(moment: date) -> str:
     """ "05 Dec 2026" or "05 dic 2026"."""
-    if select_locale() == DEFAULT_LANGUAGE:
-        return moment.strftime("%d %b %Y")
-    return format_date(moment, "dd MMM y", locale=get_locale())
+    return _written(moment, "%d %b %Y", "dd MMM y")
 
 
 def day_time(moment: datetime) -> str:
     """ "05 Dec 2026, 09:30" or "05 dic 2026, 09:30"."""
-    if select_locale() == DEFAULT_LANGUAGE:
-        return moment.strftime("%d %b %Y, %H:%M")
-    return format_datetime(moment, "dd MMM y, HH:mm", locale=get_locale())
+    return _written(moment, "%d %b %Y, %H:%M", "dd MMM y, HH:mm", format_datetime)
 
 
 def day_hour(moment: datetime) -> str:
     """ "05 Dec 09:30" or "05 dic 09:30", for times within the next few days."""
-    if select_locale() == DEFAULT_LANGUAGE:
-        return moment.strftime("%d %b %H:%M")
-    return format_datetime(moment, "dd MMM HH:mm", locale=get_locale())
+    return _written(moment, "%d %b %H:%M", "dd MMM HH:mm", format_datetime)
 
 
 def long_day(moment: date) -> str:
     """ "05 December 2026" or "5 de diciembre de 2026"."""
-    if select_locale() == DEFAULT_LANGUAGE:
-        return moment.strftime("%d %B %Y")
-    return format_date(moment, "long", locale=get_locale())
+    return _written(moment, "%d %B %Y", "long")
 
 
 def short_day(moment: date) -> str:
     """ "05 Dec" or "05 dic", for a chart's axis."""
-    if select_locale() == DEFAULT_LANGUAGE:
-        return moment.strftime("%d %b")
-    return format_date(moment, "dd MMM", locale=get_locale())
+    return _written(moment, "%d %b", "dd MMM")
 
 
 def weekday(moment: date) -> str:
     """ "Sat 05 Dec" or "sáb 05 dic", for a row of a day-by-day table."""
-    if select_locale() == DEFAULT_LANGUAGE:
-        return moment.strftime("%a %d %b")
-    return format_date(moment, "EEE dd MMM", locale=get_locale())
+    return _written(moment, "%a %d %b", "EEE dd MMM")
 
 
 def long_weekday(moment: date) -> str:
     """ "Saturday 05 December" or "sábado, 5 de diciembre"."""
-    if select_locale() == DEFAULT_LANGUAGE:
-        return moment.strftime("%A %d %B")
-    return format_date(moment, "EEEE, d 'de' MMMM", locale=get_locale())
+    return _written(moment, "%A %d %B", "EEEE, d 'de' MMMM")
 
 
 def number(value: int) -> str:
