@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.helpers import unique
 from tests.e2e.test_accessibility import RUN_AXE, WCAG_TAGS, _describe
 from tests.e2e.test_spanish import _register
@@ -47,6 +48,7 @@ def test_a_spanish_member_checks_in_and_reads_the_chart_in_spanish(new_page, axe
 
     expect(page.get_by_text("Registro guardado. Solo tú puedes verlo.")).to_be_visible()
     expect(page.get_by_text("Hoy hiciste tu registro: ánimo 2 de 5, ganas de consumir 6 de 10")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "member-checkin-es-390.png"))
     chart = page.get_by_role("img", name="Ánimo y ganas de consumir, últimos 30 días")
     _on_screen(page, chart)
     assert chart.locator("circle").count() == 1 and chart.locator("rect").count() == 1

@@ -4,6 +4,7 @@ playbook read in Spanish, on screen, and axe finds nothing on either page."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.helpers import CRISIS_TEXT, start_topic, unique
 from tests.e2e.test_accessibility import RUN_AXE, WCAG_TAGS, _describe
 from tests.e2e.test_spanish import PHONE
@@ -26,6 +27,7 @@ def test_a_spanish_moderator_opens_a_crisis_item_from_the_queue_on_a_phone(new_p
     page.get_by_role("link", name=f"Crisis: urgente: {title}").click()
     expect(page.get_by_role("heading", name="Un miembro puede estar en riesgo: tres pasos")).to_be_visible()
     expect(page.get_by_role("button", name="Encargarme")).to_be_in_viewport()
+    page.screenshot(path=str(SCREENSHOTS / "moderator-crisis-item-es-390.png"))
     page.get_by_role("button", name="Encargarme").click()
     expect(page.get_by_text("Es tuyo.")).to_be_visible()
     expect(page.get_by_role("radio", name="Mantener oculta mientras contactamos")).to_be_visible()
